@@ -1,0 +1,94 @@
+import { hash } from 'node:crypto';
+import type { EventFields } from '../../../shared/event.ts';
+import { detectFormat, mapEvent, type FormatSpec, type JsonObject } from '../../../shared/formats/index.ts';
+import { redactInPlace, redactText } from './redact.ts';
+
+/** What the pipeline needs of a source to turn its lines into events. */
+export interface PrepareOptions {
+  /** Formats tried per line, in order (built-ins plus the source's generic mappings). */
+  readonly formats: readonly FormatSpec[];
+  /** A format pinned on the source: every line is read as this format, no detection. */
+  readonly pinned?: FormatSpec | null;
+  /** Replace secret values before storage and indexing (on by default, per source). */
+  readonly redact: boolean;
+}
+
+/** One line made ready for the writer. */
+export interface PreparedEvent {
+  readonly kind: 'event';
+  /** First 16 bytes of SHA-256 of the trimmed line. */
+  readonly id: Buffer;
+  readonly fields: EventFields;
+  readonly format: string;
+  /** The line as stored: the original when nothing was redacted, else the redacted JSON. */
+  readonly raw: string;
+  /** Every string value of the redacted event, for the full-text index. */
+  readonly text: string;
+  readonly redacted: number;
+}
+
+/** A line that is not an event, with the reason it was quarantined. */
+export interface RejectedLine {
+  readonly kind: 'bad';
+  readonly reason: string;
+  readonly excerpt: string;
+}
+
+/** Quarantine keeps at most this much of a bad line. */
+export const EXCERPT_CHARS = 1024;
+
+/** Turns one line of text into an event or a reason it is not one. Never throws. */
+export function prepareLine(line: string, options: PrepareOptions): PreparedEvent | RejectedLine {
+  const trimmed = line.trim();
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    return reject(`not JSON: ${(error as Error).message}`, trimmed, options);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return reject(`not a JSON object (found ${found})`, trimmed, options);
+  }
+  const obj = value as Record<string, unknown>;
+  const redacted = options.redact ? redactInPlace(obj) : 0;
+  const spec = options.pinned ?? detectFormat(obj as JsonObject, options.formats);
+  if (spec === null) {
+    const keys = Object.keys(obj).slice(0, 8).join(', ');
+    return reject(`no known format matches this line (its keys: ${keys || 'none'})`, trimmed, options);
+  }
+  return {
+    kind: 'event',
+    id: hash('sha256', trimmed, 'buffer').subarray(0, 16),
+    fields: mapEvent(spec, obj as JsonObject),
+    format: spec.id,
+    raw: redacted > 0 ? JSON.stringify(obj) : trimmed,
+    text: fullText(obj),
+    redacted,
+  };
+}
+
+function reject(reason: string, trimmed: string, options: PrepareOptions): RejectedLine {
+  const excerpt = trimmed.length > EXCERPT_CHARS ? trimmed.slice(0, EXCERPT_CHARS) : trimmed;
+  return { kind: 'bad', reason, excerpt: options.redact ? redactText(excerpt) : excerpt };
+}
+
+/**
+ * The text the full-text index sees: every string value at any depth, each distinct value once, one per
+ * line. Deterministic for a given parsed event, so the index can be rebuilt from the stored raw lines.
+ */
+export function fullText(value: unknown): string {
+  const seen = new Set<string>();
+  collectStrings(value, seen);
+  return [...seen].join('\n');
+}
+
+function collectStrings(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value !== '') out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectStrings(item, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) collectStrings((value as Record<string, unknown>)[key], out);
+  }
+}

@@ -1,0 +1,10 @@
+import { migration0010 } from './0010-initial.ts';
+import type { Migration } from './types.ts';
+
+export type { Migration } from './types.ts';
+
+/** Every schema step, oldest first. Append only: a shipped migration never changes. */
+export const MIGRATIONS: readonly Migration[] = [migration0010];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,81 @@
+import type { Db } from './open.ts';
+
+export type SourceKind = 'import' | 'folder' | 's3' | 'azure' | 'gcs';
+
+/** The source of one-off `ingest PATH` imports. */
+export const IMPORT_SOURCE = 'import';
+/** The source holding the bundled sample corpus. */
+export const SAMPLE_SOURCE = 'sample';
+
+/** The id of the named source, creating it with `kind` when it does not exist yet. */
+export function ensureSource(db: Db, name: string, kind: SourceKind, now = Date.now()): number {
+  const existing = db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as
+    number | undefined;
+  if (existing !== undefined) return existing;
+  return Number(
+    db.prepare('INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?)').run(name, kind, now)
+      .lastInsertRowid,
+  );
+}
+
+export interface ObjectInfo {
+  readonly key: string;
+  readonly etag?: string | null;
+  readonly size?: number | null;
+  readonly modified?: number | null;
+}
+
+export interface ObjectState {
+  readonly id: number;
+  readonly etag: string | null;
+  readonly size: number | null;
+  readonly bytesRead: number;
+  readonly lines: number;
+  readonly status: 'reading' | 'done' | 'error';
+}
+
+/** The stored state of an object, or null when it was never seen. */
+export function getObject(db: Db, sourceId: number, key: string): ObjectState | null {
+  const row = db
+    .prepare(
+      `SELECT id, etag, size, bytes_read AS bytesRead, lines, status FROM objects WHERE source_id = ? AND key = ?`,
+    )
+    .get(sourceId, key) as ObjectState | undefined;
+  return row ?? null;
+}
+
+/**
+ * Marks an object as being read (creating its row) and returns its id. `restart` resets the read position,
+ * for a full re-read (the object changed, or it is compressed and cannot resume); counts of events already
+ * taken from it are kept, since those events stay.
+ */
+export function beginObject(
+  db: Db,
+  sourceId: number,
+  info: ObjectInfo,
+  options: { restart: boolean; compressed?: boolean },
+  now = Date.now(),
+): number {
+  return db
+    .prepare(
+      `INSERT INTO objects (source_id, key, etag, size, modified, compressed, status, first_seen, updated_at)
+       VALUES (:sourceId, :key, :etag, :size, :modified, :compressed, 'reading', :now, :now)
+       ON CONFLICT (source_id, key) DO UPDATE SET
+         etag = excluded.etag, size = excluded.size, modified = excluded.modified,
+         compressed = excluded.compressed, status = 'reading', error = NULL, updated_at = excluded.updated_at,
+         bytes_read = CASE WHEN :restart THEN 0 ELSE bytes_read END,
+         lines = CASE WHEN :restart THEN 0 ELSE lines END
+       RETURNING id`,
+    )
+    .pluck()
+    .get({
+      sourceId,
+      key: info.key,
+      etag: info.etag ?? null,
+      size: info.size ?? null,
+      modified: info.modified ?? null,
+      compressed: options.compressed ? 1 : 0,
+      restart: options.restart ? 1 : 0,
+      now,
+    }) as number;
+}

@@ -1,0 +1,326 @@
+import type { QueryNode, Span, TextNode } from '../../../shared/query/index.ts';
+import { DICT_FIELDS, fold, type DictReader } from './dict.ts';
+import { keyAtOrAfter, MIN_TIMED_KEY } from './eventKey.ts';
+import {
+  containsTerm,
+  ftsExpression,
+  needsVerification,
+  stringValues,
+  tokenize,
+  type TextTerm,
+} from './fullText.ts';
+import type { Db } from './open.ts';
+import type { RawReader } from './rawBlocks.ts';
+import type { SegmentColumn } from './segments.ts';
+
+/**
+ * A query the parser accepted but the engine cannot run as written (a search word with no letters or
+ * digits, a malformed event id). Points at the offending part like a syntax error.
+ */
+export class QueryError extends Error {
+  override name = 'QueryError';
+  readonly span: Span;
+  readonly column: number;
+  constructor(message: string, span: Span) {
+    super(`${message} (column ${span.start + 1})`);
+    this.span = span;
+    this.column = span.start + 1;
+  }
+}
+
+/**
+ * What a row must satisfy. `col`: the row's dictionary id in a segment column is set in `mask`. `set`:
+ * the row's key is in a sorted list (full-text matches, and fields kept out of the segments). `range`: the
+ * row's key is in [lo, hi).
+ */
+export type Pred =
+  | { kind: 'col'; col: SegmentColumn; mask: Uint8Array }
+  | { kind: 'set'; keys: Float64Array }
+  | { kind: 'range'; lo: number; hi: number }
+  | { kind: 'and'; preds: Pred[] }
+  | { kind: 'or'; preds: Pred[] }
+  | { kind: 'not'; pred: Pred }
+  | { kind: 'const'; value: boolean };
+
+export interface Plan {
+  readonly pred: Pred;
+  /** Key range every match lies in: the query's top-level time bounds. */
+  readonly lo: number;
+  readonly hi: number;
+  /** The top-level time bounds in epoch ms, when the query has them (for the histogram's axis). */
+  readonly from: number | null;
+  readonly to: number | null;
+}
+
+export interface PlanContext {
+  readonly db: Db;
+  readonly dict: DictReader;
+  readonly raw: RawReader;
+  /** "Now" for `last:` (epoch ms). */
+  readonly now: number;
+}
+
+const TRUE: Pred = { kind: 'const', value: true };
+const FALSE: Pred = { kind: 'const', value: false };
+const OUTCOME_CODE: Record<string, number> = { success: 0, failure: 1, unknown: 2 };
+
+/** Turns a parsed (normalised) query into a plan. */
+export function planQuery(node: QueryNode | null, ctx: PlanContext): Plan {
+  let lo = -Number.MAX_SAFE_INTEGER;
+  let hi = Number.MAX_SAFE_INTEGER;
+  let from: number | null = null;
+  let to: number | null = null;
+  // Top-level time bounds become the key range every other part is evaluated in (the FTS rowid range,
+  // the segments' binary search); time bounds nested in OR/NOT stay predicates.
+  const rest: QueryNode[] = [];
+  for (const part of node === null ? [] : node.kind === 'and' ? node.nodes : [node]) {
+    const bound = timeBound(part, ctx.now);
+    if (bound === null) {
+      rest.push(part);
+      continue;
+    }
+    if (bound.from !== null) from = Math.max(from ?? -Infinity, bound.from);
+    if (bound.to !== null) to = Math.min(to ?? Infinity, bound.to);
+  }
+  if (from !== null) lo = keyAtOrAfter(from);
+  if (to !== null) hi = keyAtOrAfter(to);
+  // Any time bound excludes events that have no time.
+  if (from !== null || to !== null) lo = Math.max(lo, MIN_TIMED_KEY);
+  const planner = new Planner(ctx, lo, hi);
+  const pred = rest.length === 0 ? TRUE : planner.and(rest);
+  return { pred: simplify(pred), lo, hi, from, to };
+}
+
+function timeBound(node: QueryNode, now: number): { from: number | null; to: number | null } | null {
+  if (node.kind === 'time')
+    return node.bound === 'after' ? { from: node.ms, to: null } : { from: null, to: node.ms };
+  if (node.kind === 'last') return { from: now - node.ms, to: null };
+  return null;
+}
+
+class Planner {
+  private readonly ctx: PlanContext;
+  private readonly lo: number;
+  private readonly hi: number;
+
+  constructor(ctx: PlanContext, lo: number, hi: number) {
+    this.ctx = ctx;
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  node(node: QueryNode): Pred {
+    switch (node.kind) {
+      case 'and':
+        return this.and(node.nodes);
+      case 'or':
+        return { kind: 'or', preds: node.nodes.map((n) => this.node(n)) };
+      case 'not':
+        return { kind: 'not', pred: this.node(node.node) };
+      case 'text':
+        return this.text([node]);
+      case 'time':
+        return node.bound === 'after'
+          ? { kind: 'range', lo: keyAtOrAfter(node.ms), hi: Number.MAX_SAFE_INTEGER }
+          : { kind: 'range', lo: MIN_TIMED_KEY, hi: keyAtOrAfter(node.ms) };
+      case 'last':
+        return { kind: 'range', lo: keyAtOrAfter(this.ctx.now - node.ms), hi: Number.MAX_SAFE_INTEGER };
+      case 'field':
+        return this.field(node);
+    }
+  }
+
+  /** ANDed free-text terms go to the index as one MATCH, which intersects them far faster than we can. */
+  and(nodes: readonly QueryNode[]): Pred {
+    const texts = nodes.filter((n): n is TextNode => n.kind === 'text');
+    const others = nodes.filter((n) => n.kind !== 'text').map((n) => this.node(n));
+    if (texts.length > 0) others.unshift(this.text(texts));
+    return { kind: 'and', preds: others };
+  }
+
+  private text(nodes: readonly TextNode[]): Pred {
+    const terms = nodes.map((node): TextTerm => {
+      const tokens = tokenize(node.text);
+      if (tokens.length === 0) {
+        throw new QueryError(
+          `"${node.text}" has no letters or digits to search for; search for a word, or use a field such as action:`,
+          node.span,
+        );
+      }
+      return { tokens, prefix: node.prefix };
+    });
+    const { db } = this.ctx;
+    const keys = db
+      .prepare(
+        'SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid',
+      )
+      .pluck()
+      .all(ftsExpression(terms), this.lo, this.hi) as number[];
+    const verify = terms.filter(needsVerification);
+    return { kind: 'set', keys: Float64Array.from(verify.length === 0 ? keys : this.verify(keys, verify)) };
+  }
+
+  /** Keeps the events whose raw line really holds each term's tokens in order. */
+  private verify(keys: readonly number[], terms: readonly TextTerm[]): number[] {
+    const locate = this.ctx.db.prepare('SELECT blk, bi FROM events WHERE pos = ?').raw();
+    return keys.filter((key) => {
+      const row = locate.get(key) as [number, number] | undefined;
+      if (row === undefined) return false;
+      const line = this.ctx.raw.line(row[0], row[1]);
+      if (line === null) return false;
+      let strings: string[];
+      try {
+        strings = stringValues(JSON.parse(line));
+      } catch {
+        return false;
+      }
+      return terms.every((term) => containsTerm(strings, term));
+    });
+  }
+
+  private field(node: Extract<QueryNode, { kind: 'field' }>): Pred {
+    const { dict, db } = this.ctx;
+    const { value, prefix } = node;
+    switch (node.field) {
+      case 'user':
+      case 'entity':
+      case 'action':
+      case 'opType':
+      case 'status':
+      case 'org':
+      case 'format': {
+        const code = DICT_FIELDS[node.field];
+        const ids = prefix ? dict.idsWithPrefix(code, value) : dict.idsEqual(code, value);
+        return maskPred(node.field, ids);
+      }
+      case 'outcome': {
+        const code = OUTCOME_CODE[value.toLowerCase()];
+        return code === undefined ? FALSE : maskPred('outcome', [code]);
+      }
+      case 'source': {
+        const ids = db
+          .prepare(
+            `SELECT o.id FROM objects o JOIN sources s ON s.id = o.source_id
+             WHERE ${prefix ? 'lower(s.name) >= ? AND lower(s.name) < ?' : 'lower(s.name) = ?'}`,
+          )
+          .pluck()
+          .all(...foldedBounds(value, prefix)) as number[];
+        return maskPred('object', ids);
+      }
+      case 'object': {
+        // Object keys are paths: matched as written (case matters in S3 and on most disks).
+        const ids = db
+          .prepare(`SELECT id FROM objects WHERE ${prefix ? 'key >= ? AND key < ?' : 'key = ?'}`)
+          .pluck()
+          .all(...(prefix ? [value, value + '\u{10FFFF}'] : [value])) as number[];
+        return maskPred('object', ids);
+      }
+      case 'target':
+      case 'ip': {
+        const code = DICT_FIELDS[node.field];
+        const ids = prefix ? dict.idsWithPrefix(code, value) : dict.idsEqual(code, value);
+        if (ids.length === 0) return FALSE;
+        const column = node.field === 'target' ? 'target' : 'ip';
+        return this.keysWhere(`${column} IN (${ids.map(() => '?').join(', ')})`, ids);
+      }
+      case 'txn':
+        return prefix
+          ? this.keysWhere('txn >= ? AND txn < ?', [value, value + '\u{10FFFF}'])
+          : this.keysWhere('txn = ?', [value]);
+      case 'id': {
+        const hex = value.toLowerCase();
+        if (!/^[0-9a-f]+$/.test(hex) || hex.length > 32 || (!prefix && hex.length !== 32)) {
+          throw new QueryError(
+            `"${value}" is not an event id: ids are 32 hex digits (or a prefix of them with *)`,
+            node.span,
+          );
+        }
+        const lo = Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex');
+        return prefix
+          ? this.keysWhere('id >= ? AND id < ?', [
+              lo,
+              prefixEnd(Buffer.from(hex.slice(0, hex.length - (hex.length % 2)), 'hex'), hex),
+            ])
+          : this.keysWhere('id = ?', [lo]);
+      }
+    }
+  }
+
+  private keysWhere(where: string, params: readonly unknown[]): Pred {
+    const keys = this.ctx.db
+      .prepare(`SELECT pos FROM events WHERE ${where} AND pos >= ? AND pos < ? ORDER BY pos`)
+      .pluck()
+      .all(...params, this.lo, this.hi) as number[];
+    return { kind: 'set', keys: Float64Array.from(keys) };
+  }
+}
+
+function foldedBounds(value: string, prefix: boolean): string[] {
+  const folded = fold(value);
+  return prefix ? [folded, folded + '\u{10FFFF}'] : [folded];
+}
+
+/** The first blob after every blob starting with the given hex prefix (odd lengths end in a half byte). */
+function prefixEnd(whole: Buffer, hex: string): Buffer {
+  if (hex.length % 2 === 1) {
+    const nibble = parseInt(hex[hex.length - 1]!, 16);
+    if (nibble < 15) return Buffer.concat([whole, Buffer.from([(nibble + 1) << 4])]);
+  }
+  const end = Buffer.from(whole);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]!++;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  ]);
+}
+
+function maskPred(col: SegmentColumn, ids: readonly number[]): Pred {
+  if (ids.length === 0) return FALSE;
+  let max = 0;
+  for (const id of ids) if (id > max) max = id;
+  const mask = new Uint8Array(max + 1);
+  for (const id of ids) mask[id] = 1;
+  return { kind: 'col', col, mask };
+}
+
+/** Folds constants so "no such user" short-circuits the whole scan. */
+export function simplify(pred: Pred): Pred {
+  switch (pred.kind) {
+    case 'and': {
+      const preds: Pred[] = [];
+      for (const p of pred.preds.map(simplify)) {
+        if (p.kind === 'const') {
+          if (!p.value) return FALSE;
+          continue;
+        }
+        if (p.kind === 'and') preds.push(...p.preds);
+        else preds.push(p);
+      }
+      return preds.length === 0 ? TRUE : preds.length === 1 ? preds[0]! : { kind: 'and', preds };
+    }
+    case 'or': {
+      const preds: Pred[] = [];
+      for (const p of pred.preds.map(simplify)) {
+        if (p.kind === 'const') {
+          if (p.value) return TRUE;
+          continue;
+        }
+        if (p.kind === 'or') preds.push(...p.preds);
+        else preds.push(p);
+      }
+      return preds.length === 0 ? FALSE : preds.length === 1 ? preds[0]! : { kind: 'or', preds };
+    }
+    case 'not': {
+      const inner = simplify(pred.pred);
+      return inner.kind === 'const' ? { kind: 'const', value: !inner.value } : { kind: 'not', pred: inner };
+    }
+    case 'set':
+      return pred.keys.length === 0 ? FALSE : pred;
+    default:
+      return pred;
+  }
+}

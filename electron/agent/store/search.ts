@@ -1,0 +1,361 @@
+import type { AuditEvent, Outcome } from '../../../shared/event.ts';
+import { parseQuery } from '../../../shared/query/index.ts';
+import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
+import { DICT_FIELDS, DictReader } from './dict.ts';
+import { keyAtOrAfter, keyTime, MIN_TIMED_KEY, SLOTS_PER_MS } from './eventKey.ts';
+import type { Db } from './open.ts';
+import { planQuery, type Plan } from './plan.ts';
+import { RawReader } from './rawBlocks.ts';
+import type { Segment, SegmentColumn } from './segments.ts';
+
+/** Fields that facets can count. */
+export const FACET_NAMES = [
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'source',
+  'format',
+  'status',
+  'org',
+] as const;
+export type FacetName = (typeof FACET_NAMES)[number];
+/** The facets a search response carries unless asked otherwise. */
+export const DEFAULT_FACETS: readonly FacetName[] = [
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'source',
+];
+
+export interface SearchOptions {
+  /** The query, in the query language (DESIGN §7); empty = everything. */
+  readonly query: string;
+  /** Events per page, newest first; default 100. */
+  readonly limit?: number;
+  /** Continue after this cursor (from a previous page's `nextCursor`). */
+  readonly cursor?: string | null;
+  /** Which facets to count (false: none, for "next page" requests). */
+  readonly facets?: readonly FacetName[] | false;
+  /** Values per facet; default 10. */
+  readonly facetLimit?: number;
+  /** Count events per time bucket; default true. */
+  readonly histogram?: boolean;
+  /** "Now" for `last:`; default the clock. */
+  readonly now?: number;
+}
+
+export interface FacetValue {
+  /** The value, or null for events without one. */
+  readonly value: string | null;
+  readonly count: number;
+}
+
+export interface Facet {
+  readonly values: readonly FacetValue[];
+  /** Matching events whose value is not among `values`. */
+  readonly other: number;
+  /** Distinct values among the matches (null counted as one). */
+  readonly distinct: number;
+}
+
+export interface Histogram {
+  /** Start of the first bucket, epoch ms (aligned to the bucket size, UTC). */
+  readonly from: number;
+  readonly bucketMs: number;
+  readonly counts: readonly number[];
+}
+
+export interface SearchResult {
+  /** Exact number of matching events. */
+  readonly total: number;
+  /** One page, newest first. */
+  readonly events: AuditEvent[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+  readonly facets: Partial<Record<FacetName, Facet>>;
+  readonly histogram: Histogram | null;
+  /** Where the time went, in ms. */
+  readonly timing: {
+    readonly plan: number;
+    readonly scan: number;
+    readonly fetch: number;
+    readonly total: number;
+  };
+}
+
+/** A bad cursor (not one this engine handed out). */
+export class CursorError extends Error {
+  override name = 'CursorError';
+}
+
+const BUCKETS_MS = [
+  1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 108e5, 216e5, 432e5, 864e5,
+  1728e5, 6048e5, 12096e5, 2592e6, 7776e6, 31536e6,
+];
+/** The histogram aims at no more than this many buckets. */
+const MAX_BUCKETS = 100;
+
+const FACET_COLUMN: Record<FacetName, SegmentColumn> = {
+  user: 'user',
+  entity: 'entity',
+  action: 'action',
+  opType: 'opType',
+  outcome: 'outcome',
+  source: 'object',
+  format: 'format',
+  status: 'status',
+  org: 'org',
+};
+const OUTCOME_NAMES: readonly Outcome[] = ['success', 'failure', 'unknown'];
+
+/**
+ * Answers searches on a reading connection: the whole response (page, exact count, facets, histogram) in
+ * one read transaction, so every part describes the same snapshot while the writer keeps committing.
+ */
+export class SearchEngine {
+  readonly db: Db;
+  readonly dict: DictReader;
+  readonly raw: RawReader;
+  private readonly columns: ColumnStore;
+  private readonly objects = new Map<number, { key: string; source: string }>();
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.dict = new DictReader(db);
+    this.raw = new RawReader(db);
+    this.columns = new ColumnStore(db);
+    this.stmts = {
+      event: db.prepare(
+        `SELECT pos, ts, id, object, line, format, user, entity, action, op, outcome, status, org, target, ip, ua,
+                txn, latency, blk, bi
+         FROM events WHERE pos = ?`,
+      ),
+      object: db.prepare(
+        'SELECT o.key AS key, s.name AS source FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?',
+      ),
+      dictSizes: db.prepare('SELECT field, max(id) AS max FROM dict GROUP BY field'),
+      maxObject: db.prepare('SELECT coalesce(max(id), 0) FROM objects').pluck(),
+    };
+  }
+
+  search(options: SearchOptions): SearchResult {
+    return this.db.transaction(() => this.searchInSnapshot(options))();
+  }
+
+  /** The exact number of events matching a query. */
+  count(query: string, now?: number): number {
+    return this.search({ query, limit: 0, facets: false, histogram: false, now }).total;
+  }
+
+  private searchInSnapshot(options: SearchOptions): SearchResult {
+    const t0 = performance.now();
+    const limit = options.limit ?? 100;
+    const now = options.now ?? Date.now();
+    const plan = planQuery(parseQuery(options.query), { db: this.db, dict: this.dict, raw: this.raw, now });
+    const facetNames = options.facets === false ? [] : (options.facets ?? DEFAULT_FACETS);
+    const facetColumns = [...new Set(facetNames.map((f) => FACET_COLUMN[f]))];
+    const scan = compileScan(plan.pred, facetColumns);
+    const segments = this.columns.segments();
+    const t1 = performance.now();
+
+    const acc: ScanAccumulator = {
+      count: 0,
+      facets: new Map(facetColumns.map((c) => [c, new Uint32Array(this.idSpace(c))])),
+      hist: null,
+      histStart: 0,
+      histWidth: 1,
+    };
+    const histogram = options.histogram === false ? null : this.histogramAxis(plan, segments);
+    if (histogram) {
+      acc.hist = new Float64Array(histogram.buckets);
+      acc.histStart = keyAtOrAfter(histogram.from);
+      acc.histWidth = histogram.bucketMs * SLOTS_PER_MS;
+    }
+    const cursor = parseCursor(options.cursor);
+    const pageHi = Math.min(plan.hi, cursor);
+    const candidates: number[] = [];
+    for (const segment of segments) {
+      if (segment.maxPos < plan.lo || segment.minPos >= plan.hi) continue;
+      const start = lowerBound(segment.pos, plan.lo);
+      const end = lowerBound(segment.pos, plan.hi, start);
+      if (start >= end) continue;
+      const marks = scan.sets.map((keys) => markKeys(segment, start, end, keys));
+      scan.count(segment, start, end, marks, acc);
+      if (limit > 0) {
+        const pageEnd = lowerBound(segment.pos, pageHi, start, end);
+        // One more than a page tells whether a next page exists.
+        scan.page(segment, start, pageEnd, marks, limit + 1, candidates);
+      }
+    }
+    candidates.sort((a, b) => b - a);
+    const pageKeys = candidates.slice(0, limit);
+    const t2 = performance.now();
+
+    const events = pageKeys.map((key) => this.event(key)!).filter((e) => e !== null);
+    const facets: Partial<Record<FacetName, Facet>> = {};
+    for (const name of facetNames) {
+      facets[name] = this.facet(
+        name,
+        acc.facets.get(FACET_COLUMN[name])!,
+        acc.count,
+        options.facetLimit ?? 10,
+      );
+    }
+    const t3 = performance.now();
+    const last = pageKeys[pageKeys.length - 1];
+    return {
+      total: acc.count,
+      events,
+      nextCursor: limit > 0 && candidates.length > limit && last !== undefined ? String(last) : null,
+      facets,
+      histogram: histogram && {
+        from: histogram.from,
+        bucketMs: histogram.bucketMs,
+        counts: Array.from(acc.hist!),
+      },
+      timing: { plan: t1 - t0, scan: t2 - t1, fetch: t3 - t2, total: t3 - t0 },
+    };
+  }
+
+  /** One stored event by key, with names resolved and its raw line. */
+  event(key: number): AuditEvent | null {
+    const row = this.stmts.event.get(key) as EventRow | undefined;
+    if (row === undefined) return null;
+    const { dict } = this;
+    const object = this.objectInfo(row.object);
+    return {
+      id: Buffer.from(row.id).toString('hex'),
+      ts: row.ts,
+      user: dict.value(DICT_FIELDS.user, row.user),
+      entity: dict.value(DICT_FIELDS.entity, row.entity),
+      action: dict.value(DICT_FIELDS.action, row.action),
+      opType: dict.value(DICT_FIELDS.opType, row.op),
+      outcome: OUTCOME_NAMES[row.outcome] ?? 'unknown',
+      status: dict.value(DICT_FIELDS.status, row.status),
+      org: dict.value(DICT_FIELDS.org, row.org),
+      target: dict.value(DICT_FIELDS.target, row.target),
+      ip: dict.value(DICT_FIELDS.ip, row.ip),
+      userAgent: dict.value(DICT_FIELDS.userAgent, row.ua),
+      latencyMs: row.latency,
+      txn: row.txn,
+      format: dict.value(DICT_FIELDS.format, row.format) ?? 'unknown',
+      source: object.source,
+      object: object.key,
+      line: row.line,
+      raw: this.raw.line(row.blk, row.bi) ?? '',
+    };
+  }
+
+  private objectInfo(id: number): { key: string; source: string } {
+    let info = this.objects.get(id);
+    if (info === undefined) {
+      info = (this.stmts.object.get(id) as { key: string; source: string } | undefined) ?? {
+        key: '?',
+        source: '?',
+      };
+      this.objects.set(id, info);
+    }
+    return info;
+  }
+
+  /** How large a per-id counting array for a column must be. */
+  private idSpace(column: SegmentColumn): number {
+    if (column === 'outcome') return 3;
+    if (column === 'object') return (this.stmts.maxObject.get() as number) + 1;
+    const code = DICT_FIELDS[column as keyof typeof DICT_FIELDS];
+    const sizes = this.stmts.dictSizes.all() as { field: number; max: number }[];
+    return (sizes.find((s) => s.field === code)?.max ?? 0) + 1;
+  }
+
+  private facet(name: FacetName, counts: Uint32Array, total: number, limit: number): Facet {
+    let tally: Map<string | null, number>;
+    if (name === 'source') {
+      tally = new Map();
+      for (let id = 0; id < counts.length; id++) {
+        if (counts[id] === 0) continue;
+        const source = this.objectInfo(id).source;
+        tally.set(source, (tally.get(source) ?? 0) + counts[id]!);
+      }
+    } else {
+      tally = new Map();
+      for (let id = 0; id < counts.length; id++) {
+        if (counts[id] === 0) continue;
+        const value =
+          name === 'outcome'
+            ? (OUTCOME_NAMES[id] ?? null)
+            : this.dict.value(DICT_FIELDS[name as keyof typeof DICT_FIELDS], id);
+        tally.set(value, (tally.get(value) ?? 0) + counts[id]!);
+      }
+    }
+    const sorted = [...tally].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+    const values = sorted.slice(0, limit).map(([value, count]) => ({ value, count }));
+    const shown = values.reduce((sum, v) => sum + v.count, 0);
+    return { values, other: total - shown, distinct: tally.size };
+  }
+
+  /** The histogram's axis: the query's time bounds, else the span of the matching data. */
+  private histogramAxis(
+    plan: Plan,
+    segments: readonly Segment[],
+  ): { from: number; bucketMs: number; buckets: number } | null {
+    let lo = plan.from;
+    let hi = plan.to;
+    if (lo === null || hi === null) {
+      let minKey = Infinity;
+      let maxKey = -Infinity;
+      const floor = Math.max(plan.lo, MIN_TIMED_KEY);
+      for (const s of segments) {
+        const start = lowerBound(s.pos, floor);
+        const end = lowerBound(s.pos, plan.hi, start);
+        if (start >= end) continue;
+        minKey = Math.min(minKey, s.pos[start]!);
+        maxKey = Math.max(maxKey, s.pos[end - 1]!);
+      }
+      if (minKey === Infinity) return null;
+      lo ??= keyTime(minKey);
+      hi ??= keyTime(maxKey) + 1;
+    }
+    if (!(hi > lo)) return null;
+    const span = hi - lo;
+    const bucketMs = BUCKETS_MS.find((b) => span / b <= MAX_BUCKETS) ?? BUCKETS_MS[BUCKETS_MS.length - 1]!;
+    const from = Math.floor(lo / bucketMs) * bucketMs;
+    const buckets = Math.max(1, Math.ceil((hi - from) / bucketMs));
+    return { from, bucketMs, buckets };
+  }
+}
+
+interface EventRow {
+  pos: number;
+  ts: number | null;
+  id: Uint8Array;
+  object: number;
+  line: number;
+  format: number;
+  user: number | null;
+  entity: number | null;
+  action: number | null;
+  op: number | null;
+  outcome: number;
+  status: number | null;
+  org: number | null;
+  target: number | null;
+  ip: number | null;
+  ua: number | null;
+  txn: string | null;
+  latency: number | null;
+  blk: number;
+  bi: number;
+}
+
+function parseCursor(cursor: string | null | undefined): number {
+  if (cursor == null || cursor === '') return Number.MAX_SAFE_INTEGER;
+  const key = Number(cursor);
+  if (!Number.isSafeInteger(key))
+    throw new CursorError(`"${cursor}" is not a page cursor from a previous search.`);
+  return key;
+}
