@@ -1,143 +1,235 @@
-import type { Outcome } from '../../../shared/event.ts';
-import { compressBlock } from '../store/rawBlocks.ts';
+import { DICT_FIELD_NAMES, type DictField } from '../store/dict.ts';
+import type { ObjectInfo } from '../store/objects.ts';
+import { compressBlock, LINES_PER_BLOCK } from '../store/rawBlocks.ts';
 import {
   OUTCOME_CODES,
+  type BatchDictColumn,
+  type BatchObject,
   type Checkpoint,
   type EventBatch,
   type QuarantineEntry,
 } from '../store/writeBatch.ts';
+import { ByteSink } from './byteSink.ts';
 import type { PreparedEvent } from './prepare.ts';
 
 /** When a batch is handed to the writer: whichever limit is reached first. */
 export interface BatchLimits {
-  /** Events per transaction: larger is faster with FTS on (measured: 50k beats 10k by ~30%). */
+  /** Events per transaction: FTS5 writes one segment per batch, so larger batches merge less later. */
   readonly maxEvents: number;
   /** Raw bytes per batch, bounding memory while lines are very long. */
   readonly maxBytes: number;
 }
 
-export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEvents: 25_000, maxBytes: 12 * 1024 * 1024 };
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEvents: 25_000, maxBytes: 16 * 1024 * 1024 };
 
-const TEXT_FIELDS = [
-  'user',
-  'entity',
-  'action',
-  'opType',
-  'status',
-  'org',
-  'target',
-  'ip',
-  'userAgent',
-  'txn',
-] as const;
+/** An object being read, as batches refer to it. */
+export interface ObjectRef {
+  readonly sourceId: number;
+  readonly info: ObjectInfo;
+  /** True until the object's first batch is taken: that batch resets its read position. */
+  restart: boolean;
+}
 
-/** Collects prepared events of one or more objects into the column layout the writer takes. */
+/** Progress of an object, as recorded with a batch. */
+export type ObjectProgress = Omit<Checkpoint, 'object'>;
+
+const NEWLINE = 0x0a;
+
+/** Builds one batch-local dictionary column (see BatchDictColumn). */
+class DictColumnBuilder {
+  private index = new Map<string, number>();
+  private values: string[] = [];
+  private readonly refs: Uint32Array;
+
+  constructor(capacity: number) {
+    this.refs = new Uint32Array(capacity);
+  }
+
+  set(i: number, value: string | null): void {
+    if (value === null || value === '') {
+      this.refs[i] = 0;
+      return;
+    }
+    let ref = this.index.get(value);
+    if (ref === undefined) {
+      this.values.push(value);
+      ref = this.values.length;
+      this.index.set(value, ref);
+    }
+    this.refs[i] = ref;
+  }
+
+  take(n: number): BatchDictColumn {
+    const column = { values: this.values, refs: this.refs.slice(0, n) };
+    this.index = new Map();
+    this.values = [];
+    return column;
+  }
+}
+
+/**
+ * Collects prepared events of one or more objects into the column layout the writer takes. Columns are
+ * preallocated typed arrays and texts go into byte buffers, so a batch in the making holds no per-event
+ * JS objects (see ByteSink for why that matters).
+ */
 export class BatchBuilder {
   private readonly limits: BatchLimits;
-  private ids: Buffer[] = [];
-  private ts: number[] = [];
-  private latency: number[] = [];
-  private outcome: number[] = [];
-  private line: number[] = [];
-  private object: number[] = [];
-  private format: string[] = [];
-  private texts: Record<(typeof TEXT_FIELDS)[number], (string | null)[]> = emptyTexts();
-  private fts: string[] = [];
-  private raws: string[] = [];
-  private bytes = 0;
+  private n = 0;
+  private readonly ids: Uint8Array;
+  private readonly ts: Float64Array;
+  private readonly latency: Float64Array;
+  private readonly outcome: Uint8Array;
+  private readonly line: Float64Array;
+  private readonly object: Uint32Array;
+  private readonly dims: Record<DictField, DictColumnBuilder>;
+  private txn: (string | null)[] = [];
+  private readonly text = new ByteSink();
+  private readonly raw = new ByteSink(4 << 20);
   private quarantine: QuarantineEntry[] = [];
+  private quarantineBytes = 0;
   private checkpoints = new Map<number, Checkpoint>();
+  private refs: ObjectRef[] = [];
+  private refIndex = new Map<ObjectRef, number>();
 
   constructor(limits: BatchLimits = DEFAULT_BATCH_LIMITS) {
     this.limits = limits;
+    const capacity = limits.maxEvents;
+    this.ids = new Uint8Array(capacity * 16);
+    this.ts = new Float64Array(capacity);
+    this.latency = new Float64Array(capacity);
+    this.outcome = new Uint8Array(capacity);
+    this.line = new Float64Array(capacity);
+    this.object = new Uint32Array(capacity);
+    this.dims = {} as Record<DictField, DictColumnBuilder>;
+    for (const field of DICT_FIELD_NAMES) this.dims[field] = new DictColumnBuilder(capacity);
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.n;
   }
 
   get full(): boolean {
-    return this.ids.length >= this.limits.maxEvents || this.bytes >= this.limits.maxBytes;
+    return (
+      this.n >= this.limits.maxEvents || this.raw.byteLength + this.quarantineBytes >= this.limits.maxBytes
+    );
   }
 
   /** True when there is nothing to write (no events, bad lines or progress). */
   get empty(): boolean {
-    return this.ids.length === 0 && this.quarantine.length === 0 && this.checkpoints.size === 0;
+    return this.n === 0 && this.quarantine.length === 0 && this.checkpoints.size === 0;
   }
 
-  add(objectId: number, lineNo: number, event: PreparedEvent): void {
+  add(ref: ObjectRef, lineNo: number, event: PreparedEvent): void {
+    const i = this.n++;
     const f = event.fields;
-    this.ids.push(event.id);
-    this.ts.push(f.ts ?? NaN);
-    this.latency.push(f.latencyMs ?? NaN);
-    this.outcome.push(OUTCOME_CODES[f.outcome satisfies Outcome]);
-    this.line.push(lineNo);
-    this.object.push(objectId);
-    this.format.push(event.format);
-    for (const k of TEXT_FIELDS) this.texts[k].push(f[k]);
-    this.fts.push(event.text);
-    this.raws.push(event.raw);
-    this.bytes += event.raw.length;
+    const dims = this.dims;
+    const ids = this.ids;
+    const id = event.id;
+    for (let k = 0, o = i * 16; k < 16; k++) ids[o + k] = id.charCodeAt(k);
+    this.ts[i] = f.ts ?? NaN;
+    this.latency[i] = f.latencyMs ?? NaN;
+    this.outcome[i] = OUTCOME_CODES[f.outcome];
+    this.line[i] = lineNo;
+    this.object[i] = this.indexOf(ref);
+    dims.format.set(i, event.format);
+    dims.user.set(i, f.user);
+    dims.entity.set(i, f.entity);
+    dims.action.set(i, f.action);
+    dims.opType.set(i, f.opType);
+    dims.status.set(i, f.status);
+    dims.org.set(i, f.org);
+    dims.target.set(i, f.target);
+    dims.ip.set(i, f.ip);
+    dims.userAgent.set(i, f.userAgent);
+    this.txn.push(f.txn);
+    this.text.push(event.text);
+    this.raw.push(event.raw, NEWLINE);
   }
 
-  addBad(objectId: number, lineNo: number, reason: string, excerpt: string): void {
-    this.quarantine.push({ objectId, line: lineNo, reason, excerpt });
-    this.bytes += excerpt.length;
+  addBad(ref: ObjectRef, lineNo: number, reason: string, excerpt: string): void {
+    this.quarantine.push({ object: this.indexOf(ref), line: lineNo, reason, excerpt });
+    this.quarantineBytes += excerpt.length;
   }
 
   /** Records how far an object has been read; the latest call per object wins within a batch. */
-  progress(checkpoint: Checkpoint): void {
-    const previous = this.checkpoints.get(checkpoint.objectId);
-    this.checkpoints.set(checkpoint.objectId, { ...previous, ...checkpoint });
+  progress(ref: ObjectRef, progress: ObjectProgress): void {
+    const object = this.indexOf(ref);
+    this.checkpoints.set(object, { ...this.checkpoints.get(object), ...progress, object });
   }
 
-  /** The batch so far, with the buffers to transfer; the builder starts empty again. */
-  take(): { batch: EventBatch; transfer: ArrayBuffer[] } {
-    const n = this.ids.length;
-    const ids = new Uint8Array(n * 16);
-    for (let i = 0; i < n; i++) ids.set(this.ids[i]!, i * 16);
+  /**
+   * The batch so far, the buffers to transfer, and the objects in the order the batch (and its result)
+   * lists them. The builder starts empty again.
+   */
+  take(): { batch: EventBatch; transfer: ArrayBuffer[]; refs: ObjectRef[] } {
+    const n = this.n;
+    const refs = this.refs;
+    const objects: BatchObject[] = refs.map((ref) => {
+      const object = { ...ref.info, sourceId: ref.sourceId, restart: ref.restart };
+      ref.restart = false;
+      return object;
+    });
+    const dims = {} as Record<DictField, BatchDictColumn>;
+    for (const field of DICT_FIELD_NAMES) dims[field] = this.dims[field].take(n);
+    const blocks = this.compressRaw(n);
     const batch: EventBatch = {
       n,
-      ids,
-      ts: Float64Array.from(this.ts),
-      latency: Float64Array.from(this.latency),
-      outcome: Uint8Array.from(this.outcome),
-      line: Float64Array.from(this.line),
-      object: Float64Array.from(this.object),
-      format: this.format,
-      ...this.texts,
-      text: this.fts,
-      block: n > 0 ? compressBlock(this.raws) : new Uint8Array(0),
+      ids: this.ids.slice(0, n * 16),
+      ts: this.ts.slice(0, n),
+      latency: this.latency.slice(0, n),
+      outcome: this.outcome.slice(0, n),
+      line: this.line.slice(0, n),
+      object: this.object.slice(0, n),
+      dims,
+      txn: this.txn,
+      text: this.text.take(),
+      blocks,
+      objects,
       quarantine: this.quarantine,
       checkpoints: [...this.checkpoints.values()],
     };
-    const transfer = [batch.ids, batch.ts, batch.latency, batch.outcome, batch.line, batch.object].map(
-      (a) => a.buffer as ArrayBuffer,
-    );
-    this.reset();
-    return { batch, transfer };
-  }
-
-  private reset(): void {
-    this.ids = [];
-    this.ts = [];
-    this.latency = [];
-    this.outcome = [];
-    this.line = [];
-    this.object = [];
-    this.format = [];
-    this.texts = emptyTexts();
-    this.fts = [];
-    this.raws = [];
-    this.bytes = 0;
+    const arrays: ArrayBufferView[] = [
+      batch.ids,
+      batch.ts,
+      batch.latency,
+      batch.outcome,
+      batch.line,
+      batch.object,
+    ];
+    arrays.push(batch.text.bytes, batch.text.offsets);
+    for (const field of DICT_FIELD_NAMES) arrays.push(dims[field].refs);
+    this.n = 0;
+    this.txn = [];
     this.quarantine = [];
+    this.quarantineBytes = 0;
     this.checkpoints = new Map();
+    this.refs = [];
+    this.refIndex = new Map();
+    return { batch, transfer: arrays.map((a) => a.buffer as ArrayBuffer), refs };
   }
-}
 
-function emptyTexts(): Record<(typeof TEXT_FIELDS)[number], (string | null)[]> {
-  return Object.fromEntries(TEXT_FIELDS.map((k) => [k, []])) as unknown as Record<
-    (typeof TEXT_FIELDS)[number],
-    (string | null)[]
-  >;
+  /** The raw lines as blocks of LINES_PER_BLOCK lines (the last may be shorter). */
+  private compressRaw(n: number): Uint8Array[] {
+    const raw = this.raw.view();
+    const blocks: Uint8Array[] = [];
+    for (let first = 0; first < n; first += LINES_PER_BLOCK) {
+      const last = Math.min(n, first + LINES_PER_BLOCK);
+      // Each line but the first is preceded by its '\n': the block's text starts after that separator.
+      const start = this.raw.startOf(first);
+      const end = last === n ? raw.length : this.raw.startOf(last) - 1;
+      blocks.push(compressBlock(raw.subarray(start, end)));
+    }
+    this.raw.clear();
+    return blocks;
+  }
+
+  private indexOf(ref: ObjectRef): number {
+    let index = this.refIndex.get(ref);
+    if (index === undefined) {
+      index = this.refs.length;
+      this.refs.push(ref);
+      this.refIndex.set(ref, index);
+    }
+    return index;
+  }
 }

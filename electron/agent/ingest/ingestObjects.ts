@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { ObjectInfo } from '../store/objects.ts';
 import type { BatchResult } from '../store/writeBatch.ts';
-import { BatchBuilder, DEFAULT_BATCH_LIMITS, type BatchLimits } from './batchBuilder.ts';
+import { BatchBuilder, DEFAULT_BATCH_LIMITS, type BatchLimits, type ObjectRef } from './batchBuilder.ts';
 import { CorruptObjectError, LineReader } from './lineReader.ts';
 import { prepareLine, type PrepareOptions } from './prepare.ts';
 import type { WriterClient } from './writerClient.ts';
+
+/** Batches handed to the writer and not yet committed, at most. */
+const MAX_IN_FLIGHT = 2;
 
 /** An object (file, blob) to read: its identity and a way to open it. */
 export interface ObjectToRead extends ObjectInfo {
@@ -35,7 +38,7 @@ export interface IngestSummary {
   errors: number;
   /** Secret values replaced by redaction. */
   redacted: number;
-  /** Non-blank lines read. */
+  /** Non-blank lines read, bad ones included. */
   lines: number;
   /** Bytes read from the sources (compressed size for compressed objects). */
   bytes: number;
@@ -76,23 +79,24 @@ export async function ingestObjects(
     bytes: 0,
     perObject: [],
   };
-  const outcomes = new Map<number, ObjectOutcome>();
+  const outcomes = new Map<ObjectRef, ObjectOutcome>();
   const builder = new BatchBuilder(options.limits ?? DEFAULT_BATCH_LIMITS);
-  let inFlight: Promise<void> = Promise.resolve();
+  // Batches sent to the writer and not yet committed. Two in flight let the parser run ahead while the
+  // writer is slower for a moment (a segment merge, a checkpoint) and the writer while the parser is
+  // (a gzip object); more would only add memory.
+  const inFlight: Promise<void>[] = [];
   // A failed write (disk full, database locked for too long) ends the run; it is rethrown at the next
   // flush rather than left as an unhandled rejection while the next batch is prepared.
   let writeError: unknown = null;
 
-  const record = (result: BatchResult) => {
+  const record = (result: BatchResult, refs: readonly ObjectRef[]) => {
     summary.events += result.inserted;
     summary.duplicates += result.duplicates;
-    for (const [id, [inserted, duplicates]] of Object.entries(result.perObject)) {
-      const outcome = outcomes.get(Number(id));
-      if (outcome) {
-        outcome.events += inserted;
-        outcome.duplicates += duplicates;
-      }
-    }
+    refs.forEach((ref, i) => {
+      const outcome = outcomes.get(ref)!;
+      outcome.events += result.perObject[i]![0];
+      outcome.duplicates += result.perObject[i]![1];
+    });
     options.onProgress?.({
       objects: summary.objects,
       lines: summary.lines,
@@ -101,15 +105,19 @@ export async function ingestObjects(
     });
   };
 
-  // One batch is written while the next is prepared; never more, to bound memory.
-  const flush = async () => {
-    await inFlight;
+  const flush = async (maxInFlight: number) => {
+    while (inFlight.length > maxInFlight) await inFlight.shift();
     if (writeError !== null) throw writeError;
     if (builder.empty) return;
-    const { batch, transfer } = builder.take();
-    inFlight = writer.call('write', batch, transfer).then(record, (error: unknown) => {
-      writeError = error;
-    });
+    const { batch, transfer, refs } = builder.take();
+    inFlight.push(
+      writer.call('write', batch, transfer).then(
+        (result) => record(result, refs),
+        (error: unknown) => {
+          writeError = error;
+        },
+      ),
+    );
   };
 
   for await (const object of objects) {
@@ -123,13 +131,10 @@ export async function ingestObjects(
       error: null,
     };
     summary.perObject.push(outcome);
-    const objectId = await writer.call('beginObject', {
-      sourceId,
-      info: pickInfo(object),
-      restart: true,
-      compressed: false,
-    });
-    outcomes.set(objectId, outcome);
+    // No round trip to the writer: the object is recorded with the batch that carries its lines.
+    const ref: ObjectRef = { sourceId, info: pickInfo(object), restart: true };
+    outcomes.set(ref, outcome);
+    builder.progress(ref, { lines: 0, bytesRead: 0 });
     let lastLine = 0;
     let lastOffset = 0;
     let reader: LineReader | null = null;
@@ -140,40 +145,44 @@ export async function ingestObjects(
         for (const record of records) {
           lastLine = record.no;
           lastOffset = record.endOffset;
+          summary.lines++;
+          outcome.lines++;
           if (record.kind === 'bad') {
-            builder.addBad(objectId, record.no, record.reason, record.excerpt);
+            builder.addBad(ref, record.no, record.reason, record.excerpt);
             summary.quarantined++;
             outcome.quarantined++;
             continue;
           }
-          summary.lines++;
-          outcome.lines++;
           const prepared = prepareLine(record.text, options.prepare);
           if (prepared.kind === 'event') {
-            builder.add(objectId, record.no, prepared);
+            builder.add(ref, record.no, prepared);
             summary.redacted += prepared.redacted;
           } else {
-            builder.addBad(objectId, record.no, prepared.reason, prepared.excerpt);
+            builder.addBad(ref, record.no, prepared.reason, prepared.excerpt);
             summary.quarantined++;
             outcome.quarantined++;
+          }
+          if (builder.full) {
+            // The checkpoint committed with this batch must be exactly the last line it holds.
+            builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
+            await flush(MAX_IN_FLIGHT - 1);
           }
         }
         summary.bytes += reader.bytesRead - bytesBefore;
         bytesBefore = reader.bytesRead;
-        builder.progress({ objectId, lines: lastLine, bytesRead: lastOffset });
-        if (builder.full) await flush();
+        builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
       }
-      builder.progress({ objectId, lines: lastLine, bytesRead: lastOffset, status: 'done', error: null });
+      builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'done', error: null });
     } catch (error) {
       if (reader) summary.bytes += reader.bytesRead - bytesBefore;
       const message = describeReadError(object.key, error);
       outcome.error = message;
       summary.errors++;
-      builder.progress({ objectId, lines: lastLine, bytesRead: lastOffset, status: 'error', error: message });
+      builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'error', error: message });
     }
   }
-  await flush();
-  await inFlight;
+  await flush(MAX_IN_FLIGHT - 1);
+  await flush(0);
   if (writeError !== null) throw writeError;
   return summary;
 }

@@ -1,42 +1,60 @@
 // The single writer: one thread owns the write connection, so ingest never blocks the thread that answers
-// queries. Plain RPC over postMessage; every method is a store function.
-import { parentPort, workerData } from 'node:worker_threads';
-import { beginObject, ensureSource } from '../store/objects.ts';
+// queries. Plain RPC over postMessage (from the thread that started it, or any port attached to it); every
+// method is a store function.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { ensureSource } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
 import type { WriterData, WriterMethods, WriterReply, WriterRequest } from './writerProtocol.ts';
 
 const { file } = workerData as WriterData;
-const port = parentPort!;
+const main = parentPort!;
 
 try {
-  const db = openDatabase(file, { cacheMiB: 64 });
+  const db = openDatabase(file, { cacheMiB: 32 });
+  // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
+  // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
+  db.pragma('wal_autocheckpoint = 10000');
   const writer = new BatchWriter(db);
+  const attached: MessagePort[] = [];
+  let closed = false;
 
   const handlers: { [M in keyof WriterMethods]: (args: WriterMethods[M][0]) => WriterMethods[M][1] } = {
     ensureSource: ({ name, kind }) => ensureSource(db, name, kind),
-    beginObject: ({ sourceId, info, restart, compressed }) =>
-      beginObject(db, sourceId, info, { restart, compressed }),
     write: (batch) => writer.write(batch),
+    attach: ({ port }) => {
+      attached.push(port);
+      serve(port);
+    },
     close: () => {
+      closed = true;
+      db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
   };
 
-  port.on('message', (request: WriterRequest) => {
-    let reply: WriterReply;
-    try {
-      const handler = handlers[request.method] as (args: unknown) => unknown;
-      reply = { seq: request.seq, ok: true, value: handler(request.args) };
-    } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      reply = { seq: request.seq, ok: false, error: { name: e.name, message: e.message } };
-    }
-    port.postMessage(reply);
-    if (request.method === 'close') port.close();
-  });
-  port.postMessage({ seq: 0, ok: true, value: 'ready' } satisfies WriterReply);
+  const serve = (port: MessagePort | typeof main) => {
+    port.on('message', (request: WriterRequest) => {
+      let reply: WriterReply;
+      try {
+        if (closed) throw new Error('The writer was closed.');
+        const handler = handlers[request.method] as (args: unknown) => unknown;
+        reply = { seq: request.seq, ok: true, value: handler(request.args) };
+      } catch (error) {
+        const e = error instanceof Error ? error : new Error(String(error));
+        reply = { seq: request.seq, ok: false, error: { name: e.name, message: e.message } };
+      }
+      port.postMessage(reply);
+      if (request.method === 'close') {
+        for (const other of attached) other.close();
+        main.close();
+      }
+    });
+  };
+
+  serve(main);
+  main.postMessage({ seq: 0, ok: true, value: 'ready' } satisfies WriterReply);
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));
-  port.postMessage({ seq: 0, ok: false, error: { name: e.name, message: e.message } } satisfies WriterReply);
+  main.postMessage({ seq: 0, ok: false, error: { name: e.name, message: e.message } } satisfies WriterReply);
 }

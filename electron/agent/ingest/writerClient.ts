@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type {
   WriterData,
   WriterMethod,
@@ -15,36 +15,42 @@ export class WriterError extends Error {
   }
 }
 
+/** Either end that reaches the writer: its Worker, or a port attached to it. */
+type Channel = Worker | MessagePort;
+
 /**
- * The main thread's handle on the writer thread. Calls are queued in order; a batch's typed arrays are
- * transferred, not copied.
+ * A handle on the writer thread: calls are queued in order, a batch's typed arrays are transferred, not
+ * copied. The thread that starts the writer holds one over the Worker; other threads (an ingest worker)
+ * get one over a port from {@link WriterClient.connect}.
  */
 export class WriterClient {
-  private readonly worker: Worker;
+  private readonly channel: Channel;
+  private readonly worker: Worker | null;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private seq = 0;
   private failure: Error | null = null;
 
-  private constructor(worker: Worker) {
+  private constructor(channel: Channel, worker: Worker | null) {
+    this.channel = channel;
     this.worker = worker;
+    channel.on('message', (reply: WriterReply) => this.settle(reply));
   }
 
-  /** Starts the writer thread on `file` (migrating it) and waits until it is ready. */
+  /** Starts the writer thread on `file` (creating and migrating it) and waits until it is ready. */
   static async start(file: string): Promise<WriterClient> {
     const worker = new Worker(new URL('./writer.worker.ts', import.meta.url), {
       workerData: { file } satisfies WriterData,
+      resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });
-    const client = new WriterClient(worker);
     await new Promise<void>((resolve, reject) => {
-      const onFirst = (reply: WriterReply) => {
+      worker.once('message', (reply: WriterReply) => {
         worker.off('error', reject);
         if (reply.ok) resolve();
         else reject(new WriterError(reply.error.name, reply.error.message));
-        worker.on('message', (r: WriterReply) => client.settle(r));
-      };
-      worker.once('message', onFirst);
+      });
       worker.once('error', reject);
     });
+    const client = new WriterClient(worker, worker);
     worker.on('error', (error) => client.fail(error));
     worker.on('exit', (code) => {
       if (code !== 0) client.fail(new Error(`The writer thread stopped unexpectedly (exit code ${code}).`));
@@ -52,23 +58,41 @@ export class WriterClient {
     return client;
   }
 
+  /** A client over a port that {@link connect} handed out (used on another thread). */
+  static over(port: MessagePort): WriterClient {
+    return new WriterClient(port, null);
+  }
+
+  /** A port to the writer for another thread; give it to {@link WriterClient.over} there. */
+  async connect(): Promise<MessagePort> {
+    const { port1, port2 } = new MessageChannel();
+    await this.call('attach', { port: port2 }, [port2]);
+    return port1;
+  }
+
   call<M extends WriterMethod>(
     method: M,
     args: WriterMethods[M][0],
-    transfer: ArrayBuffer[] = [],
+    transfer: (ArrayBuffer | MessagePort)[] = [],
   ): Promise<WriterMethods[M][1]> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ seq, method, args } satisfies WriterRequest<M>, transfer);
+      this.channel.postMessage({ seq, method, args } satisfies WriterRequest<M>, transfer);
     });
   }
 
-  /** Closes the database on the writer thread and ends it. */
+  /** Stops listening on a port-based client (the writer keeps running). */
+  release(): void {
+    if (this.worker === null) (this.channel as MessagePort).close();
+  }
+
+  /** Checkpoints and closes the database on the writer thread and ends it (owner only). */
   async close(): Promise<void> {
-    if (this.failure) return;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    if (this.failure || this.worker === null) return;
+    const worker = this.worker;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     await this.call('close', undefined);
     await exited;
   }

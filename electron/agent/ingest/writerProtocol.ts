@@ -1,11 +1,13 @@
-import type { ObjectInfo, SourceKind } from '../store/objects.ts';
+import type { MessagePort } from 'node:worker_threads';
+import type { SourceKind } from '../store/objects.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 
 /** The writer thread's methods: name → [arguments, result]. */
 export interface WriterMethods {
   ensureSource: [{ name: string; kind: SourceKind }, number];
-  beginObject: [{ sourceId: number; info: ObjectInfo; restart: boolean; compressed: boolean }, number];
   write: [EventBatch, BatchResult];
+  /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
+  attach: [{ port: MessagePort }, void];
   close: [undefined, void];
 }
 

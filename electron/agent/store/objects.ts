@@ -44,6 +44,16 @@ export function getObject(db: Db, sourceId: number, key: string): ObjectState | 
   return row ?? null;
 }
 
+const BEGIN_OBJECT = `
+  INSERT INTO objects (source_id, key, etag, size, modified, compressed, status, first_seen, updated_at)
+  VALUES (:sourceId, :key, :etag, :size, :modified, :compressed, 'reading', :now, :now)
+  ON CONFLICT (source_id, key) DO UPDATE SET
+    etag = excluded.etag, size = excluded.size, modified = excluded.modified,
+    compressed = excluded.compressed, status = 'reading', error = NULL, updated_at = excluded.updated_at,
+    bytes_read = CASE WHEN :restart THEN 0 ELSE bytes_read END,
+    lines = CASE WHEN :restart THEN 0 ELSE lines END
+  RETURNING id`;
+
 /**
  * Marks an object as being read (creating its row) and returns its id. `restart` resets the read position,
  * for a full re-read (the object changed, or it is compressed and cannot resume); counts of events already
@@ -57,16 +67,7 @@ export function beginObject(
   now = Date.now(),
 ): number {
   return db
-    .prepare(
-      `INSERT INTO objects (source_id, key, etag, size, modified, compressed, status, first_seen, updated_at)
-       VALUES (:sourceId, :key, :etag, :size, :modified, :compressed, 'reading', :now, :now)
-       ON CONFLICT (source_id, key) DO UPDATE SET
-         etag = excluded.etag, size = excluded.size, modified = excluded.modified,
-         compressed = excluded.compressed, status = 'reading', error = NULL, updated_at = excluded.updated_at,
-         bytes_read = CASE WHEN :restart THEN 0 ELSE bytes_read END,
-         lines = CASE WHEN :restart THEN 0 ELSE lines END
-       RETURNING id`,
-    )
+    .prepare(BEGIN_OBJECT)
     .pluck()
     .get({
       sourceId,

@@ -160,6 +160,16 @@ class Planner {
     return { kind: 'set', keys: Float64Array.from(verify.length === 0 ? keys : this.verify(keys, verify)) };
   }
 
+  /** Keys of the events whose full text has every token of every term, in the plan's key range. */
+  private ftsKeys(terms: readonly TextTerm[]): number[] {
+    return this.ctx.db
+      .prepare(
+        'SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid',
+      )
+      .pluck()
+      .all(ftsExpression(terms), this.lo, this.hi) as number[];
+  }
+
   /** Keeps the events whose raw line really holds each term's tokens in order. */
   private verify(keys: readonly number[], terms: readonly TextTerm[]): number[] {
     const locate = this.ctx.db.prepare('SELECT blk, bi FROM events WHERE pos = ?').raw();
@@ -218,15 +228,10 @@ class Planner {
       case 'target':
       case 'ip': {
         const code = DICT_FIELDS[node.field];
-        const ids = prefix ? dict.idsWithPrefix(code, value) : dict.idsEqual(code, value);
-        if (ids.length === 0) return FALSE;
-        const column = node.field === 'target' ? 'target' : 'ip';
-        return this.keysWhere(`${column} IN (${ids.map(() => '?').join(', ')})`, ids);
+        return maskPred(node.field, prefix ? dict.idsWithPrefix(code, value) : dict.idsEqual(code, value));
       }
       case 'txn':
-        return prefix
-          ? this.keysWhere('txn >= ? AND txn < ?', [value, value + '\u{10FFFF}'])
-          : this.keysWhere('txn = ?', [value]);
+        return this.txn(node);
       case 'id': {
         const hex = value.toLowerCase();
         if (!/^[0-9a-f]+$/.test(hex) || hex.length > 32 || (!prefix && hex.length !== 32)) {
@@ -235,15 +240,34 @@ class Planner {
             node.span,
           );
         }
-        const lo = Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex');
+        // Ids are looked up rarely (an event named in an export): a scan, rather than an index that
+        // every insert would pay for.
         return prefix
-          ? this.keysWhere('id >= ? AND id < ?', [
-              lo,
-              prefixEnd(Buffer.from(hex.slice(0, hex.length - (hex.length % 2)), 'hex'), hex),
-            ])
-          : this.keysWhere('id = ?', [lo]);
+          ? this.keysWhere('hex(id) LIKE ?', [hex.toUpperCase() + '%'])
+          : this.keysWhere('id = ?', [Buffer.from(hex, 'hex')]);
       }
     }
+  }
+
+  /**
+   * Correlation ids are unique per transaction, too many for the dictionary: the full-text index finds the
+   * events holding the id's tokens, and the stored value is compared exactly.
+   */
+  private txn(node: Extract<QueryNode, { kind: 'field' }>): Pred {
+    const tokens = tokenize(node.value);
+    if (tokens.length === 0) {
+      throw new QueryError(
+        `"${node.value}" has no letters or digits to look up as a transaction id`,
+        node.span,
+      );
+    }
+    const candidates = this.ftsKeys([{ tokens, prefix: node.prefix }]);
+    const value = this.ctx.db.prepare('SELECT txn FROM events WHERE pos = ?').pluck();
+    const keys = candidates.filter((key) => {
+      const txn = value.get(key) as string | null | undefined;
+      return txn != null && (node.prefix ? txn.startsWith(node.value) : txn === node.value);
+    });
+    return { kind: 'set', keys: Float64Array.from(keys) };
   }
 
   private keysWhere(where: string, params: readonly unknown[]): Pred {
@@ -258,24 +282,6 @@ class Planner {
 function foldedBounds(value: string, prefix: boolean): string[] {
   const folded = fold(value);
   return prefix ? [folded, folded + '\u{10FFFF}'] : [folded];
-}
-
-/** The first blob after every blob starting with the given hex prefix (odd lengths end in a half byte). */
-function prefixEnd(whole: Buffer, hex: string): Buffer {
-  if (hex.length % 2 === 1) {
-    const nibble = parseInt(hex[hex.length - 1]!, 16);
-    if (nibble < 15) return Buffer.concat([whole, Buffer.from([(nibble + 1) << 4])]);
-  }
-  const end = Buffer.from(whole);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i]!++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  ]);
 }
 
 function maskPred(col: SegmentColumn, ids: readonly number[]): Pred {

@@ -2,15 +2,20 @@ import zlib from 'node:zlib';
 import type { Db } from './open.ts';
 
 /**
- * Raw lines are stored zstd-compressed in blocks of a batch's lines (a single line compresses poorly;
- * a few hundred lines of the same exporter compress about 5×). Events point at (block, index).
+ * Raw lines are stored zstd-compressed in blocks of {@link LINES_PER_BLOCK} consecutive lines of a batch:
+ * a single line compresses poorly, while a whole batch's block takes ~15 ms to decompress for one event.
+ * Measured on exporter output: 512 lines compress about 10× and decompress in ~0.2 ms. Events point at
+ * (block, index).
  */
+
+/** Lines per block. */
+export const LINES_PER_BLOCK = 512;
 
 const LEVEL = 3;
 
-/** Compresses lines (none may contain '\n': they are lines) into one block. */
-export function compressBlock(lines: readonly string[]): Buffer {
-  return zlib.zstdCompressSync(Buffer.from(lines.join('\n')), {
+/** Compresses lines joined by '\n' (none contains one: they are lines) into one block. */
+export function compressBlock(joinedLines: Uint8Array): Uint8Array {
+  return zlib.zstdCompressSync(joinedLines, {
     params: { [zlib.constants.ZSTD_c_compressionLevel]: LEVEL },
   });
 }

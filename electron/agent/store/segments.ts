@@ -11,7 +11,10 @@ import type { Db } from './open.ts';
  * time-ordered event key), so time ranges are binary searches.
  */
 
-/** The dimension columns, besides `pos`; values are dictionary ids (0 = none), outcome is 0/1/2. */
+/**
+ * The dimension columns, besides `pos`: dictionary ids (0 = none), except `outcome` (0/1/2) and `object`
+ * (objects.id, which also gives the source).
+ */
 export const SEGMENT_COLUMNS = [
   'user',
   'entity',
@@ -22,6 +25,8 @@ export const SEGMENT_COLUMNS = [
   'org',
   'format',
   'object',
+  'target',
+  'ip',
 ] as const;
 export type SegmentColumn = (typeof SEGMENT_COLUMNS)[number];
 

@@ -1,7 +1,19 @@
-import { DICT_FIELDS, DictWriter } from './dict.ts';
+import { DICT_FIELD_NAMES, DICT_FIELDS, DictWriter, type DictField } from './dict.ts';
 import { probeKey } from './eventKey.ts';
+import { beginObject, type ObjectInfo } from './objects.ts';
 import type { Db } from './open.ts';
+import { LINES_PER_BLOCK } from './rawBlocks.ts';
 import { appendSegment, emptyRows } from './segments.ts';
+
+/**
+ * A column of dictionary-encoded text, local to one batch: `values` holds each distinct value once and
+ * `refs[i]` is event i's value as a 1-based index into it (0 = no value). The writer then resolves each
+ * distinct value to its database id once per batch instead of once per event.
+ */
+export interface BatchDictColumn {
+  values: string[];
+  refs: Uint32Array;
+}
 
 /**
  * A batch of prepared events, laid out in columns so it crosses to the writer thread cheaply (typed
@@ -18,36 +30,44 @@ export interface EventBatch {
   /** 0 success, 1 failure, 2 unknown. */
   outcome: Uint8Array;
   line: Float64Array;
-  object: Float64Array;
-  format: string[];
-  user: (string | null)[];
-  entity: (string | null)[];
-  action: (string | null)[];
-  opType: (string | null)[];
-  status: (string | null)[];
-  org: (string | null)[];
-  target: (string | null)[];
-  ip: (string | null)[];
-  userAgent: (string | null)[];
+  /** Index into `objects`. */
+  object: Uint32Array;
+  dims: Record<DictField, BatchDictColumn>;
   txn: (string | null)[];
-  /** Full-text of each event. */
-  text: string[];
-  /** zstd block of the n raw lines (rawBlocks.ts); empty when n = 0. */
-  block: Uint8Array;
+  /**
+   * Full text of each event, UTF-8 back to back: event i's is bytes[offsets[i], offsets[i+1]). It is
+   * bound as a BLOB, which FTS5 reads as text, so no JS string is made for it on this thread.
+   */
+  text: { bytes: Uint8Array; offsets: Float64Array };
+  /** The n raw lines as zstd blocks: event i is line i % LINES_PER_BLOCK of block ⌊i / LINES_PER_BLOCK⌋. */
+  blocks: Uint8Array[];
+  /**
+   * The objects this batch's lines come from. The writer records them (and their checkpoints) in the
+   * same transaction, so ingest never waits on a round trip to the writer thread.
+   */
+  objects: BatchObject[];
   quarantine: QuarantineEntry[];
   /** Object progress to record with this batch: one per object that has events or lines in it. */
   checkpoints: Checkpoint[];
 }
 
+export interface BatchObject extends ObjectInfo {
+  sourceId: number;
+  /** First batch of a full read: reset the object's read position. */
+  restart: boolean;
+}
+
 export interface QuarantineEntry {
-  objectId: number;
+  /** Index into the batch's `objects`. */
+  object: number;
   line: number;
   reason: string;
   excerpt: string;
 }
 
 export interface Checkpoint {
-  objectId: number;
+  /** Index into the batch's `objects`. */
+  object: number;
   /** Last line number read so far. */
   lines: number;
   /** Source offset after that line (for resuming plain objects). */
@@ -62,8 +82,10 @@ export interface BatchResult {
   inserted: number;
   duplicates: number;
   quarantined: number;
-  /** Per object id: [inserted, duplicates]. */
-  perObject: Record<number, [number, number]>;
+  /** Per batch object (in the order of `objects`): [inserted, duplicates]. */
+  perObject: [number, number][];
+  /** The batch objects' ids in the database (same order). */
+  objectIds: number[];
 }
 
 export const OUTCOME_CODES = { success: 0, failure: 1, unknown: 2 } as const;
@@ -74,9 +96,9 @@ export const OUTCOME_CODES = { success: 0, failure: 1, unknown: 2 } as const;
  * together or not at all, so a crash at any point neither loses nor duplicates events.
  */
 export class BatchWriter {
+  private readonly db: Db;
   private readonly dict: DictWriter;
   private readonly stmts;
-  private readonly db: Db;
 
   constructor(db: Db) {
     this.db = db;
@@ -121,35 +143,52 @@ export class BatchWriter {
   }
 
   private writeInTransaction(batch: EventBatch, now: number): BatchResult {
-    const { stmts, dict } = this;
+    const { stmts } = this;
+    const objectIds = batch.objects.map((o) =>
+      beginObject(this.db, o.sourceId, o, { restart: o.restart }, now),
+    );
     const result: BatchResult = {
       inserted: 0,
       duplicates: 0,
       quarantined: batch.quarantine.length,
-      perObject: {},
+      perObject: batch.objects.map(() => [0, 0]),
+      objectIds,
     };
     const rows = emptyRows();
-    let blockId = 0;
-    if (batch.n > 0) blockId = Number(stmts.insertBlock.run(batch.block).lastInsertRowid);
+    const blockIds = batch.blocks.map((block) => Number(stmts.insertBlock.run(block).lastInsertRowid));
+    const blockLive = new Uint32Array(blockIds.length);
     const ids = Buffer.from(batch.ids.buffer, batch.ids.byteOffset, batch.ids.byteLength);
+    // Batch-local value index → database id, per dictionary field (index 0 = no value).
+    const dims = {} as Record<DictField, Uint32Array>;
+    const refs = {} as Record<DictField, Uint32Array>;
+    for (const field of DICT_FIELD_NAMES) {
+      const column = batch.dims[field];
+      const ids = new Uint32Array(column.values.length + 1);
+      column.values.forEach((value, k) => (ids[k + 1] = this.dict.encode(DICT_FIELDS[field], value) ?? 0));
+      dims[field] = ids;
+      refs[field] = column.refs;
+    }
+    const ftsKeys: number[] = [];
+    const ftsEvents: number[] = [];
 
     for (let i = 0; i < batch.n; i++) {
       const id = ids.subarray(i * 16, i * 16 + 16);
       const hash = id.readUInt32BE(0);
       const tsValue = batch.ts[i]!;
       const ts = Number.isNaN(tsValue) ? null : tsValue;
-      const objectId = batch.object[i]!;
-      const format = dict.encode(DICT_FIELDS.format, batch.format[i])!;
-      const user = dict.encode(DICT_FIELDS.user, batch.user[i]);
-      const entity = dict.encode(DICT_FIELDS.entity, batch.entity[i]);
-      const action = dict.encode(DICT_FIELDS.action, batch.action[i]);
-      const op = dict.encode(DICT_FIELDS.opType, batch.opType[i]);
-      const status = dict.encode(DICT_FIELDS.status, batch.status[i]);
-      const org = dict.encode(DICT_FIELDS.org, batch.org[i]);
-      const target = dict.encode(DICT_FIELDS.target, batch.target[i]);
-      const ip = dict.encode(DICT_FIELDS.ip, batch.ip[i]);
-      const ua = dict.encode(DICT_FIELDS.userAgent, batch.userAgent[i]);
-      const latency = Number.isNaN(batch.latency[i]!) ? null : batch.latency[i]!;
+      const objectIndex = batch.object[i]!;
+      const objectId = objectIds[objectIndex]!;
+      const format = dims.format[refs.format[i]!]!;
+      const user = dims.user[refs.user[i]!]!;
+      const entity = dims.entity[refs.entity[i]!]!;
+      const action = dims.action[refs.action[i]!]!;
+      const op = dims.opType[refs.opType[i]!]!;
+      const status = dims.status[refs.status[i]!]!;
+      const org = dims.org[refs.org[i]!]!;
+      const target = dims.target[refs.target[i]!]!;
+      const ip = dims.ip[refs.ip[i]!]!;
+      const ua = dims.userAgent[refs.userAgent[i]!]!;
+      const latencyValue = batch.latency[i]!;
       const outcome = batch.outcome[i]!;
 
       let pos: number;
@@ -163,20 +202,20 @@ export class BatchWriter {
           objectId,
           batch.line[i]!,
           format,
-          user,
-          entity,
-          action,
-          op,
+          user || null,
+          entity || null,
+          action || null,
+          op || null,
           outcome,
-          status,
-          org,
-          target,
-          ip,
-          ua,
+          status || null,
+          org || null,
+          target || null,
+          ip || null,
+          ua || null,
           batch.txn[i],
-          latency,
-          blockId,
-          i,
+          Number.isNaN(latencyValue) ? null : latencyValue,
+          blockIds[Math.floor(i / LINES_PER_BLOCK)],
+          i % LINES_PER_BLOCK,
         );
         if (info.changes > 0) {
           inserted = true;
@@ -186,7 +225,7 @@ export class BatchWriter {
         if (existing !== undefined && id.equals(existing)) break;
       }
 
-      const counts = (result.perObject[objectId] ??= [0, 0]);
+      const counts = result.perObject[objectIndex]!;
       if (!inserted) {
         result.duplicates++;
         counts[1]++;
@@ -194,26 +233,32 @@ export class BatchWriter {
       }
       result.inserted++;
       counts[0]++;
-      stmts.insertFts.run(pos, batch.text[i]);
+      blockLive[Math.floor(i / LINES_PER_BLOCK)]!++;
+      ftsKeys.push(pos);
+      ftsEvents.push(i);
       rows.pos.push(pos);
-      rows.cols.user.push(user ?? 0);
-      rows.cols.entity.push(entity ?? 0);
-      rows.cols.action.push(action ?? 0);
-      rows.cols.opType.push(op ?? 0);
+      rows.cols.user.push(user);
+      rows.cols.entity.push(entity);
+      rows.cols.action.push(action);
+      rows.cols.opType.push(op);
       rows.cols.outcome.push(outcome);
-      rows.cols.status.push(status ?? 0);
-      rows.cols.org.push(org ?? 0);
+      rows.cols.status.push(status);
+      rows.cols.org.push(org);
       rows.cols.format.push(format);
       rows.cols.object.push(objectId);
+      rows.cols.target.push(target);
+      rows.cols.ip.push(ip);
     }
 
-    if (blockId !== 0) {
-      if (result.inserted === 0) stmts.dropBlock.run(blockId);
-      else stmts.setLive.run(result.inserted, blockId);
-    }
-    for (const q of batch.quarantine) stmts.quarantine.run(q.objectId, q.line, q.reason, q.excerpt, now);
+    this.insertFullText(ftsKeys, ftsEvents, batch.text);
+    blockIds.forEach((blockId, b) => {
+      if (blockLive[b] === 0) stmts.dropBlock.run(blockId);
+      else stmts.setLive.run(blockLive[b], blockId);
+    });
+    for (const q of batch.quarantine)
+      stmts.quarantine.run(objectIds[q.object], q.line, q.reason, q.excerpt, now);
     for (const c of batch.checkpoints) {
-      const [inserted, duplicates] = result.perObject[c.objectId] ?? [0, 0];
+      const [inserted, duplicates] = result.perObject[c.object]!;
       stmts.checkpoint.run({
         lines: c.lines,
         bytesRead: c.bytesRead,
@@ -222,10 +267,25 @@ export class BatchWriter {
         status: c.status ?? null,
         error: c.error ?? null,
         now,
-        objectId: c.objectId,
+        objectId: objectIds[c.object],
       });
     }
     appendSegment(this.db, rows);
     return result;
+  }
+
+  /**
+   * Adds the batch's new events to the full-text index, one row per statement and in key order. FTS5
+   * flushes its pending terms to a new segment whenever a rowid is lower than the previous one (a batch
+   * mixes several files) and at every statement savepoint (which a multi-row INSERT opens): both would
+   * leave many tiny segments to merge.
+   */
+  private insertFullText(keys: readonly number[], events: readonly number[], text: EventBatch['text']): void {
+    const bytes = Buffer.from(text.bytes.buffer, text.bytes.byteOffset, text.bytes.byteLength);
+    const order = Array.from(keys.keys()).sort((a, b) => keys[a]! - keys[b]!);
+    for (const k of order) {
+      const i = events[k]!;
+      this.stmts.insertFts.run(keys[k], bytes.subarray(text.offsets[i], text.offsets[i + 1]));
+    }
   }
 }

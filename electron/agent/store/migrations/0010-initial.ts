@@ -87,9 +87,8 @@ export const migration0010: Migration = {
         blk     INTEGER NOT NULL,                     -- raw_blocks.id holding the raw line
         bi      INTEGER NOT NULL                      -- index of the line inside the block
       );
-      CREATE INDEX events_by_target ON events (target) WHERE target IS NOT NULL;
-      CREATE INDEX events_by_ip ON events (ip) WHERE ip IS NOT NULL;
-      CREATE INDEX events_by_txn ON events (txn) WHERE txn IS NOT NULL;
+      -- No secondary indexes: filters run on the column segments and the full-text index (an index per
+      -- filter field would cost every insert a random b-tree write).
 
       -- The redacted raw lines, zstd-compressed in blocks (one block per ingest batch and object);
       -- live = how many events still point into the block.
@@ -111,7 +110,9 @@ export const migration0010: Migration = {
       );
 
       -- Full text over every string value of the redacted event. Contentless (the text lives in the raw
-      -- blocks) and detail=none (no positions: phrases are verified against the raw line).
+      -- blocks) and detail=none (no positions: phrases are verified against the raw line). Merging is the
+      -- writer's job once a run is done (ftsMaintenance.ts), not a cost of every insert; pending terms
+      -- are flushed once per batch.
       CREATE VIRTUAL TABLE events_fts USING fts5 (
         text,
         content = '',
@@ -119,8 +120,9 @@ export const migration0010: Migration = {
         detail = none,
         tokenize = 'unicode61 remove_diacritics 2'
       );
-      INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 8);
-      INSERT INTO events_fts (events_fts, rank) VALUES ('crisismerge', 32);
+      INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 0);
+      INSERT INTO events_fts (events_fts, rank) VALUES ('crisismerge', 64);
+      INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', 67108864);
     `);
   },
 };

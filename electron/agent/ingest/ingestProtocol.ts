@@ -1,0 +1,23 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { BatchLimits } from './batchBuilder.ts';
+import type { FormatConfig } from './formatConfig.ts';
+import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
+
+/** What an ingest worker reads. */
+export type IngestTarget = { readonly kind: 'files'; readonly paths: readonly string[] };
+
+/** An ingest worker's job (its workerData). */
+export interface IngestJob {
+  /** A port to the writer thread (from WriterClient.connect). */
+  readonly writer: MessagePort;
+  readonly sourceId: number;
+  readonly target: IngestTarget;
+  readonly formats: FormatConfig;
+  readonly redact: boolean;
+  readonly limits?: BatchLimits;
+}
+
+export type IngestMessage =
+  | { type: 'progress'; progress: IngestProgress }
+  | { type: 'done'; summary: IngestSummary }
+  | { type: 'error'; error: { name: string; message: string } };

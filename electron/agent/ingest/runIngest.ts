@@ -1,0 +1,54 @@
+import { Worker } from 'node:worker_threads';
+import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
+import type { IngestJob, IngestMessage } from './ingestProtocol.ts';
+import type { WriterClient } from './writerClient.ts';
+
+/** An ingest run failed as a whole (bad arguments, the writer failed); the name says which. */
+export class IngestError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/**
+ * Runs one ingest on its own worker thread, writing through `writer`, and resolves with its summary.
+ * The calling thread stays free (it only receives progress).
+ */
+export async function runIngest(
+  writer: WriterClient,
+  job: Omit<IngestJob, 'writer'>,
+  onProgress?: (progress: IngestProgress) => void,
+): Promise<IngestSummary> {
+  const port = await writer.connect();
+  const worker = new Worker(new URL('./ingest.worker.ts', import.meta.url), {
+    workerData: { ...job, writer: port } satisfies IngestJob,
+    transferList: [port],
+    // A bounded young generation keeps the parser's garbage from growing the heap (measured: V8 lets it
+    // reach 128 MB otherwise).
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
+  });
+  return new Promise<IngestSummary>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (message: IngestMessage) => {
+      if (message.type === 'progress') onProgress?.(message.progress);
+      else if (message.type === 'done') {
+        settled = true;
+        resolve(message.summary);
+      } else {
+        settled = true;
+        reject(new IngestError(message.error.name, message.error.message));
+      }
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!settled)
+        reject(
+          new IngestError('IngestWorkerExit', `The ingest thread stopped unexpectedly (exit code ${code}).`),
+        );
+    });
+  });
+}
