@@ -1,1 +1,190 @@
-export {};
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  contract,
+  type AuditApi,
+  type MethodArgs,
+  type MethodName,
+  type MethodOutput,
+  type ServiceEvent,
+} from '../../shared/contract.ts';
+import { runIngest } from './ingest/runIngest.ts';
+import { WriterClient } from './ingest/writerClient.ts';
+import { MIN_TIMED_KEY } from './store/eventKey.ts';
+import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
+import { openDatabase, type Db } from './store/open.ts';
+import { SCHEMA_VERSION } from './store/migrations/index.ts';
+import { previewRetention, retentionHorizon } from './store/retention.ts';
+import { SearchEngine } from './store/search.ts';
+
+export interface ServiceOptions {
+  /** The database file (created and migrated if needed). */
+  readonly dbFile: string;
+  /** The clock, in epoch ms (tests pin it). */
+  readonly now?: () => number;
+  /** Time allowed after an ingest run to merge the full-text index (ms); the rest is merged later. */
+  readonly mergeBudgetMs?: number;
+}
+
+/** The engine behind every door: implements the contract, owns the database and the writer thread. */
+export interface AuditService extends AuditApi {
+  readonly dbFile: string;
+  /** Listens to the engine's events (ingest progress); returns the way to stop. */
+  subscribe(listener: (event: ServiceEvent) => void): () => void;
+  /** Finishes writes in flight, checkpoints and closes the database. */
+  close(): Promise<void>;
+}
+
+/** The bundled sample corpus (shown on a database that has nothing else). */
+export const SAMPLE_CORPUS_DIR = fileURLToPath(new URL('../../samples/corpus/', import.meta.url));
+
+type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+
+/** Opens the database and returns the service; the writer thread starts with the first write. */
+export async function createService(options: ServiceOptions): Promise<AuditService> {
+  const now = options.now ?? Date.now;
+  const db = openDatabase(options.dbFile, { cacheMiB: 64 });
+  const engine = new SearchEngine(db);
+  let writer: Promise<WriterClient> | null = null;
+  const writerClient = () => (writer ??= WriterClient.start(options.dbFile));
+  const listeners = new Set<(event: ServiceEvent) => void>();
+  const emit = (event: ServiceEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const sourceId = (name: string) =>
+    db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
+
+  const ingest = async (paths: readonly string[], source: string, redact: boolean, format: string | null) => {
+    const client = await writerClient();
+    const id = await client.call('ensureSource', { name: source, kind: 'import' });
+    const summary = await runIngest(
+      client,
+      { sourceId: id, target: { kind: 'files', paths }, formats: { pinned: format }, redact },
+      (progress) => emit({ name: 'ingest.progress', payload: progress }),
+    );
+    await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });
+    return summary;
+  };
+
+  const handlers: Handlers = {
+    'events.search': (input) => engine.search({ ...input, now: now() }),
+    'events.count': ({ query }) => ({ total: engine.count(query, now()) }),
+    'events.facet': ({ query, field, limit }) => {
+      const result = engine.search({
+        query,
+        limit: 0,
+        facets: [field],
+        facetLimit: limit,
+        histogram: false,
+        now: now(),
+      });
+      return { ...result.facets[field]!, total: result.total };
+    },
+    'ingest.paths': async ({ paths, source, redact, format }) => {
+      // The sample corpus is there to show the product on an empty database; the first real import
+      // replaces it, so the user's counts are their own.
+      let sampleEventsRemoved = 0;
+      const sample = sourceId(SAMPLE_SOURCE);
+      const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
+      if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE) {
+        sampleEventsRemoved = await (await writerClient()).call('deleteSource', { sourceId: sample });
+      }
+      const summary = await ingest(paths, source || IMPORT_SOURCE, redact, format);
+      return { ...summary, sampleEventsRemoved };
+    },
+    'samples.load': async () => {
+      if (sourceId(SAMPLE_SOURCE) !== undefined) {
+        return { events: engine.count(`source:${SAMPLE_SOURCE}`, now()), alreadyLoaded: true };
+      }
+      const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, null);
+      return { events: summary.events, alreadyLoaded: false };
+    },
+    'quarantine.list': ({ limit }) => listQuarantine(db, limit),
+    'stats.get': () => stats(db, options.dbFile),
+    'retention.run': async ({ olderThanMs, before, dryRun }) => {
+      const cutoff = before ?? now() - olderThanMs!;
+      const preview = previewRetention(db, cutoff);
+      if (dryRun) return { ...preview, before: cutoff, blocks: 0, dryRun };
+      const client = await writerClient();
+      const horizon = await client.call('retentionBegin', { before: cutoff });
+      let events = 0;
+      let blocks = 0;
+      for (;;) {
+        const chunk = await client.call('retentionChunk', { horizon });
+        if (chunk.events === 0) break;
+        events += chunk.events;
+        blocks += chunk.blocks;
+      }
+      await client.call('retentionFinish', { horizon });
+      engine.raw.clear();
+      return { events, perSource: preview.perSource, before: cutoff, blocks, dryRun };
+    },
+  };
+
+  const api = {} as AuditApi;
+  for (const method of Object.keys(contract) as MethodName[]) {
+    const schema = contract[method].input;
+    (api as Record<string, unknown>)[method] = async (input: unknown) => {
+      const args = schema.parse(input ?? {});
+      return (handlers[method] as (a: unknown) => unknown)(args);
+    };
+  }
+
+  return Object.assign(api, {
+    dbFile: options.dbFile,
+    subscribe(listener: (event: ServiceEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (writer !== null) await (await writer).close();
+      db.close();
+    },
+  });
+}
+
+function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
+  const entries = db
+    .prepare(
+      `SELECT s.name AS source, o.key AS object, q.line, q.reason, q.excerpt, q.at
+       FROM quarantine q JOIN objects o ON o.id = q.object_id JOIN sources s ON s.id = o.source_id
+       ORDER BY s.name, o.key, q.line LIMIT ?`,
+    )
+    .all(limit) as MethodOutput<'quarantine.list'>['entries'];
+  const total = db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
+  return { total, entries };
+}
+
+function stats(db: Db, file: string): MethodOutput<'stats.get'> {
+  const one = (sql: string, ...params: unknown[]) =>
+    db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number | null;
+  const firstKey = one('SELECT min(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
+  const lastKey = one('SELECT max(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
+  let dbBytes = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      dbBytes += fs.statSync(file + suffix).size;
+    } catch {
+      // No WAL file right now.
+    }
+  }
+  return {
+    file,
+    events: one('SELECT coalesce(sum(n), 0) FROM segments') ?? 0,
+    sources: one('SELECT count(*) FROM sources') ?? 0,
+    objects: one('SELECT count(*) FROM objects') ?? 0,
+    objectErrors: one("SELECT count(*) FROM objects WHERE status = 'error'") ?? 0,
+    quarantined: one('SELECT count(*) FROM quarantine') ?? 0,
+    duplicates: one('SELECT coalesce(sum(duplicates), 0) FROM objects') ?? 0,
+    rawBytes: one('SELECT coalesce(sum(size), 0) FROM objects') ?? 0,
+    dbBytes,
+    first: firstKey === null ? null : one('SELECT ts FROM events WHERE pos = ?', firstKey),
+    last: lastKey === null ? null : one('SELECT ts FROM events WHERE pos = ?', lastKey),
+    untimed: one('SELECT count(*) FROM events WHERE pos < ?', MIN_TIMED_KEY) ?? 0,
+    schemaVersion: SCHEMA_VERSION,
+    retentionHorizon: retentionHorizon(db),
+  };
+}

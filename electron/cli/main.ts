@@ -1,3 +1,397 @@
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { FACET_NAMES, type FacetName } from '../../shared/contract.ts';
+import { parseDuration, parseTimeValue } from '../../shared/query/index.ts';
+import { describeError } from '../agent/errors.ts';
+import { defaultDbFile } from '../agent/paths.ts';
+import { createService, type AuditService } from '../agent/service.ts';
+import { bytes, count, csvCell, csvHeader, csvRow, isoTime, tableLines } from './output.ts';
+
+/** Exit codes (DESIGN §8). */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Where the CLI writes; tests capture it. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Columns of the terminal, or undefined when stdout is not one. */
+  columns?: number;
+  /** stderr is a terminal: progress lines are worth drawing. */
+  interactive?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+const processIo = (): Io => ({
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  interactive: Boolean(process.stderr.isTTY),
+  env: process.env,
+});
+
+/** A usage error found after parsing (a bad query, a bad date): exit 2 with the message. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return report(io, error);
+  }
+  return exitCode;
+}
+
+function report(io: Io, error: unknown): number {
+  if (error instanceof UsageError) {
+    io.err(`audit-explorer: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const info = describeError(error);
+  io.err(`audit-explorer: ${info.message}\n`);
+  if (info.code === 'internal' && error instanceof Error && io.env?.AUDIT_EXPLORER_DEBUG)
+    io.err(`${error.stack}\n`);
+  return info.code === 'query_syntax' || info.code === 'bad_input' ? EXIT.usage : EXIT.failure;
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('audit-explorer')
+    .description('Search audit logs (Prophecy, DronaHQ, Gravitee AM, or any NDJSON you map) offline.')
+    .option('--db <file>', 'database file (default: $AUDIT_EXPLORER_DB, else the OS data folder)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run audit-explorer --help for usage)');
+
+  /** Runs a command against the service, closing it afterwards. */
+  const withService = async (command: Command, run: (service: AuditService) => Promise<number | void>) => {
+    const file = (command.optsWithGlobals().db as string | undefined) ?? defaultDbFile(io.env);
+    const service = await createService({ dbFile: file });
+    try {
+      setExit((await run(service)) ?? EXIT.ok);
+    } finally {
+      await service.close();
+    }
+  };
+  const command = (name: string) =>
+    program.command(name).option('--db <file>', 'database file').exitOverride();
+
+  command('ingest')
+    .description('import NDJSON files or folders (.gz and .zst too, found by content)')
+    .argument('<paths...>', 'files or folders')
+    .option('--source <name>', 'name to file these events under', 'import')
+    .addOption(new Option('--format <id>', 'read every line as this format instead of detecting it'))
+    .option('--no-redact', 'keep secret-looking values (passwords, tokens, keys) instead of replacing them')
+    .option('--json', 'print the summary as JSON')
+    .action(
+      async (
+        paths: string[],
+        opts: { source: string; format?: string; redact: boolean; json?: boolean },
+        cmd: Command,
+      ) =>
+        withService(cmd, async (service) => {
+          const started = performance.now();
+          let lastDraw = 0;
+          const stop = service.subscribe((event) => {
+            if (event.name !== 'ingest.progress' || !io.interactive || performance.now() - lastDraw < 250)
+              return;
+            lastDraw = performance.now();
+            const p = event.payload;
+            const rate = p.lines / ((performance.now() - started) / 1000);
+            io.err(
+              `\r${count(p.lines)} lines · ${count(p.events)} new events · ${count(Math.round(rate))} lines/s · ${bytes(p.bytes)}   `,
+            );
+          });
+          const summary = await service['ingest.paths']({
+            paths,
+            source: opts.source,
+            redact: opts.redact,
+            format: opts.format ?? null,
+          }).finally(stop);
+          if (io.interactive) io.err('\r\x1b[K');
+          if (summary.sampleEventsRemoved > 0) {
+            io.err(
+              `Removed the bundled sample corpus (${count(summary.sampleEventsRemoved)} events): this is the database's first real import.\n`,
+            );
+          }
+          const seconds = (performance.now() - started) / 1000;
+          const failures = summary.perObject
+            .filter((o) => o.error !== null)
+            .map((o) => ({ object: o.key, error: o.error }));
+          if (opts.json) {
+            const {
+              events,
+              duplicates,
+              quarantined,
+              objects,
+              errors,
+              redacted,
+              lines,
+              bytes: read,
+            } = summary;
+            io.out(
+              JSON.stringify({
+                events,
+                duplicates,
+                quarantined,
+                objects,
+                errors,
+                redacted,
+                lines,
+                bytes: read,
+                seconds,
+                failures,
+              }) + '\n',
+            );
+          } else {
+            io.out(
+              `Ingested ${count(summary.events)} new events from ${count(summary.objects)} objects in ${seconds.toFixed(1)} s` +
+                ` (${count(Math.round(summary.lines / Math.max(seconds, 0.001)))} lines/s).\n` +
+                `  duplicates ${count(summary.duplicates)} · quarantined ${count(summary.quarantined)} · ` +
+                `errors ${count(summary.errors)} · secrets redacted ${count(summary.redacted)}\n`,
+            );
+            for (const f of failures) io.out(`  error: ${f.error}\n`);
+            if (summary.quarantined > 0) io.out('  See the bad lines with: audit-explorer quarantine\n');
+          }
+          return summary.errors > 0 ? EXIT.failure : EXIT.ok;
+        }),
+    );
+
+  command('search')
+    .description('print the events matching a query, newest first')
+    .argument('[query...]', 'query (see the README); empty = everything')
+    .option('--limit <n>', 'events to print', positiveInt, 100)
+    .option('--all', 'print every matching event (pages through them)')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'ndjson', 'csv', 'json'])
+        .default('table'),
+    )
+    .option('--count', 'print only the number of matching events')
+    .option('--cursor <cursor>', 'continue after a previous page')
+    .action(
+      async (
+        words: string[],
+        opts: { limit: number; all?: boolean; format: string; count?: boolean; cursor?: string },
+        cmd: Command,
+      ) =>
+        withService(cmd, async (service) => {
+          const query = words.join(' ');
+          if (opts.count) {
+            io.out(`${(await service['events.count']({ query })).total}\n`);
+            return;
+          }
+          await printSearch(service, io, query, opts);
+        }),
+    );
+
+  command('facets')
+    .description('top values of a field, with counts, among the events matching a query')
+    .argument('[query...]', 'query; empty = everything')
+    .addOption(new Option('--field <field>', 'field to count').choices(FACET_NAMES).makeOptionMandatory())
+    .option('--limit <n>', 'values to print', positiveInt, 20)
+    .option('--json', 'print JSON')
+    .action(
+      async (words: string[], opts: { field: FacetName; limit: number; json?: boolean }, cmd: Command) =>
+        withService(cmd, async (service) => {
+          const facet = await service['events.facet']({
+            query: words.join(' '),
+            field: opts.field,
+            limit: opts.limit,
+          });
+          if (opts.json) {
+            io.out(JSON.stringify(facet) + '\n');
+            return;
+          }
+          const width = Math.max(...facet.values.map((v) => count(v.count).length), 5);
+          for (const v of facet.values) io.out(`${count(v.count).padStart(width)}  ${v.value ?? '(none)'}\n`);
+          if (facet.other > 0)
+            io.out(
+              `${count(facet.other).padStart(width)}  (${count(facet.distinct - facet.values.length)} other values)\n`,
+            );
+          io.err(
+            `${count(facet.total)} matching events, ${count(facet.distinct)} distinct values of ${opts.field}\n`,
+          );
+        }),
+    );
+
+  command('quarantine')
+    .description('lines that could not be read as events: source, object, line and reason')
+    .option('--limit <n>', 'lines to print', positiveInt, 1000)
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', 'ndjson', 'csv'])
+        .default('table'),
+    )
+    .action(async (opts: { limit: number; format: string }, cmd: Command) =>
+      withService(cmd, async (service) => {
+        const { total, entries } = await service['quarantine.list']({ limit: opts.limit });
+        if (opts.format === 'json') io.out(JSON.stringify(entries, null, 2) + '\n');
+        else if (opts.format === 'ndjson') for (const e of entries) io.out(JSON.stringify(e) + '\n');
+        else if (opts.format === 'csv') {
+          io.out('source,object,line,reason,excerpt\n');
+          for (const e of entries)
+            io.out([e.source, e.object, e.line, e.reason, e.excerpt].map(csvCell).join(',') + '\n');
+        } else {
+          for (const e of entries) io.out(`${e.source}  ${e.object}:${e.line}  ${e.reason}\n`);
+          io.err(
+            `${count(total)} quarantined line${total === 1 ? '' : 's'}${total > entries.length ? `, ${count(entries.length)} shown` : ''}\n`,
+          );
+        }
+      }),
+    );
+
+  command('gc')
+    .description('retention now: delete events older than a cut-off')
+    .option('--older-than <duration>', 'delete events older than this (e.g. 90d, 12w)', durationMs)
+    .option('--before <date>', 'delete events before this date (YYYY-MM-DD or ISO time)', timeMs)
+    .option('--dry-run', 'only report what would be deleted')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (opts: { olderThan?: number; before?: number; dryRun?: boolean; json?: boolean }, cmd: Command) =>
+        withService(cmd, async (service) => {
+          if ((opts.olderThan === undefined) === (opts.before === undefined)) {
+            throw new UsageError(
+              'give one of --older-than DURATION or --before DATE (for example: gc --older-than 90d)',
+            );
+          }
+          const result = await service['retention.run']({
+            olderThanMs: opts.olderThan,
+            before: opts.before,
+            dryRun: opts.dryRun ?? false,
+          });
+          if (opts.json) {
+            io.out(JSON.stringify(result) + '\n');
+            return;
+          }
+          const verb = result.dryRun ? 'Would delete' : 'Deleted';
+          io.out(`${verb} ${count(result.events)} events older than ${isoTime(result.before)}.\n`);
+          for (const [source, n] of Object.entries(result.perSource)) io.out(`  ${source}: ${count(n)}\n`);
+        }),
+    );
+
+  command('stats')
+    .description('what the database holds')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) =>
+      withService(cmd, async (service) => {
+        const s = await service['stats.get']({});
+        if (opts.json) {
+          io.out(JSON.stringify(s) + '\n');
+          return;
+        }
+        io.out(
+          [
+            `database     ${s.file} (${bytes(s.dbBytes)}, schema ${s.schemaVersion})`,
+            `events       ${count(s.events)}${s.untimed > 0 ? ` (${count(s.untimed)} without a time)` : ''}`,
+            `time range   ${s.first === null ? '—' : `${isoTime(s.first)} … ${isoTime(s.last)}`}`,
+            `sources      ${count(s.sources)}, objects ${count(s.objects)} (${count(s.objectErrors)} with errors, ${bytes(s.rawBytes)} read)`,
+            `duplicates   ${count(s.duplicates)} lines skipped as already stored`,
+            `quarantined  ${count(s.quarantined)} lines`,
+            `size         ${s.rawBytes > 0 ? `${(s.dbBytes / s.rawBytes).toFixed(2)}× the source bytes` : '—'}`,
+          ].join('\n') + '\n',
+        );
+      }),
+    );
+
+  command('start')
+    .description('open Audit Explorer on its default database (loads a sample corpus when it is empty)')
+    .action(async (_opts: unknown, cmd: Command) =>
+      withService(cmd, async (service) => {
+        let stats = await service['stats.get']({});
+        if (stats.events === 0 && stats.sources === 0) {
+          const loaded = await service['samples.load']({});
+          io.out(
+            `The database was empty: loaded the bundled sample corpus (${count(loaded.events)} events).\n`,
+          );
+          stats = await service['stats.get']({});
+        }
+        io.out(`Audit Explorer — ${count(stats.events)} events in ${stats.file}\n\n`);
+        const examples = [
+          'outcome:failure',
+          'action:setPassword',
+          'entity:Project op:Mutation',
+          'user:alice*',
+        ];
+        for (const q of examples)
+          io.out(`  ${String((await service['events.count']({ query: q })).total).padStart(7)}  ${q}\n`);
+        io.out(
+          '\nTry:\n' +
+            '  npx audit-explorer search outcome:failure --limit 10\n' +
+            '  npx audit-explorer facets --field user\n' +
+            '  npx audit-explorer ingest PATH...          (your own exports; the sample corpus makes way)\n' +
+            'The desktop app and `serve` (the web UI for headless machines) arrive with their own issues.\n',
+        );
+      }),
+    );
+
+  return program;
+}
+
+async function printSearch(
+  service: AuditService,
+  io: Io,
+  query: string,
+  opts: { limit: number; all?: boolean; format: string; cursor?: string },
+): Promise<void> {
+  const pageSize = opts.all ? 1000 : Math.min(opts.limit, 10_000);
+  let cursor: string | null = opts.cursor ?? null;
+  let printed = 0;
+  let total: number;
+  let first = true;
+  if (opts.format === 'csv') io.out(csvHeader() + '\n');
+  for (;;) {
+    const result = await service['events.search']({
+      query,
+      limit: pageSize,
+      cursor,
+      facets: false,
+      histogram: false,
+    });
+    total = result.total;
+    if (opts.format === 'json' && !opts.all) {
+      io.out(JSON.stringify(result, null, 2) + '\n');
+      return;
+    }
+    for (const event of result.events) {
+      if (opts.format === 'ndjson' || opts.format === 'json') io.out(JSON.stringify(event) + '\n');
+      else if (opts.format === 'csv') io.out(csvRow(event) + '\n');
+    }
+    if (opts.format === 'table') {
+      const lines = tableLines(result.events, io.columns ?? 160);
+      io.out((first ? lines : lines.slice(1)).join('\n') + '\n');
+    }
+    first = false;
+    printed += result.events.length;
+    cursor = result.nextCursor;
+    if (!opts.all || cursor === null) break;
+  }
+  if (opts.format === 'table') {
+    const more = cursor !== null && !opts.all ? ` Next page: --cursor ${cursor}` : '';
+    io.err(`${count(printed)} of ${count(total)} matching events.${more}\n`);
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+function durationMs(value: string): number {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.reason);
+  return parsed.ms;
+}
+
+function timeMs(value: string): number {
+  const parsed = parseTimeValue(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.reason);
+  return parsed.ms;
 }

@@ -24,3 +24,4 @@ export type { HighlightKind, HighlightToken } from './highlight.ts';
 export { normalizeQuery } from './normalize.ts';
 export { parseQuery } from './parse.ts';
 export { printQuery } from './print.ts';
+export { DURATION_HINT, formatTime, parseDuration, parseTimeValue, TIME_FORMATS_HINT } from './time.ts';

@@ -12,13 +12,15 @@ const DAY_MS = 86_400_000;
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))?)?$/;
 
-const DURATION_RE = /^(\d+)([smhdw])$/;
+const DURATION_RE = /^(\d+)([smhdwy])$/;
 const UNIT_MS: Readonly<Record<string, number>> = {
   s: 1000,
   m: MINUTE_MS,
   h: HOUR_MS,
   d: DAY_MS,
   w: 7 * DAY_MS,
+  // A year of retention or of `last:` means 365 days; calendar years are what after:/before: are for.
+  y: 365 * DAY_MS,
 };
 
 const MONTHS = [
@@ -37,8 +39,9 @@ const MONTHS = [
 ];
 
 export const TIME_FORMATS_HINT =
-  'use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS[.mmm]] optionally followed by Z or ±HH:MM, or epoch milliseconds';
-export const DURATION_HINT = 'use a whole number followed by s, m, h, d or w (15m, 24h, 7d, 2w)';
+  'use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS[.mmm]] optionally followed by Z or ±HH:MM, or epoch ' +
+  'seconds (10 digits) or milliseconds (13 digits)';
+export const DURATION_HINT = 'use a whole number followed by s, m, h, d, w or y (15m, 24h, 7d, 2w, 1y)';
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil); valid for any year. */
 function daysFromCivil(year: number, month: number, day: number): number {
@@ -76,11 +79,28 @@ const MIN_MS = daysFromCivil(0, 1, 1) * DAY_MS;
 const ISO_END_MS = daysFromCivil(10000, 1, 1) * DAY_MS;
 
 /**
- * Parses an `after:`/`before:` value to epoch milliseconds: `YYYY-MM-DD` (UTC midnight),
- * `YYYY-MM-DDTHH:MM[:SS[.mmm]]` with an optional `Z` or `±HH:MM` (none means UTC), or all digits (epoch ms).
+ * Parses an `after:`/`before:` value to epoch milliseconds: `YYYY` and `YYYY-MM` (the start of that year or
+ * month, UTC), `YYYY-MM-DD` (UTC midnight), `YYYY-MM-DDTHH:MM[:SS[.mmm]]` with an optional `Z` or `±HH:MM`
+ * (none means UTC), or a number: 10 digits are epoch seconds, 12 or more epoch milliseconds (the rule the
+ * source formats use). Other numbers are refused rather than guessed at: `20230728` is not a date.
  */
 export function parseTimeValue(text: string): ParseResult<{ ms: number }> {
+  if (/^\d{4}$/.test(text)) return { ok: true, ms: daysFromCivil(Number(text), 1, 1) * DAY_MS };
+  const yearMonth = /^(\d{4})-(\d{2})$/.exec(text);
+  if (yearMonth) {
+    const month = Number(yearMonth[2]);
+    if (month < 1 || month > 12)
+      return { ok: false, reason: `month ${yearMonth[2]} does not exist (use 01-12)` };
+    return { ok: true, ms: daysFromCivil(Number(yearMonth[1]), month, 1) * DAY_MS };
+  }
   if (/^\d+$/.test(text)) {
+    if (text.length === 10) return { ok: true, ms: Number(text) * 1000 };
+    if (text.length < 12) {
+      return {
+        ok: false,
+        reason: `${text} is ambiguous: write a date such as 2023-07-28, or epoch seconds (10 digits) or milliseconds (13 digits)`,
+      };
+    }
     const ms = Number(text);
     if (!Number.isSafeInteger(ms))
       return { ok: false, reason: 'that many epoch milliseconds is out of range' };

@@ -2,8 +2,11 @@
 // queries. Plain RPC over postMessage (from the thread that started it, or any port attached to it); every
 // method is a store function.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { deleteSource } from '../store/deleteSource.ts';
+import { mergeFullText } from '../store/ftsMaintenance.ts';
 import { ensureSource } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
+import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
 import type { WriterData, WriterMethods, WriterReply, WriterRequest } from './writerProtocol.ts';
 
@@ -22,6 +25,11 @@ try {
   const handlers: { [M in keyof WriterMethods]: (args: WriterMethods[M][0]) => WriterMethods[M][1] } = {
     ensureSource: ({ name, kind }) => ensureSource(db, name, kind),
     write: (batch) => writer.write(batch),
+    maintain: ({ budgetMs }) => mergeFullText(db, budgetMs),
+    deleteSource: ({ sourceId }) => deleteSource(db, sourceId),
+    retentionBegin: ({ before }) => beginRetention(db, before),
+    retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
+    retentionFinish: ({ horizon }) => finishRetention(db, horizon),
     attach: ({ port }) => {
       attached.push(port);
       serve(port);

@@ -6,6 +6,12 @@ import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 export interface WriterMethods {
   ensureSource: [{ name: string; kind: SourceKind }, number];
   write: [EventBatch, BatchResult];
+  /** Merge full-text segments for at most `budgetMs`; `merged` tells whether anything is left. */
+  maintain: [{ budgetMs: number }, { merged: boolean; steps: number }];
+  retentionBegin: [{ before: number }, number];
+  deleteSource: [{ sourceId: number }, number];
+  retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
+  retentionFinish: [{ horizon: number }, number];
   /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
   attach: [{ port: MessagePort }, void];
   close: [undefined, void];

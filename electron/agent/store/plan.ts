@@ -58,6 +58,8 @@ export interface PlanContext {
   readonly raw: RawReader;
   /** "Now" for `last:` (epoch ms). */
   readonly now: number;
+  /** An unfinished retention run's horizon: timed events below it count as deleted already. */
+  readonly horizon?: number | null;
 }
 
 const TRUE: Pred = { kind: 'const', value: true };
@@ -87,7 +89,13 @@ export function planQuery(node: QueryNode | null, ctx: PlanContext): Plan {
   // Any time bound excludes events that have no time.
   if (from !== null || to !== null) lo = Math.max(lo, MIN_TIMED_KEY);
   const planner = new Planner(ctx, lo, hi);
-  const pred = rest.length === 0 ? TRUE : planner.and(rest);
+  let pred = rest.length === 0 ? TRUE : planner.and(rest);
+  if (ctx.horizon != null) {
+    pred = {
+      kind: 'and',
+      preds: [pred, { kind: 'not', pred: { kind: 'range', lo: MIN_TIMED_KEY, hi: ctx.horizon } }],
+    };
+  }
   return { pred: simplify(pred), lo, hi, from, to };
 }
 

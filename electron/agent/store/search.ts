@@ -1,3 +1,4 @@
+import type { Facet, FacetName, Histogram, SearchResult } from '../../../shared/contract.ts';
 import type { AuditEvent, Outcome } from '../../../shared/event.ts';
 import { parseQuery } from '../../../shared/query/index.ts';
 import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
@@ -6,21 +7,9 @@ import { keyAtOrAfter, keyTime, MIN_TIMED_KEY, SLOTS_PER_MS } from './eventKey.t
 import type { Db } from './open.ts';
 import { planQuery, type Plan } from './plan.ts';
 import { RawReader } from './rawBlocks.ts';
+import { retentionHorizon } from './retention.ts';
 import type { Segment, SegmentColumn } from './segments.ts';
 
-/** Fields that facets can count. */
-export const FACET_NAMES = [
-  'user',
-  'entity',
-  'action',
-  'opType',
-  'outcome',
-  'source',
-  'format',
-  'status',
-  'org',
-] as const;
-export type FacetName = (typeof FACET_NAMES)[number];
 /** The facets a search response carries unless asked otherwise. */
 export const DEFAULT_FACETS: readonly FacetName[] = [
   'user',
@@ -46,45 +35,6 @@ export interface SearchOptions {
   readonly histogram?: boolean;
   /** "Now" for `last:`; default the clock. */
   readonly now?: number;
-}
-
-export interface FacetValue {
-  /** The value, or null for events without one. */
-  readonly value: string | null;
-  readonly count: number;
-}
-
-export interface Facet {
-  readonly values: readonly FacetValue[];
-  /** Matching events whose value is not among `values`. */
-  readonly other: number;
-  /** Distinct values among the matches (null counted as one). */
-  readonly distinct: number;
-}
-
-export interface Histogram {
-  /** Start of the first bucket, epoch ms (aligned to the bucket size, UTC). */
-  readonly from: number;
-  readonly bucketMs: number;
-  readonly counts: readonly number[];
-}
-
-export interface SearchResult {
-  /** Exact number of matching events. */
-  readonly total: number;
-  /** One page, newest first. */
-  readonly events: AuditEvent[];
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  readonly nextCursor: string | null;
-  readonly facets: Partial<Record<FacetName, Facet>>;
-  readonly histogram: Histogram | null;
-  /** Where the time went, in ms. */
-  readonly timing: {
-    readonly plan: number;
-    readonly scan: number;
-    readonly fetch: number;
-    readonly total: number;
-  };
 }
 
 /** A bad cursor (not one this engine handed out). */
@@ -156,7 +106,13 @@ export class SearchEngine {
     const t0 = performance.now();
     const limit = options.limit ?? 100;
     const now = options.now ?? Date.now();
-    const plan = planQuery(parseQuery(options.query), { db: this.db, dict: this.dict, raw: this.raw, now });
+    const plan = planQuery(parseQuery(options.query), {
+      db: this.db,
+      dict: this.dict,
+      raw: this.raw,
+      now,
+      horizon: retentionHorizon(this.db),
+    });
     const facetNames = options.facets === false ? [] : (options.facets ?? DEFAULT_FACETS);
     const facetColumns = [...new Set(facetNames.map((f) => FACET_COLUMN[f]))];
     const scan = compileScan(plan.pred, facetColumns);
@@ -359,3 +315,5 @@ function parseCursor(cursor: string | null | undefined): number {
     throw new CursorError(`"${cursor}" is not a page cursor from a previous search.`);
   return key;
 }
+
+export type { Facet, FacetName, Histogram, SearchResult };

@@ -99,9 +99,15 @@ describe('bad dates and durations', () => {
     const error = syntaxErrorOf('before:yesterday');
     expect([error.column, error.message]).toEqual([
       8,
-      "Invalid date 'yesterday' at column 8: use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS[.mmm]] optionally followed by Z" +
-        ' or ±HH:MM, or epoch milliseconds',
+      "Invalid date 'yesterday' at column 8: use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS[.mmm]] " +
+        'optionally followed by Z or ±HH:MM, or epoch seconds (10 digits) or milliseconds (13 digits)',
     ]);
+  });
+
+  test('a number that is neither a year nor epoch seconds or milliseconds is refused', () => {
+    const error = syntaxErrorOf('after:20230728');
+    expect(error.column).toBe(7);
+    expect(error.message).toContain('20230728 is ambiguous: write a date such as 2023-07-28');
   });
 
   test('a day past the end of the month is rejected, not rolled over', () => {
@@ -137,7 +143,7 @@ describe('bad dates and durations', () => {
   });
 
   test('upper-case duration units are rejected (M is not minutes)', () => {
-    expect(syntaxErrorOf('last:1M').message).toContain('s, m, h, d or w');
+    expect(syntaxErrorOf('last:1M').message).toContain('s, m, h, d, w or y');
   });
 
   test('a zero duration is rejected', () => {

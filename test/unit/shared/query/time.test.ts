@@ -39,8 +39,20 @@ describe('after: and before: values', () => {
     expect(parsed('before:2023-07-30t12:00z')).toEqual(before(1690718400000));
   });
 
-  test('all digits are epoch milliseconds', () => {
+  test('thirteen digits are epoch milliseconds', () => {
     expect(parsed('after:1690502400000')).toEqual(after(1690502400000));
+  });
+
+  test('ten digits are epoch seconds', () => {
+    expect(parsed('after:1690502400')).toEqual(after(1690502400000));
+  });
+
+  test('a four-digit year is the start of that year', () => {
+    expect(parsed('after:2023')).toEqual(after(1672531200000));
+  });
+
+  test('a year and month is the start of that month', () => {
+    expect(parsed('before:2023-07')).toEqual(before(1688169600000));
   });
 
   test('February 29 of a leap year is accepted', () => {
@@ -101,5 +113,11 @@ describe('last: values', () => {
 
   test('leading zeros are dropped from the text', () => {
     expect(parsed('last:007d')).toEqual(last(604_800_000, '7d'));
+  });
+});
+
+describe('years in durations', () => {
+  test('last:1y is 365 days', () => {
+    expect(parsed('last:1y')).toEqual(last(365 * 86_400_000, '1y'));
   });
 });

@@ -1,0 +1,127 @@
+import { keyAtOrAfter, MIN_TIMED_KEY } from './eventKey.ts';
+import type { Db } from './open.ts';
+import { encodeSegment, loadSegment, mergeSorted } from './segments.ts';
+import { deleteSetting, getSetting, setSetting } from './settings.ts';
+
+/**
+ * Retention: deleting every event older than a cut-off.
+ *
+ * The cut-off is first recorded as a horizon that searches honour at once; events below it are then
+ * deleted in bounded transactions (so ingest and the UI keep going between them), with their full-text
+ * entries and raw blocks, and finally the column segments are rewritten without them and the horizon is
+ * cleared. A crash in between leaves the horizon set, and the next run finishes the job: what a user sees
+ * is consistent at every point. Events without a time are never deleted by age.
+ */
+
+/** Settings key of an unfinished retention run's horizon (an event key). */
+export const HORIZON_KEY = 'retention.horizon';
+
+/** Events deleted per transaction. */
+const DELETE_CHUNK = 20_000;
+
+export interface RetentionPreview {
+  readonly events: number;
+  readonly perSource: Record<string, number>;
+}
+
+/** What deleting events before `before` (epoch ms) would remove, by source. */
+export function previewRetention(db: Db, before: number): RetentionPreview {
+  const hi = keyAtOrAfter(before);
+  const rows = db
+    .prepare(
+      `SELECT s.name AS source, count(*) AS n FROM events e
+       JOIN objects o ON o.id = e.object JOIN sources s ON s.id = o.source_id
+       WHERE e.pos >= ? AND e.pos < ? GROUP BY s.name`,
+    )
+    .all(MIN_TIMED_KEY, hi) as { source: string; n: number }[];
+  const perSource: Record<string, number> = {};
+  let events = 0;
+  for (const row of rows) {
+    perSource[row.source] = row.n;
+    events += row.n;
+  }
+  return { events, perSource };
+}
+
+/** Records the horizon (searches stop seeing older events from here on). Returns the horizon key. */
+export function beginRetention(db: Db, before: number): number {
+  const current = getSetting(db, HORIZON_KEY);
+  const horizon = Math.max(keyAtOrAfter(before), current === null ? -Infinity : Number(current));
+  setSetting(db, HORIZON_KEY, String(horizon));
+  return horizon;
+}
+
+/**
+ * Deletes up to one chunk of events below the horizon, in one transaction. Returns how many went (0 when
+ * none are left) and how many raw blocks were freed.
+ */
+export function deleteRetentionChunk(db: Db, horizon: number): { events: number; blocks: number } {
+  return db
+    .transaction(() => {
+      const rows = db
+        .prepare('SELECT pos, blk FROM events WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?')
+        .raw()
+        .all(MIN_TIMED_KEY, horizon, DELETE_CHUNK) as [number, number][];
+      if (rows.length === 0) return { events: 0, blocks: 0 };
+      const deleteEvent = db.prepare('DELETE FROM events WHERE pos = ?');
+      const deleteText = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
+      const perBlock = new Map<number, number>();
+      for (const [pos, blk] of rows) {
+        deleteEvent.run(pos);
+        deleteText.run(pos);
+        perBlock.set(blk, (perBlock.get(blk) ?? 0) + 1);
+      }
+      const release = db.prepare('UPDATE raw_blocks SET live = live - ? WHERE id = ? RETURNING live').pluck();
+      const dropBlock = db.prepare('DELETE FROM raw_blocks WHERE id = ?');
+      let blocks = 0;
+      for (const [blk, n] of perBlock) {
+        if ((release.get(n, blk) as number | undefined) === 0) {
+          dropBlock.run(blk);
+          blocks++;
+        }
+      }
+      return { events: rows.length, blocks };
+    })
+    .immediate();
+}
+
+/**
+ * Rewrites the column segments without keys below the horizon, then clears the horizon. Returns the number
+ * of segments rewritten or dropped.
+ */
+export function finishRetention(db: Db, horizon: number): number {
+  return db
+    .transaction(() => {
+      const ids = db
+        .prepare('SELECT id FROM segments WHERE min_pos < ? AND max_pos >= ?')
+        .pluck()
+        .all(horizon, MIN_TIMED_KEY) as number[];
+      const insert = db.prepare(
+        'INSERT INTO segments (level, n, min_pos, max_pos, data) VALUES (?, ?, ?, ?, ?)',
+      );
+      const remove = db.prepare('DELETE FROM segments WHERE id = ?');
+      for (const id of ids) {
+        const segment = loadSegment(db, id);
+        const kept = mergeSorted([segment], (pos) => pos < MIN_TIMED_KEY || pos >= horizon);
+        remove.run(id);
+        if (kept.pos.length > 0) {
+          insert.run(
+            segment.level,
+            kept.pos.length,
+            kept.pos[0],
+            kept.pos[kept.pos.length - 1],
+            encodeSegment(kept.pos, kept.cols),
+          );
+        }
+      }
+      deleteSetting(db, HORIZON_KEY);
+      return ids.length;
+    })
+    .immediate();
+}
+
+/** The horizon of an unfinished retention run, if any (searches treat older timed events as gone). */
+export function retentionHorizon(db: Db): number | null {
+  const value = getSetting(db, HORIZON_KEY);
+  return value === null ? null : Number(value);
+}

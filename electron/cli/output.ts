@@ -1,0 +1,89 @@
+import type { AuditEvent } from '../../shared/event.ts';
+
+/** The event fields in the order CSV and tables list them. */
+export const EVENT_COLUMNS = [
+  'ts',
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'status',
+  'org',
+  'target',
+  'ip',
+  'userAgent',
+  'latencyMs',
+  'txn',
+  'format',
+  'source',
+  'object',
+  'line',
+  'id',
+  'raw',
+] as const satisfies readonly (keyof AuditEvent)[];
+
+/** `2024-03-04T09:15:27.301Z`, or an empty cell for events without a time. */
+export function isoTime(ms: number | null): string {
+  return ms === null ? '' : new Date(ms).toISOString();
+}
+
+/** RFC 4180: quote a cell when it holds a comma, quote or line break (and neutralise spreadsheet formulas). */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  // A cell starting with = + - @ is run as a formula by spreadsheets: an audit log must not execute.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function csvHeader(): string {
+  return EVENT_COLUMNS.join(',');
+}
+
+export function csvRow(event: AuditEvent): string {
+  return EVENT_COLUMNS.map((c) => csvCell(c === 'ts' ? isoTime(event.ts) : event[c])).join(',');
+}
+
+/** A compact table for terminals: fixed columns, the last (target) takes what is left. */
+export function tableLines(events: readonly AuditEvent[], width: number): string[] {
+  const columns: { title: string; width: number; value: (e: AuditEvent) => string }[] = [
+    { title: 'TIME (UTC)', width: 24, value: (e) => isoTime(e.ts) || '(no time)' },
+    { title: 'OUTCOME', width: 7, value: (e) => e.outcome },
+    { title: 'USER', width: 28, value: (e) => e.user ?? '' },
+    { title: 'ACTION', width: 26, value: (e) => e.action ?? '' },
+    { title: 'ENTITY', width: 12, value: (e) => e.entity ?? '' },
+    { title: 'TARGET', width: 0, value: (e) => e.target ?? '' },
+  ];
+  const fixed = columns.reduce((sum, c) => sum + c.width + 2, 0);
+  const last = columns[columns.length - 1]!;
+  last.width = Math.max(8, width - fixed);
+  const render = (cells: string[]) =>
+    cells
+      .map((cell, i) => fit(cell, columns[i]!.width))
+      .join('  ')
+      .trimEnd();
+  return [render(columns.map((c) => c.title)), ...events.map((e) => render(columns.map((c) => c.value(e))))];
+}
+
+function fit(text: string, width: number): string {
+  const clean = text.replace(/[\r\n\t]+/g, ' ');
+  return clean.length > width ? clean.slice(0, width - 1) + '…' : clean.padEnd(width);
+}
+
+/** 1234567 → "1,234,567". */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Bytes as "12.3 MB". */
+export function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

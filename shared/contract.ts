@@ -1,0 +1,230 @@
+/**
+ * The API between the UI (or CLI, or HTTP bridge) and the engine: every method with zod schemas for its
+ * input and output. Every type the transports use is derived from here, never written twice; inputs are
+ * validated with these schemas at each door.
+ */
+import { z } from 'zod';
+import { OUTCOMES } from './event.ts';
+
+export const OutcomeSchema = z.enum(OUTCOMES);
+
+export const AuditEventSchema = z.object({
+  id: z.string(),
+  ts: z.number().nullable(),
+  user: z.string().nullable(),
+  entity: z.string().nullable(),
+  action: z.string().nullable(),
+  opType: z.string().nullable(),
+  outcome: OutcomeSchema,
+  status: z.string().nullable(),
+  org: z.string().nullable(),
+  target: z.string().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  txn: z.string().nullable(),
+  format: z.string(),
+  source: z.string(),
+  object: z.string(),
+  line: z.number().int(),
+  raw: z.string(),
+});
+
+export const FACET_NAMES = [
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'source',
+  'format',
+  'status',
+  'org',
+] as const;
+export const FacetNameSchema = z.enum(FACET_NAMES);
+export type FacetName = z.infer<typeof FacetNameSchema>;
+
+export const FacetSchema = z.object({
+  values: z.array(z.object({ value: z.string().nullable(), count: z.number().int() })),
+  /** Matching events whose value is not among `values`. */
+  other: z.number().int(),
+  /** Distinct values among the matches. */
+  distinct: z.number().int(),
+});
+
+export const HistogramSchema = z.object({
+  from: z.number(),
+  bucketMs: z.number(),
+  counts: z.array(z.number().int()),
+});
+
+export const SearchInputSchema = z.strictObject({
+  query: z.string().max(10_000).default(''),
+  limit: z.number().int().min(0).max(10_000).default(100),
+  cursor: z.string().max(40).nullable().default(null),
+  facets: z.union([z.array(FacetNameSchema).max(FACET_NAMES.length), z.literal(false)]).optional(),
+  facetLimit: z.number().int().min(1).max(1000).default(10),
+  histogram: z.boolean().default(true),
+});
+
+export const SearchOutputSchema = z.object({
+  total: z.number().int(),
+  events: z.array(AuditEventSchema),
+  nextCursor: z.string().nullable(),
+  facets: z.partialRecord(FacetNameSchema, FacetSchema),
+  histogram: HistogramSchema.nullable(),
+  timing: z.object({ plan: z.number(), scan: z.number(), fetch: z.number(), total: z.number() }),
+});
+
+export const IngestSummarySchema = z.object({
+  /** Events of the bundled sample corpus removed because this was the database's first real import. */
+  sampleEventsRemoved: z.number().int(),
+  events: z.number().int(),
+  duplicates: z.number().int(),
+  quarantined: z.number().int(),
+  objects: z.number().int(),
+  errors: z.number().int(),
+  redacted: z.number().int(),
+  lines: z.number().int(),
+  bytes: z.number().int(),
+  perObject: z.array(
+    z.object({
+      key: z.string(),
+      lines: z.number().int(),
+      events: z.number().int(),
+      duplicates: z.number().int(),
+      quarantined: z.number().int(),
+      error: z.string().nullable(),
+    }),
+  ),
+});
+
+export const QuarantineEntrySchema = z.object({
+  source: z.string(),
+  object: z.string(),
+  line: z.number().int(),
+  reason: z.string(),
+  excerpt: z.string(),
+  at: z.number(),
+});
+
+export const StatsSchema = z.object({
+  file: z.string(),
+  events: z.number().int(),
+  sources: z.number().int(),
+  objects: z.number().int(),
+  objectErrors: z.number().int(),
+  quarantined: z.number().int(),
+  duplicates: z.number().int(),
+  /** Bytes read from sources in total. */
+  rawBytes: z.number().int(),
+  dbBytes: z.number().int(),
+  first: z.number().nullable(),
+  last: z.number().nullable(),
+  untimed: z.number().int(),
+  schemaVersion: z.number().int(),
+  retentionHorizon: z.number().nullable(),
+});
+
+export const RetentionInputSchema = z
+  .strictObject({
+    /** Delete events older than this many ms before now. */
+    olderThanMs: z.number().int().positive().optional(),
+    /** Delete events before this epoch ms. */
+    before: z.number().optional(),
+    dryRun: z.boolean().default(false),
+  })
+  .refine((v) => (v.olderThanMs === undefined) !== (v.before === undefined), {
+    message: 'Give exactly one of olderThanMs and before.',
+  });
+
+export const RetentionOutputSchema = z.object({
+  /** Events deleted (or, with dryRun, that would be). */
+  events: z.number().int(),
+  /** The cut-off: events before it are gone. */
+  before: z.number(),
+  /** Raw blocks and column segments freed. */
+  blocks: z.number().int(),
+  dryRun: z.boolean(),
+  /** Per source: events deleted. */
+  perSource: z.record(z.string(), z.number().int()),
+});
+
+export type AuditEventOut = z.output<typeof AuditEventSchema>;
+export type Facet = z.output<typeof FacetSchema>;
+export type Histogram = z.output<typeof HistogramSchema>;
+export type SearchResult = z.output<typeof SearchOutputSchema>;
+
+/** Every method: `'domain.verb'` → input and output schemas. */
+export const contract = {
+  'events.search': { input: SearchInputSchema, output: SearchOutputSchema },
+  'events.count': {
+    input: z.strictObject({ query: z.string().max(10_000).default('') }),
+    output: z.object({ total: z.number().int() }),
+  },
+  'events.facet': {
+    input: z.strictObject({
+      query: z.string().max(10_000).default(''),
+      field: FacetNameSchema,
+      limit: z.number().int().min(1).max(100_000).default(20),
+    }),
+    output: FacetSchema.extend({ total: z.number().int() }),
+  },
+  'ingest.paths': {
+    input: z.strictObject({
+      paths: z.array(z.string().min(1)).min(1),
+      source: z.string().min(1).max(200).default('import'),
+      redact: z.boolean().default(true),
+      format: z.string().nullable().default(null),
+    }),
+    output: IngestSummarySchema,
+  },
+  'samples.load': {
+    input: z.strictObject({}).default({}),
+    output: z.object({ events: z.number().int(), alreadyLoaded: z.boolean() }),
+  },
+  'quarantine.list': {
+    input: z.strictObject({ limit: z.number().int().min(1).max(100_000).default(1000) }),
+    output: z.object({ total: z.number().int(), entries: z.array(QuarantineEntrySchema) }),
+  },
+  'stats.get': { input: z.strictObject({}).default({}), output: StatsSchema },
+  'retention.run': { input: RetentionInputSchema, output: RetentionOutputSchema },
+} as const;
+
+export const IngestProgressSchema = z.object({
+  objects: z.number().int(),
+  lines: z.number().int(),
+  bytes: z.number().int(),
+  events: z.number().int(),
+});
+
+/** Events the engine pushes to the UI: name → payload schema. */
+export const events = {
+  'ingest.progress': IngestProgressSchema,
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+export type ServiceEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodArgs<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+/** The API as the UI sees it: one async function per method, same shape over IPC, HTTP or in process. */
+export type AuditApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
+
+/** Errors cross every door as data with a stable code. */
+export const ERROR_CODES = [
+  'bad_input',
+  'query_syntax',
+  'not_found',
+  'schema_too_new',
+  'not_our_database',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export type Result<T> =
+  { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; column?: number } };
