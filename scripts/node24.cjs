@@ -38,10 +38,14 @@ function provision() {
     `audit-explorer: this machine runs Node ${process.versions.node}; Audit Explorer needs Node ${REQUIRED_MAJOR}.\n` +
       `audit-explorer: installing ${pkg} from the npm registry into .tools/ (once) ...\n`,
   );
-  const result = spawnSync('npm', ['install', '--prefix', toolsDir, '--no-save', '--no-audit', '--no-fund', pkg], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    shell: process.platform === 'win32',
-  });
+  const result = spawnSync(
+    'npm',
+    ['install', '--prefix', toolsDir, '--no-save', '--no-audit', '--no-fund', pkg],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      shell: process.platform === 'win32',
+    },
+  );
   const exe = provisionedNode();
   if (result.status !== 0 || !exe) {
     process.stderr.write(

@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-const { REQUIRED_MAJOR, currentMajor, provision, provisionedBinDir } = createRequire(import.meta.url)('./node24.cjs');
+const { REQUIRED_MAJOR, currentMajor, provision, provisionedBinDir } = createRequire(import.meta.url)(
+  './node24.cjs',
+);
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {

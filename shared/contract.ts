@@ -27,7 +27,8 @@ export const AuditEventSchema = z.object({
   source: z.string(),
   object: z.string(),
   line: z.number().int(),
-  raw: z.string(),
+  /** The original JSON after redaction; left out of search results asked for `raw: false`. */
+  raw: z.string().optional(),
 });
 
 export const FACET_NAMES = [
@@ -65,6 +66,12 @@ export const SearchInputSchema = z.strictObject({
   facets: z.union([z.array(FacetNameSchema).max(FACET_NAMES.length), z.literal(false)]).optional(),
   facetLimit: z.number().int().min(1).max(1000).default(10),
   histogram: z.boolean().default(true),
+  /**
+   * Include each event's raw JSON (default). A result list that only shows the normalised fields should
+   * pass false: the raw lines of 100 events can sit in 100 compressed blocks (tens of ms); fetch the one
+   * that is opened.
+   */
+  raw: z.boolean().default(true),
 });
 
 export const SearchOutputSchema = z.object({

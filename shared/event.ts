@@ -38,8 +38,8 @@ export interface AuditEvent extends EventFields {
   object: string;
   /** 1-based line number inside the object. */
   line: number;
-  /** The original JSON after redaction. */
-  raw: string;
+  /** The original JSON after redaction (left out of search results asked for without it). */
+  raw?: string;
 }
 
 export const EMPTY_FIELDS: Readonly<EventFields> = Object.freeze({

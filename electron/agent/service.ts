@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   contract,
   type AuditApi,
@@ -9,6 +8,7 @@ import {
   type ServiceEvent,
 } from '../../shared/contract.ts';
 import { runIngest } from './ingest/runIngest.ts';
+import { projectPath } from './resources.ts';
 import { WriterClient } from './ingest/writerClient.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
@@ -36,7 +36,7 @@ export interface AuditService extends AuditApi {
 }
 
 /** The bundled sample corpus (shown on a database that has nothing else). */
-export const SAMPLE_CORPUS_DIR = fileURLToPath(new URL('../../samples/corpus/', import.meta.url));
+export const SAMPLE_CORPUS_DIR = projectPath('samples', 'corpus');
 
 type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
 

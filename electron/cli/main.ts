@@ -20,13 +20,20 @@ export interface Io {
   env?: NodeJS.ProcessEnv;
 }
 
-const processIo = (): Io => ({
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-  interactive: Boolean(process.stderr.isTTY),
-  env: process.env,
-});
+const processIo = (): Io => {
+  // `audit-explorer search … | head` closes stdout early: that is the reader being done, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    interactive: Boolean(process.stderr.isTTY),
+    env: process.env,
+  };
+};
 
 /** A usage error found after parsing (a bad query, a bad date): exit 2 with the message. */
 class UsageError extends Error {
@@ -353,6 +360,7 @@ async function printSearch(
       cursor,
       facets: false,
       histogram: false,
+      raw: opts.format !== 'table',
     });
     total = result.total;
     if (opts.format === 'json' && !opts.all) {

@@ -25,7 +25,10 @@ export interface PreparedEvent {
   readonly format: string;
   /** The line as stored: the original when nothing was redacted, else the redacted JSON. */
   readonly raw: string;
-  /** Every string value of the redacted event, for the full-text index. */
+  /**
+   * The string values of the redacted event for the full-text index: all of them except those that are
+   * the event's dictionary values (user, action, …), which free text finds through the dictionary.
+   */
   readonly text: string;
   readonly redacted: number;
 }
@@ -60,13 +63,23 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
     const keys = Object.keys(obj).slice(0, 8).join(', ');
     return reject(`no known format matches this line (its keys: ${keys || 'none'})`, trimmed, options);
   }
+  const fields = mapEvent(spec, obj as JsonObject);
   return {
     kind: 'event',
     id: hash('sha256', trimmed, 'binary'),
-    fields: mapEvent(spec, obj as JsonObject),
+    fields,
     format: spec.id,
     raw: redacted > 0 ? JSON.stringify(obj) : trimmed,
-    text: fullText(obj),
+    text: fullText(obj, [
+      fields.user,
+      fields.action,
+      fields.opType,
+      fields.status,
+      fields.org,
+      fields.target,
+      fields.ip,
+      fields.userAgent,
+    ]),
     redacted,
   };
 }
@@ -78,20 +91,34 @@ function reject(reason: string, trimmed: string, options: PrepareOptions): Rejec
 
 /**
  * The text the full-text index sees: every string value at any depth, each distinct value once, one per
- * line. Deterministic for a given parsed event, so the index can be rebuilt from the stored raw lines.
+ * line, leaving out `exclude` (the event's dictionary values). Deterministic for a given parsed event, so
+ * the index can be rebuilt from the stored raw lines.
  */
-export function fullText(value: unknown): string {
-  const seen = new Set<string>();
-  collectStrings(value, seen);
-  return [...seen].join('\n');
+export function fullText(value: unknown, exclude: readonly (string | null)[] = []): string {
+  const out: string[] = [];
+  collectStrings(value, { out, seen: null, exclude });
+  return out.join('\n');
 }
 
-function collectStrings(value: unknown, out: Set<string>): void {
+interface Collector {
+  out: string[];
+  /** Made once an event has many strings; a few short comparisons beat a Set for the usual ten or twenty. */
+  seen: Set<string> | null;
+  exclude: readonly (string | null)[];
+}
+
+function collectStrings(value: unknown, c: Collector): void {
   if (typeof value === 'string') {
-    if (value !== '') out.add(value);
+    if (value === '' || c.exclude.includes(value)) return;
+    if (c.seen === null) {
+      if (c.out.includes(value)) return;
+      if (c.out.length >= 32) c.seen = new Set(c.out);
+    } else if (c.seen.has(value)) return;
+    c.seen?.add(value);
+    c.out.push(value);
   } else if (Array.isArray(value)) {
-    for (const item of value) collectStrings(item, out);
+    for (const item of value) collectStrings(item, c);
   } else if (value !== null && typeof value === 'object') {
-    for (const key in value) collectStrings((value as Record<string, unknown>)[key], out);
+    for (const key in value) collectStrings((value as Record<string, unknown>)[key], c);
   }
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
 import type { IngestJob, IngestMessage } from './ingestProtocol.ts';
+import { workerUrl } from '../workerUrl.ts';
 import type { WriterClient } from './writerClient.ts';
 
 /** An ingest run failed as a whole (bad arguments, the writer failed); the name says which. */
@@ -21,7 +22,7 @@ export async function runIngest(
   onProgress?: (progress: IngestProgress) => void,
 ): Promise<IngestSummary> {
   const port = await writer.connect();
-  const worker = new Worker(new URL('./ingest.worker.ts', import.meta.url), {
+  const worker = new Worker(workerUrl('ingest.worker', import.meta.url), {
     workerData: { ...job, writer: port } satisfies IngestJob,
     transferList: [port],
     // A bounded young generation keeps the parser's garbage from growing the heap (measured: V8 lets it

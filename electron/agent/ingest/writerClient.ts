@@ -1,4 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { workerUrl } from '../workerUrl.ts';
 import type {
   WriterData,
   WriterMethod,
@@ -38,7 +39,7 @@ export class WriterClient {
 
   /** Starts the writer thread on `file` (creating and migrating it) and waits until it is ready. */
   static async start(file: string): Promise<WriterClient> {
-    const worker = new Worker(new URL('./writer.worker.ts', import.meta.url), {
+    const worker = new Worker(workerUrl('writer.worker', import.meta.url), {
       workerData: { file } satisfies WriterData,
       resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });

@@ -19,6 +19,29 @@ export const DICT_FIELDS = {
 export type DictField = keyof typeof DICT_FIELDS;
 export const DICT_FIELD_NAMES = Object.keys(DICT_FIELDS) as DictField[];
 
+/**
+ * Fields whose values are string values of the raw event, found by free text through `dict_fts` rather
+ * than the events' full-text index (an event's text leaves out its values of these fields). Not `format`
+ * or `entity`: those are derived, not words of the event.
+ */
+export const TEXT_DICT_FIELDS = [
+  'user',
+  'action',
+  'opType',
+  'status',
+  'org',
+  'target',
+  'ip',
+  'userAgent',
+] as const;
+export type TextDictField = (typeof TEXT_DICT_FIELDS)[number];
+const TEXT_DICT_CODES = new Set<number>(TEXT_DICT_FIELDS.map((f) => DICT_FIELDS[f]));
+
+/** dict_fts rowid of a dictionary value. */
+export function dictTextKey(field: number, id: number): number {
+  return field * 2 ** 32 + id;
+}
+
 /** Case folding used for case-insensitive matches; the same function at write and query time. */
 export function fold(value: string): string {
   return value.toLowerCase();
@@ -34,10 +57,12 @@ export class DictWriter {
   private readonly next = new Map<number, number>();
   private readonly db: Db;
   private readonly insert;
+  private readonly insertText;
 
   constructor(db: Db) {
     this.db = db;
     this.insert = db.prepare('INSERT INTO dict (field, id, value, folded) VALUES (?, ?, ?, ?)');
+    this.insertText = db.prepare('INSERT INTO dict_fts (rowid, value) VALUES (?, ?)');
     this.reload();
   }
 
@@ -65,6 +90,7 @@ export class DictWriter {
     if (id === undefined) {
       id = this.next.get(field)!;
       this.insert.run(field, id, value, fold(value));
+      if (TEXT_DICT_CODES.has(field)) this.insertText.run(dictTextKey(field, id), value);
       map.set(value, id);
       this.next.set(field, id + 1);
     }

@@ -1,14 +1,7 @@
 import type { QueryNode, Span, TextNode } from '../../../shared/query/index.ts';
-import { DICT_FIELDS, fold, type DictReader } from './dict.ts';
+import { DICT_FIELDS, fold, TEXT_DICT_FIELDS, type DictReader, type TextDictField } from './dict.ts';
 import { keyAtOrAfter, MIN_TIMED_KEY } from './eventKey.ts';
-import {
-  containsTerm,
-  ftsExpression,
-  needsVerification,
-  stringValues,
-  tokenize,
-  type TextTerm,
-} from './fullText.ts';
+import { ftsPhrase, tokenize } from './fullText.ts';
 import type { Db } from './open.ts';
 import type { RawReader } from './rawBlocks.ts';
 import type { SegmentColumn } from './segments.ts';
@@ -138,7 +131,6 @@ class Planner {
     }
   }
 
-  /** ANDed free-text terms go to the index as one MATCH, which intersects them far faster than we can. */
   and(nodes: readonly QueryNode[]): Pred {
     const texts = nodes.filter((n): n is TextNode => n.kind === 'text');
     const others = nodes.filter((n) => n.kind !== 'text').map((n) => this.node(n));
@@ -146,54 +138,67 @@ class Planner {
     return { kind: 'and', preds: others };
   }
 
+  /**
+   * Free-text terms that must all match. A term matches an event when the event's own text holds it (the
+   * events' index) or when one of the event's dictionary values holds it (a user, an action, a user agent:
+   * the dictionary's index, which becomes masks on the columns). Terms that no dictionary value holds go
+   * to the events' index as one MATCH, which intersects them far faster than a scan could.
+   */
   private text(nodes: readonly TextNode[]): Pred {
-    const terms = nodes.map((node): TextTerm => {
-      const tokens = tokenize(node.text);
-      if (tokens.length === 0) {
+    const terms = nodes.map((node) => {
+      if (tokenize(node.text).length === 0) {
         throw new QueryError(
           `"${node.text}" has no letters or digits to search for; search for a word, or use a field such as action:`,
           node.span,
         );
       }
-      return { tokens, prefix: node.prefix };
+      const phrase = ftsPhrase(node.text, node.prefix);
+      return { phrase, inDict: this.dictMatches(phrase) };
     });
-    const { db } = this.ctx;
-    const keys = db
-      .prepare(
-        'SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid',
-      )
-      .pluck()
-      .all(ftsExpression(terms), this.lo, this.hi) as number[];
-    const verify = terms.filter(needsVerification);
-    return { kind: 'set', keys: Float64Array.from(verify.length === 0 ? keys : this.verify(keys, verify)) };
+    const plain = terms.filter((t) => t.inDict === null).map((t) => t.phrase);
+    const preds: Pred[] = [];
+    if (plain.length > 0)
+      preds.push({ kind: 'set', keys: Float64Array.from(this.ftsKeys(plain.join(' AND '))) });
+    for (const term of terms) {
+      if (term.inDict === null) continue;
+      preds.push({
+        kind: 'or',
+        preds: [{ kind: 'set', keys: Float64Array.from(this.ftsKeys(term.phrase)) }, term.inDict],
+      });
+    }
+    return { kind: 'and', preds };
   }
 
-  /** Keys of the events whose full text has every token of every term, in the plan's key range. */
-  private ftsKeys(terms: readonly TextTerm[]): number[] {
+  /** Keys of the events whose own text matches an FTS5 expression, in the plan's key range, ascending. */
+  private ftsKeys(expression: string): number[] {
     return this.ctx.db
       .prepare(
         'SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid',
       )
       .pluck()
-      .all(ftsExpression(terms), this.lo, this.hi) as number[];
+      .all(expression, this.lo, this.hi) as number[];
   }
 
-  /** Keeps the events whose raw line really holds each term's tokens in order. */
-  private verify(keys: readonly number[], terms: readonly TextTerm[]): number[] {
-    const locate = this.ctx.db.prepare('SELECT blk, bi FROM events WHERE pos = ?').raw();
-    return keys.filter((key) => {
-      const row = locate.get(key) as [number, number] | undefined;
-      if (row === undefined) return false;
-      const line = this.ctx.raw.line(row[0], row[1]);
-      if (line === null) return false;
-      let strings: string[];
-      try {
-        strings = stringValues(JSON.parse(line));
-      } catch {
-        return false;
-      }
-      return terms.every((term) => containsTerm(strings, term));
-    });
+  /** Column masks of the dictionary values matching an FTS5 expression, or null when none does. */
+  private dictMatches(expression: string): Pred | null {
+    const keys = this.ctx.db
+      .prepare('SELECT rowid FROM dict_fts WHERE dict_fts MATCH ?')
+      .pluck()
+      .all(expression) as number[];
+    if (keys.length === 0) return null;
+    const byField = new Map<number, number[]>();
+    for (const key of keys) {
+      const field = Math.floor(key / 2 ** 32);
+      let ids = byField.get(field);
+      if (ids === undefined) byField.set(field, (ids = []));
+      ids.push(key - field * 2 ** 32);
+    }
+    const preds: Pred[] = [];
+    for (const field of TEXT_DICT_FIELDS) {
+      const ids = byField.get(DICT_FIELDS[field]);
+      if (ids !== undefined) preds.push(maskPred(field satisfies TextDictField, ids));
+    }
+    return { kind: 'or', preds };
   }
 
   private field(node: Extract<QueryNode, { kind: 'field' }>): Pred {
@@ -262,14 +267,13 @@ class Planner {
    * events holding the id's tokens, and the stored value is compared exactly.
    */
   private txn(node: Extract<QueryNode, { kind: 'field' }>): Pred {
-    const tokens = tokenize(node.value);
-    if (tokens.length === 0) {
+    if (tokenize(node.value).length === 0) {
       throw new QueryError(
         `"${node.value}" has no letters or digits to look up as a transaction id`,
         node.span,
       );
     }
-    const candidates = this.ftsKeys([{ tokens, prefix: node.prefix }]);
+    const candidates = this.ftsKeys(ftsPhrase(node.value, node.prefix));
     const value = this.ctx.db.prepare('SELECT txn FROM events WHERE pos = ?').pluck();
     const keys = candidates.filter((key) => {
       const txn = value.get(key) as string | null | undefined;

@@ -33,6 +33,8 @@ export interface SearchOptions {
   readonly facetLimit?: number;
   /** Count events per time bucket; default true. */
   readonly histogram?: boolean;
+  /** Include each event's raw JSON; default true. */
+  readonly raw?: boolean;
   /** "Now" for `last:`; default the clock. */
   readonly now?: number;
 }
@@ -88,7 +90,7 @@ export class SearchEngine {
       object: db.prepare(
         'SELECT o.key AS key, s.name AS source FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?',
       ),
-      dictSizes: db.prepare('SELECT field, max(id) AS max FROM dict GROUP BY field'),
+      dictMax: db.prepare('SELECT coalesce(max(id), 0) FROM dict WHERE field = ?').pluck(),
       maxObject: db.prepare('SELECT coalesce(max(id), 0) FROM objects').pluck(),
     };
   }
@@ -152,7 +154,7 @@ export class SearchEngine {
     const pageKeys = candidates.slice(0, limit);
     const t2 = performance.now();
 
-    const events = pageKeys.map((key) => this.event(key)!).filter((e) => e !== null);
+    const events = this.events(pageKeys, options.raw ?? true);
     const facets: Partial<Record<FacetName, Facet>> = {};
     for (const name of facetNames) {
       facets[name] = this.facet(
@@ -178,10 +180,33 @@ export class SearchEngine {
     };
   }
 
-  /** One stored event by key, with names resolved and its raw line. */
+  /** Stored events by key (in the given order), with names resolved and, if asked, their raw lines. */
+  events(keys: readonly number[], raw: boolean): AuditEvent[] {
+    const rows = keys.map((key) => this.stmts.event.get(key) as EventRow | undefined);
+    const lines = new Map<EventRow, string | null>();
+    if (raw) {
+      // Block by block, so each compressed block is read once however many of the events it holds.
+      const byBlock = rows
+        .filter((r): r is EventRow => r !== undefined)
+        .sort((a, b) => a.blk - b.blk || a.bi - b.bi);
+      for (const row of byBlock) lines.set(row, this.raw.line(row.blk, row.bi));
+    }
+    const events: AuditEvent[] = [];
+    for (const row of rows) {
+      if (row === undefined) continue;
+      const event = this.toEvent(row);
+      if (raw) event.raw = lines.get(row) ?? '';
+      events.push(event);
+    }
+    return events;
+  }
+
+  /** One stored event by key, with its raw line. */
   event(key: number): AuditEvent | null {
-    const row = this.stmts.event.get(key) as EventRow | undefined;
-    if (row === undefined) return null;
+    return this.events([key], true)[0] ?? null;
+  }
+
+  private toEvent(row: EventRow): AuditEvent {
     const { dict } = this;
     const object = this.objectInfo(row.object);
     return {
@@ -203,7 +228,6 @@ export class SearchEngine {
       source: object.source,
       object: object.key,
       line: row.line,
-      raw: this.raw.line(row.blk, row.bi) ?? '',
     };
   }
 
@@ -223,9 +247,8 @@ export class SearchEngine {
   private idSpace(column: SegmentColumn): number {
     if (column === 'outcome') return 3;
     if (column === 'object') return (this.stmts.maxObject.get() as number) + 1;
-    const code = DICT_FIELDS[column as keyof typeof DICT_FIELDS];
-    const sizes = this.stmts.dictSizes.all() as { field: number; max: number }[];
-    return (sizes.find((s) => s.field === code)?.max ?? 0) + 1;
+    // The primary key (field, id) answers this with one seek.
+    return (this.stmts.dictMax.get(DICT_FIELDS[column as keyof typeof DICT_FIELDS]) as number) + 1;
   }
 
   private facet(name: FacetName, counts: Uint32Array, total: number, limit: number): Facet {

@@ -27,6 +27,7 @@ export const SEGMENT_COLUMNS = [
   'object',
   'target',
   'ip',
+  'userAgent',
 ] as const;
 export type SegmentColumn = (typeof SEGMENT_COLUMNS)[number];
 

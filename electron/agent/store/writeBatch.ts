@@ -35,7 +35,7 @@ export interface EventBatch {
   dims: Record<DictField, BatchDictColumn>;
   txn: (string | null)[];
   /**
-   * Full text of each event, UTF-8 back to back: event i's is bytes[offsets[i], offsets[i+1]). It is
+   * Full text of each event (its string values but the dictionary ones), UTF-8 back to back: event i's is bytes[offsets[i], offsets[i+1]). It is
    * bound as a BLOB, which FTS5 reads as text, so no JS string is made for it on this thread.
    */
   text: { bytes: Uint8Array; offsets: Float64Array };
@@ -248,6 +248,7 @@ export class BatchWriter {
       rows.cols.object.push(objectId);
       rows.cols.target.push(target);
       rows.cols.ip.push(ip);
+      rows.cols.userAgent.push(ua);
     }
 
     this.insertFullText(ftsKeys, ftsEvents, batch.text);

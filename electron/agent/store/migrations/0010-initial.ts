@@ -109,20 +109,28 @@ export const migration0010: Migration = {
         data    BLOB NOT NULL
       );
 
-      -- Full text over every string value of the redacted event. Contentless (the text lives in the raw
-      -- blocks) and detail=none (no positions: phrases are verified against the raw line). Merging is the
+      -- Full text over the string values of the redacted event that are not dictionary values (those,
+      -- 35-67% of an event's words, are found through dict_fts and the columns instead). Contentless (the
+      -- text lives in the raw blocks), with positions so phrases are matched by the index. Merging is the
       -- writer's job once a run is done (ftsMaintenance.ts), not a cost of every insert; pending terms
       -- are flushed once per batch.
       CREATE VIRTUAL TABLE events_fts USING fts5 (
         text,
         content = '',
         contentless_delete = 1,
-        detail = none,
         tokenize = 'unicode61 remove_diacritics 2'
       );
       INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 0);
       INSERT INTO events_fts (events_fts, rank) VALUES ('crisismerge', 64);
       INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', 67108864);
+
+      -- Full text over the dictionary's searchable values; rowid = field * 2^32 + id.
+      CREATE VIRTUAL TABLE dict_fts USING fts5 (
+        value,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
     `);
   },
 };
