@@ -172,6 +172,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   command('search')
     .description('print the events matching a query, newest first')
+    .allowUnknownOption()
     .argument('[query...]', 'query (see the README); empty = everything')
     .option('--limit <n>', 'events to print', positiveInt, 100)
     .option('--all', 'print every matching event (pages through them)')
@@ -189,7 +190,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         cmd: Command,
       ) =>
         withService(cmd, async (service) => {
-          const query = words.join(' ');
+          const query = queryOf(words);
           if (opts.count) {
             io.out(`${(await service['events.count']({ query })).total}\n`);
             return;
@@ -200,6 +201,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   command('facets')
     .description('top values of a field, with counts, among the events matching a query')
+    .allowUnknownOption()
     .argument('[query...]', 'query; empty = everything')
     .addOption(new Option('--field <field>', 'field to count').choices(FACET_NAMES).makeOptionMandatory())
     .option('--limit <n>', 'values to print', positiveInt, 20)
@@ -347,43 +349,53 @@ async function printSearch(
   query: string,
   opts: { limit: number; all?: boolean; format: string; cursor?: string },
 ): Promise<void> {
-  const pageSize = opts.all ? 1000 : Math.min(opts.limit, 10_000);
+  const wanted = opts.all ? Infinity : opts.limit;
   let cursor: string | null = opts.cursor ?? null;
   let printed = 0;
-  let total: number;
-  let first = true;
+  let total = 0;
+  const json = opts.format === 'json';
   if (opts.format === 'csv') io.out(csvHeader() + '\n');
-  for (;;) {
+  if (json) io.out('{"events":[');
+  // Pages of at most 1,000: --all or a large --limit streams, it never holds everything in memory.
+  do {
     const result = await service['events.search']({
       query,
-      limit: pageSize,
+      limit: Math.min(1000, wanted - printed),
       cursor,
       facets: false,
       histogram: false,
       raw: opts.format !== 'table',
     });
     total = result.total;
-    if (opts.format === 'json' && !opts.all) {
-      io.out(JSON.stringify(result, null, 2) + '\n');
-      return;
-    }
     for (const event of result.events) {
-      if (opts.format === 'ndjson' || opts.format === 'json') io.out(JSON.stringify(event) + '\n');
+      if (opts.format === 'ndjson') io.out(JSON.stringify(event) + '\n');
+      else if (json)
+        io.out((printed > 0 || event !== result.events[0] ? ',\n' : '\n') + JSON.stringify(event));
       else if (opts.format === 'csv') io.out(csvRow(event) + '\n');
     }
     if (opts.format === 'table') {
       const lines = tableLines(result.events, io.columns ?? 160);
-      io.out((first ? lines : lines.slice(1)).join('\n') + '\n');
+      io.out((printed === 0 ? lines : lines.slice(1)).join('\n') + '\n');
     }
-    first = false;
     printed += result.events.length;
     cursor = result.nextCursor;
-    if (!opts.all || cursor === null) break;
-  }
+  } while (cursor !== null && printed < wanted);
+  if (json) io.out(`\n],"total":${total},"nextCursor":${JSON.stringify(cursor)}}\n`);
   if (opts.format === 'table') {
-    const more = cursor !== null && !opts.all ? ` Next page: --cursor ${cursor}` : '';
+    const more = cursor !== null ? ` Next page: --cursor ${cursor}` : '';
     io.err(`${count(printed)} of ${count(total)} matching events.${more}\n`);
   }
+}
+
+/**
+ * The query words of `search`/`facets`. They accept unknown options so that `-outcome:failure` (a negated
+ * term, DESIGN §7) is a query word; a `--word` is still a mistyped option.
+ */
+function queryOf(words: readonly string[]): string {
+  const option = words.find((w) => w.startsWith('--'));
+  if (option !== undefined)
+    throw new UsageError(`unknown option '${option}' (run audit-explorer --help for usage)`);
+  return words.join(' ');
 }
 
 function positiveInt(value: string): number {

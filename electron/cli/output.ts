@@ -66,8 +66,18 @@ export function tableLines(events: readonly AuditEvent[], width: number): string
   return [render(columns.map((c) => c.title)), ...events.map((e) => render(columns.map((c) => c.value(e))))];
 }
 
+/**
+ * Makes text safe to print on a terminal: audit lines are written by others, and an escape sequence in a
+ * user name could clear the screen, retitle the window or hide rows. Tabs and line breaks become spaces;
+ * every other control character becomes U+FFFD.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\t\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+}
+
 function fit(text: string, width: number): string {
-  const clean = text.replace(/[\r\n\t]+/g, ' ');
+  const clean = printable(text);
   return clean.length > width ? clean.slice(0, width - 1) + '…' : clean.padEnd(width);
 }
 

@@ -27,8 +27,10 @@ export function listFiles(paths: readonly string[]): ObjectToRead[] {
     if (stat.isDirectory()) walk(absolute, files);
     else files.push(fileObject(absolute, stat));
   }
-  files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return files;
+  // A file named twice (or inside a folder also given) is one object, read once.
+  const unique = [...new Map(files.map((f) => [f.key, f])).values()];
+  unique.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return unique;
 }
 
 function walk(dir: string, out: ObjectToRead[]): void {
