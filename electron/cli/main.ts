@@ -352,7 +352,7 @@ async function printSearch(
   const wanted = opts.all ? Infinity : opts.limit;
   let cursor: string | null = opts.cursor ?? null;
   let printed = 0;
-  let total = 0;
+  let total: number;
   const json = opts.format === 'json';
   if (opts.format === 'csv') io.out(csvHeader() + '\n');
   if (json) io.out('{"events":[');
