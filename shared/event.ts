@@ -57,17 +57,3 @@ export const EMPTY_FIELDS: Readonly<EventFields> = Object.freeze({
   latencyMs: null,
   txn: null,
 });
-
-/** Fields the query language and facets can filter and group by, with their query-language names. */
-export const FACET_FIELDS = [
-  'user',
-  'entity',
-  'action',
-  'opType',
-  'outcome',
-  'source',
-  'format',
-  'status',
-  'org',
-] as const;
-export type FacetField = (typeof FACET_FIELDS)[number];

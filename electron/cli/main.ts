@@ -132,30 +132,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             .filter((o) => o.error !== null)
             .map((o) => ({ object: o.key, error: o.error }));
           if (opts.json) {
-            const {
-              events,
-              duplicates,
-              quarantined,
-              objects,
-              errors,
-              redacted,
-              lines,
-              bytes: read,
-            } = summary;
-            io.out(
-              JSON.stringify({
-                events,
-                duplicates,
-                quarantined,
-                objects,
-                errors,
-                redacted,
-                lines,
-                bytes: read,
-                seconds,
-                failures,
-              }) + '\n',
-            );
+            const { perObject: _perObject, ...counts } = summary;
+            io.out(JSON.stringify({ ...counts, seconds, failures }) + '\n');
           } else {
             io.out(
               `Ingested ${count(summary.events)} new events from ${count(summary.objects)} objects in ${seconds.toFixed(1)} s` +

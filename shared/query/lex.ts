@@ -3,7 +3,7 @@
  * QuerySyntaxError the parser will raise, so the search-box highlighter can share this code.
  */
 
-import { FIELD_NAMES, QuerySyntaxError } from './ast.ts';
+import { FIELD_NAMES, QUERY_FIELDS, QuerySyntaxError } from './ast.ts';
 import type { FieldSpec, Span, TermNode } from './ast.ts';
 import { OUTCOMES } from '../event.ts';
 import { parseDuration, parseTimeValue } from './time.ts';
@@ -34,26 +34,8 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   email: 'user',
   username: 'user',
 };
-const SUGGESTIONS = [
-  'user',
-  'entity',
-  'op',
-  'opType',
-  'action',
-  'outcome',
-  'status',
-  'org',
-  'source',
-  'format',
-  'target',
-  'ip',
-  'txn',
-  'object',
-  'id',
-  'after',
-  'before',
-  'last',
-];
+/** Names a "did you mean" may offer: every field, the `op` alias and the time filters. */
+const SUGGESTIONS: readonly string[] = [...QUERY_FIELDS, 'op', 'after', 'before', 'last'];
 
 export function isSpace(ch: string): boolean {
   return SPACE_RE.test(ch);

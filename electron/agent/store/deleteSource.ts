@@ -1,5 +1,6 @@
 import type { Db } from './open.ts';
-import { encodeSegment, loadSegment, mergeSorted } from './segments.ts';
+import { releaseBlocks } from './rawBlocks.ts';
+import { loadSegment, rewriteSegment } from './segments.ts';
 
 /**
  * Deletes a source with everything it brought: its events (with their full-text entries and raw blocks),
@@ -14,39 +15,26 @@ export function deleteSource(db: Db, sourceId: number): number {
       const objectIds = new Set(
         db.prepare('SELECT id FROM objects WHERE source_id = ?').pluck().all(sourceId) as number[],
       );
-      let deleted = 0;
       const deleteEvent = db.prepare('DELETE FROM events WHERE pos = ? RETURNING blk').pluck();
       const deleteText = db.prepare('DELETE FROM events_fts WHERE rowid = ?');
-      const release = db.prepare('UPDATE raw_blocks SET live = live - 1 WHERE id = ? RETURNING live').pluck();
-      const dropBlock = db.prepare('DELETE FROM raw_blocks WHERE id = ?');
-      const insert = db.prepare(
-        'INSERT INTO segments (level, n, min_pos, max_pos, data) VALUES (?, ?, ?, ?, ?)',
-      );
+      const perBlock = new Map<number, number>();
+      let deleted = 0;
       for (const id of db.prepare('SELECT id FROM segments').pluck().all() as number[]) {
         const segment = loadSegment(db, id);
-        const objects = segment.cols.object;
-        const doomed: number[] = [];
-        for (let i = 0; i < segment.n; i++) if (objectIds.has(objects[i]!)) doomed.push(segment.pos[i]!);
-        if (doomed.length === 0) continue;
-        for (const pos of doomed) {
-          const blk = deleteEvent.get(pos) as number | undefined;
+        const gone = new Set<number>();
+        for (let i = 0; i < segment.n; i++)
+          if (objectIds.has(segment.cols.object[i]!)) gone.add(segment.pos[i]!);
+        if (gone.size === 0) continue;
+        for (const pos of gone) {
+          const block = deleteEvent.get(pos) as number | undefined;
           deleteText.run(pos);
-          if (blk !== undefined && release.get(blk) === 0) dropBlock.run(blk);
+          if (block !== undefined) perBlock.set(block, (perBlock.get(block) ?? 0) + 1);
         }
-        deleted += doomed.length;
-        const gone = new Set(doomed);
-        const kept = mergeSorted([segment], (pos) => !gone.has(pos));
-        db.prepare('DELETE FROM segments WHERE id = ?').run(id);
-        if (kept.pos.length > 0) {
-          insert.run(
-            segment.level,
-            kept.pos.length,
-            kept.pos[0],
-            kept.pos[kept.pos.length - 1],
-            encodeSegment(kept.pos, kept.cols),
-          );
-        }
+        deleted += gone.size;
+        rewriteSegment(db, segment, (pos) => !gone.has(pos));
       }
+      releaseBlocks(db, perBlock);
+      // Objects and quarantined lines go with the source (ON DELETE CASCADE).
       db.prepare('DELETE FROM sources WHERE id = ?').run(sourceId);
       return deleted;
     })

@@ -55,3 +55,20 @@ export class RawReader {
     this.cache.clear();
   }
 }
+
+/**
+ * Lowers the blocks' live counts by the numbers of their events just deleted (block id → count) and drops
+ * the blocks no event points into any more. Returns how many were dropped.
+ */
+export function releaseBlocks(db: Db, deleted: ReadonlyMap<number, number>): number {
+  const release = db.prepare('UPDATE raw_blocks SET live = live - ? WHERE id = ? RETURNING live').pluck();
+  const drop = db.prepare('DELETE FROM raw_blocks WHERE id = ?');
+  let dropped = 0;
+  for (const [block, n] of deleted) {
+    if ((release.get(n, block) as number | undefined) === 0) {
+      drop.run(block);
+      dropped++;
+    }
+  }
+  return dropped;
+}

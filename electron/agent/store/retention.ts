@@ -1,6 +1,7 @@
 import { keyAtOrAfter, MIN_TIMED_KEY } from './eventKey.ts';
 import type { Db } from './open.ts';
-import { encodeSegment, loadSegment, mergeSorted } from './segments.ts';
+import { releaseBlocks } from './rawBlocks.ts';
+import { loadSegment, rewriteSegment } from './segments.ts';
 import { deleteSetting, getSetting, setSetting } from './settings.ts';
 
 /**
@@ -71,15 +72,7 @@ export function deleteRetentionChunk(db: Db, horizon: number): { events: number;
         deleteText.run(pos);
         perBlock.set(blk, (perBlock.get(blk) ?? 0) + 1);
       }
-      const release = db.prepare('UPDATE raw_blocks SET live = live - ? WHERE id = ? RETURNING live').pluck();
-      const dropBlock = db.prepare('DELETE FROM raw_blocks WHERE id = ?');
-      let blocks = 0;
-      for (const [blk, n] of perBlock) {
-        if ((release.get(n, blk) as number | undefined) === 0) {
-          dropBlock.run(blk);
-          blocks++;
-        }
-      }
+      const blocks = releaseBlocks(db, perBlock);
       return { events: rows.length, blocks };
     })
     .immediate();
@@ -96,23 +89,8 @@ export function finishRetention(db: Db, horizon: number): number {
         .prepare('SELECT id FROM segments WHERE min_pos < ? AND max_pos >= ?')
         .pluck()
         .all(horizon, MIN_TIMED_KEY) as number[];
-      const insert = db.prepare(
-        'INSERT INTO segments (level, n, min_pos, max_pos, data) VALUES (?, ?, ?, ?, ?)',
-      );
-      const remove = db.prepare('DELETE FROM segments WHERE id = ?');
       for (const id of ids) {
-        const segment = loadSegment(db, id);
-        const kept = mergeSorted([segment], (pos) => pos < MIN_TIMED_KEY || pos >= horizon);
-        remove.run(id);
-        if (kept.pos.length > 0) {
-          insert.run(
-            segment.level,
-            kept.pos.length,
-            kept.pos[0],
-            kept.pos[kept.pos.length - 1],
-            encodeSegment(kept.pos, kept.cols),
-          );
-        }
+        rewriteSegment(db, loadSegment(db, id), (pos) => pos < MIN_TIMED_KEY || pos >= horizon);
       }
       deleteSetting(db, HORIZON_KEY);
       return ids.length;

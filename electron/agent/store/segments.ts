@@ -191,6 +191,21 @@ export function mergeSegments(db: Db, ids: readonly number[], level: number): vo
   }
 }
 
+/** Rewrites a segment with only the rows whose key passes `keep`; an emptied segment is deleted. */
+export function rewriteSegment(db: Db, segment: Segment, keep: (pos: number) => boolean): void {
+  const kept = mergeSorted([segment], keep);
+  db.prepare('DELETE FROM segments WHERE id = ?').run(segment.id);
+  if (kept.pos.length > 0) {
+    insertSegment(
+      db,
+      segment.level,
+      kept.pos[0]!,
+      kept.pos[kept.pos.length - 1]!,
+      encodeSegment(kept.pos, kept.cols),
+    );
+  }
+}
+
 /** Loads one segment by id. */
 export function loadSegment(db: Db, id: number): Segment {
   const row = db.prepare('SELECT id, level, min_pos, max_pos, data FROM segments WHERE id = ?').get(id) as
