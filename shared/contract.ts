@@ -150,7 +150,7 @@ export const RetentionOutputSchema = z.object({
   events: z.number().int(),
   /** The cut-off: events before it are gone. */
   before: z.number(),
-  /** Raw blocks and column segments freed. */
+  /** Compressed blocks of raw lines freed (every event in them was deleted). */
   blocks: z.number().int(),
   dryRun: z.boolean(),
   /** Per source: events deleted. */

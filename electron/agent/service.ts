@@ -47,6 +47,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   const db = openDatabase(options.dbFile, { cacheMiB: 64 });
   const engine = new SearchEngine(db);
   let writer: Promise<WriterClient> | null = null;
+  let closing: Promise<void> | null = null;
   const writerClient = () => (writer ??= WriterClient.start(options.dbFile));
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
@@ -140,9 +141,13 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async close() {
-      if (writer !== null) await (await writer).close();
-      db.close();
+    close() {
+      // Idempotent: a second close (shutdown paths race) waits for the first.
+      closing ??= (async () => {
+        if (writer !== null) await (await writer).close();
+        db.close();
+      })();
+      return closing;
     },
   });
 }

@@ -4,6 +4,7 @@ import type { BatchResult } from '../store/writeBatch.ts';
 import { BatchBuilder, DEFAULT_BATCH_LIMITS, type BatchLimits, type ObjectRef } from './batchBuilder.ts';
 import { CorruptObjectError, LineReader } from './lineReader.ts';
 import { prepareLine, type PrepareOptions } from './prepare.ts';
+import { redactText } from './redact.ts';
 import type { WriterClient } from './writerClient.ts';
 
 /** Batches handed to the writer and not yet committed, at most. */
@@ -148,7 +149,8 @@ export async function ingestObjects(
           summary.lines++;
           outcome.lines++;
           if (record.kind === 'bad') {
-            builder.addBad(ref, record.no, record.reason, record.excerpt);
+            const excerpt = options.prepare.redact ? redactText(record.excerpt) : record.excerpt;
+            builder.addBad(ref, record.no, record.reason, excerpt);
             summary.quarantined++;
             outcome.quarantined++;
             continue;

@@ -50,7 +50,7 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
   try {
     value = JSON.parse(trimmed);
   } catch (error) {
-    return reject(`not JSON: ${(error as Error).message}`, trimmed, options);
+    return reject(notJsonReason(error), trimmed, options);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
@@ -70,7 +70,7 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
     fields,
     format: spec.id,
     raw: redacted > 0 ? JSON.stringify(obj) : trimmed,
-    text: fullText(obj, [
+    text: fullText(decodeEmbeddedJson(obj, spec), [
       fields.user,
       fields.action,
       fields.opType,
@@ -82,6 +82,38 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
     ]),
     redacted,
   };
+}
+
+/**
+ * The line with its format's embedded JSON strings (DronaHQ database rows keep `meta` as a JSON string)
+ * replaced by what they hold, so the full text indexes their values, not their key names.
+ */
+function decodeEmbeddedJson(obj: Record<string, unknown>, spec: FormatSpec): unknown {
+  if (spec.embeddedJson === undefined) return obj;
+  let copy: Record<string, unknown> | null = null;
+  for (const key of spec.embeddedJson) {
+    const value = obj[key];
+    if (typeof value !== 'string') continue;
+    try {
+      const decoded: unknown = JSON.parse(value);
+      if (decoded !== null && typeof decoded === 'object') (copy ??= { ...obj })[key] = decoded;
+    } catch {
+      // Not JSON after all: indexed as the text it is.
+    }
+  }
+  return copy ?? obj;
+}
+
+/**
+ * Why a line is not JSON, without quoting it: V8's message repeats part of the line, which may hold a
+ * secret that redaction could not find in text that does not parse.
+ */
+function notJsonReason(error: unknown): string {
+  const message = (error as Error).message;
+  const position = /position (\d+)/.exec(message);
+  if (/Unexpected end of JSON input|Unterminated string/.test(message))
+    return 'not JSON: the line ends before the JSON does';
+  return position ? `not JSON: unexpected character at column ${Number(position[1]) + 1}` : 'not JSON';
 }
 
 function reject(reason: string, trimmed: string, options: PrepareOptions): RejectedLine {

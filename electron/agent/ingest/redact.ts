@@ -63,7 +63,7 @@ export function redactInPlace(value: unknown): number {
 
 /** A string that holds JSON with secrets in it, redacted and re-serialised; null when there is nothing to do. */
 function redactEmbeddedJson(text: string): { text: string; count: number } | null {
-  const first = text.charCodeAt(0);
+  const first = firstNonSpace(text);
   // Cheap tests first: most strings are not JSON, and most JSON strings carry no secret-looking key.
   if ((first !== 0x7b && first !== 0x5b) || !SECRET_KEY.test(text)) return null;
   let parsed: unknown;
@@ -74,6 +74,15 @@ function redactEmbeddedJson(text: string): { text: string; count: number } | nul
   }
   const count = redactInPlace(parsed);
   return count === 0 ? null : { text: JSON.stringify(parsed), count };
+}
+
+/** The first character that is not JSON whitespace (JSON.parse accepts leading spaces and newlines). */
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c;
+  }
+  return -1;
 }
 
 const SECRET_PAIR = new RegExp(

@@ -16,10 +16,16 @@
 export const KEY_EPOCH_MS = 946_684_800_000;
 /** Distinct keys per millisecond before a millisecond spills into the next one. */
 export const SLOTS_PER_MS = 2048;
-/** |ts − KEY_EPOCH_MS| must stay below this for the key to be exact. */
-export const MAX_OFFSET_MS = Math.floor(Number.MAX_SAFE_INTEGER / SLOTS_PER_MS) - SLOTS_PER_MS;
-/** Keys of events without a timestamp: [UNTIMED_BASE, UNTIMED_BASE + 2^31). */
+/** Keys of events without a timestamp: [UNTIMED_BASE, UNTIMED_BASE + UNTIMED_SPAN). */
 export const UNTIMED_BASE = -Number.MAX_SAFE_INTEGER;
+/** Room for untimed keys: 2^31 hash slots, and as much again for probing. */
+export const UNTIMED_SPAN = 2 ** 32;
+/**
+ * |ts − KEY_EPOCH_MS| must stay below this for the key to be exact in a JS number, and timed keys must stay
+ * above the untimed region.
+ */
+export const MAX_OFFSET_MS =
+  Math.floor((Number.MAX_SAFE_INTEGER - UNTIMED_SPAN) / SLOTS_PER_MS) - SLOTS_PER_MS;
 /** Every timed key is at least this. */
 export const MIN_TIMED_KEY = -MAX_OFFSET_MS * SLOTS_PER_MS;
 

@@ -17,7 +17,9 @@ export function tokenize(text: string): string[] {
  * `prefix` is set (`pass*`, `"alice smi"*`).
  */
 export function ftsPhrase(text: string, prefix: boolean): string {
-  return `"${text.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+  // FTS5 reads its query as a C string: a NUL would cut it short. It separates words like any other
+  // non-letter, so a space means the same.
+  return `"${text.replaceAll('\u0000', ' ').replaceAll('"', '""')}"${prefix ? '*' : ''}`;
 }
 
 /** Every string value of a parsed JSON value, at any depth. */

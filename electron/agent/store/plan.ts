@@ -275,9 +275,13 @@ class Planner {
     }
     const candidates = this.ftsKeys(ftsPhrase(node.value, node.prefix));
     const value = this.ctx.db.prepare('SELECT txn FROM events WHERE pos = ?').pluck();
+    // Like every other field, ignoring case.
+    const wanted = fold(node.value);
     const keys = candidates.filter((key) => {
       const txn = value.get(key) as string | null | undefined;
-      return txn != null && (node.prefix ? txn.startsWith(node.value) : txn === node.value);
+      if (txn == null) return false;
+      const folded = fold(txn);
+      return node.prefix ? folded.startsWith(wanted) : folded === wanted;
     });
     return { kind: 'set', keys: Float64Array.from(keys) };
   }

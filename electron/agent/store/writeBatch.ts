@@ -1,5 +1,5 @@
 import { DICT_FIELD_NAMES, DICT_FIELDS, DictWriter, type DictField } from './dict.ts';
-import { probeKey } from './eventKey.ts';
+import { MIN_TIMED_KEY, probeKey, SLOTS_PER_MS } from './eventKey.ts';
 import { beginObject, type ObjectInfo } from './objects.ts';
 import type { Db } from './open.ts';
 import { LINES_PER_BLOCK } from './rawBlocks.ts';
@@ -90,6 +90,21 @@ export interface BatchResult {
 
 export const OUTCOME_CODES = { success: 0, failure: 1, unknown: 2 } as const;
 
+/** The keys taken around one crowded millisecond: [lo, hi) read from the database once per batch. */
+interface Crowd {
+  readonly lo: number;
+  readonly hi: number;
+  readonly keys: Map<number, Buffer>;
+}
+
+/** A crowd covers its millisecond's slots and room to spill into the next milliseconds. */
+const CROWD_SPAN = SLOTS_PER_MS * 4;
+
+/** Where the crowd holding `key` starts: its millisecond (or, for untimed keys, the key itself). */
+function crowdStart(key: number): number {
+  return key < MIN_TIMED_KEY ? key : Math.floor(key / SLOTS_PER_MS) * SLOTS_PER_MS;
+}
+
 /**
  * Writes batches on the single writer connection. Each batch is one transaction: its events, their
  * full-text entries, raw block, column segment, quarantined lines and the objects' checkpoints commit
@@ -114,6 +129,7 @@ export class BatchWriter {
          ON CONFLICT (pos) DO NOTHING`,
       ),
       idAt: db.prepare('SELECT id FROM events WHERE pos = ?').pluck(),
+      range: db.prepare('SELECT pos, id FROM events WHERE pos >= ? AND pos < ?').raw(),
       insertFts: db.prepare('INSERT INTO events_fts (rowid, text) VALUES (?, ?)'),
       quarantine: db.prepare(
         `INSERT INTO quarantine (object_id, line, reason, excerpt, at) VALUES (?, ?, ?, ?, ?)
@@ -170,6 +186,7 @@ export class BatchWriter {
     }
     const ftsKeys: number[] = [];
     const ftsEvents: number[] = [];
+    const crowds = new Map<number, Crowd>();
 
     for (let i = 0; i < batch.n; i++) {
       const id = ids.subarray(i * 16, i * 16 + 16);
@@ -191,42 +208,31 @@ export class BatchWriter {
       const latencyValue = batch.latency[i]!;
       const outcome = batch.outcome[i]!;
 
-      let pos: number;
-      let inserted = false;
-      for (let attempt = 0; ; attempt++) {
-        pos = probeKey(ts, hash, attempt);
-        const info = stmts.insertEvent.run(
-          pos,
-          ts,
-          id,
-          objectId,
-          batch.line[i]!,
-          format,
-          user || null,
-          entity || null,
-          action || null,
-          op || null,
-          outcome,
-          status || null,
-          org || null,
-          target || null,
-          ip || null,
-          ua || null,
-          batch.txn[i],
-          Number.isNaN(latencyValue) ? null : latencyValue,
-          blockIds[Math.floor(i / LINES_PER_BLOCK)],
-          i % LINES_PER_BLOCK,
-        );
-        if (info.changes > 0) {
-          inserted = true;
-          break;
-        }
-        const existing = stmts.idAt.get(pos) as Buffer | undefined;
-        if (existing !== undefined && id.equals(existing)) break;
-      }
-
+      const row = [
+        0,
+        ts,
+        id,
+        objectId,
+        batch.line[i]!,
+        format,
+        user || null,
+        entity || null,
+        action || null,
+        op || null,
+        outcome,
+        status || null,
+        org || null,
+        target || null,
+        ip || null,
+        ua || null,
+        batch.txn[i],
+        Number.isNaN(latencyValue) ? null : latencyValue,
+        blockIds[Math.floor(i / LINES_PER_BLOCK)],
+        i % LINES_PER_BLOCK,
+      ];
+      const pos = this.place(ts, hash, id, row, crowds);
       const counts = result.perObject[objectIndex]!;
-      if (!inserted) {
+      if (pos === null) {
         result.duplicates++;
         counts[1]++;
         continue;
@@ -273,6 +279,54 @@ export class BatchWriter {
     }
     appendSegment(this.db, rows);
     return result;
+  }
+
+  /**
+   * Stores one event at its key and returns the key, or null when the very same event (same id) is stored
+   * already. The preferred key is one INSERT; on a collision the neighbourhood of the millisecond is read
+   * once and probed in memory (kept in `crowds` for the rest of the batch), so thousands of events sharing
+   * a millisecond (second-resolution timestamps) cost one range scan instead of an INSERT and a SELECT per
+   * slot tried.
+   */
+  private place(
+    ts: number | null,
+    hash: number,
+    id: Buffer,
+    row: unknown[],
+    crowds: Map<number, Crowd>,
+  ): number | null {
+    const { stmts } = this;
+    const first = probeKey(ts, hash, 0);
+    row[0] = first;
+    if (stmts.insertEvent.run(row).changes > 0) {
+      crowds.get(crowdStart(first))?.keys.set(first, id);
+      return first;
+    }
+    const crowd = crowds.get(crowdStart(first)) ?? this.loadCrowd(crowds, first);
+    for (let attempt = 0; ; attempt++) {
+      const pos = probeKey(ts, hash, attempt);
+      const inside = pos >= crowd.lo && pos < crowd.hi;
+      const other = inside ? crowd.keys.get(pos) : (stmts.idAt.get(pos) as Buffer | undefined);
+      if (other !== undefined) {
+        if (id.equals(other)) return null;
+        continue;
+      }
+      row[0] = pos;
+      if (stmts.insertEvent.run(row).changes > 0) {
+        if (inside) crowd.keys.set(pos, id);
+        return pos;
+      }
+    }
+  }
+
+  private loadCrowd(crowds: Map<number, Crowd>, key: number): Crowd {
+    const lo = crowdStart(key);
+    const crowd: Crowd = { lo, hi: lo + CROWD_SPAN, keys: new Map() };
+    for (const [pos, id] of this.stmts.range.iterate(crowd.lo, crowd.hi) as Iterable<[number, Buffer]>) {
+      crowd.keys.set(pos, id);
+    }
+    crowds.set(lo, crowd);
+    return crowd;
   }
 
   /**

@@ -12,8 +12,10 @@ export const migration0010: Migration = {
         value TEXT NOT NULL
       ) WITHOUT ROWID;
 
+      -- AUTOINCREMENT on ids that readers cache (sources, objects, raw blocks, segments): an id is never
+      -- reused after a delete, so a cache entry can never describe another row.
       CREATE TABLE sources (
-        id         INTEGER PRIMARY KEY,
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
         name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
         kind       TEXT NOT NULL CHECK (kind IN ('import', 'folder', 's3', 'azure', 'gcs')),
         config     TEXT NOT NULL DEFAULT '{}',
@@ -24,7 +26,7 @@ export const migration0010: Migration = {
 
       -- One row per object (file or blob) of a source: what was read of it, and how it went.
       CREATE TABLE objects (
-        id          INTEGER PRIMARY KEY,
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
         source_id   INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
         key         TEXT NOT NULL,
         etag        TEXT,
@@ -93,7 +95,7 @@ export const migration0010: Migration = {
       -- The redacted raw lines, zstd-compressed in blocks (one block per ingest batch and object);
       -- live = how many events still point into the block.
       CREATE TABLE raw_blocks (
-        id   INTEGER PRIMARY KEY,
+        id   INTEGER PRIMARY KEY AUTOINCREMENT,
         live INTEGER NOT NULL,
         data BLOB NOT NULL
       );
@@ -101,7 +103,7 @@ export const migration0010: Migration = {
       -- The filterable and facetable dimensions of the events, as sorted columns (segments.ts), written
       -- in the same transaction as the events they describe.
       CREATE TABLE segments (
-        id      INTEGER PRIMARY KEY,
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
         level   INTEGER NOT NULL,
         n       INTEGER NOT NULL,
         min_pos INTEGER NOT NULL,
