@@ -20,7 +20,7 @@ export interface BatchLimits {
   readonly maxBytes: number;
 }
 
-export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEvents: 25_000, maxBytes: 16 * 1024 * 1024 };
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEvents: 12_500, maxBytes: 8 * 1024 * 1024 };
 
 /** An object being read, as batches refer to it. */
 export interface ObjectRef {
@@ -82,6 +82,8 @@ export class BatchBuilder {
   private readonly line: Float64Array;
   private readonly object: Uint32Array;
   private readonly dims: Record<DictField, DictColumnBuilder>;
+  private target: (string | null)[] = [];
+  private ip: (string | null)[] = [];
   private txn: (string | null)[] = [];
   private readonly text = new ByteSink();
   private readonly raw = new ByteSink(4 << 20);
@@ -138,9 +140,9 @@ export class BatchBuilder {
     dims.opType.set(i, f.opType);
     dims.status.set(i, f.status);
     dims.org.set(i, f.org);
-    dims.target.set(i, f.target);
-    dims.ip.set(i, f.ip);
     dims.userAgent.set(i, f.userAgent);
+    this.target.push(f.target);
+    this.ip.push(f.ip);
     this.txn.push(f.txn);
     this.text.push(event.text);
     this.raw.push(event.raw, NEWLINE);
@@ -181,6 +183,8 @@ export class BatchBuilder {
       line: this.line.slice(0, n),
       object: this.object.slice(0, n),
       dims,
+      target: this.target,
+      ip: this.ip,
       txn: this.txn,
       text: this.text.take(),
       blocks,
@@ -199,6 +203,8 @@ export class BatchBuilder {
     arrays.push(batch.text.bytes, batch.text.offsets);
     for (const field of DICT_FIELD_NAMES) arrays.push(dims[field].refs);
     this.n = 0;
+    this.target = [];
+    this.ip = [];
     this.txn = [];
     this.quarantine = [];
     this.quarantineBytes = 0;

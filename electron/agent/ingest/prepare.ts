@@ -1,5 +1,5 @@
-import { hash } from 'node:crypto';
 import type { EventFields } from '../../../shared/event.ts';
+import { hash } from 'node:crypto';
 import { detectFormat, mapEvent, type FormatSpec, type JsonObject } from '../../../shared/formats/index.ts';
 import { redactInPlace, redactText } from './redact.ts';
 
@@ -70,18 +70,18 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
     fields,
     format: spec.id,
     raw: redacted > 0 ? JSON.stringify(obj) : trimmed,
-    text: fullText(decodeEmbeddedJson(obj, spec), [
-      fields.user,
-      fields.action,
-      fields.opType,
-      fields.status,
-      fields.org,
-      fields.target,
-      fields.ip,
-      fields.userAgent,
-    ]),
+    text: fullText(decodeEmbeddedJson(obj, spec), dictionaryValues(fields)),
     redacted,
   };
+}
+
+/**
+ * The event's values that free text finds through the dictionary, and so leaves out of its own text —
+ * unless one is also its target, IP or transaction id, which are looked up in the text.
+ */
+function dictionaryValues(f: EventFields): (string | null)[] {
+  const keep = (v: string | null) => (v === f.target || v === f.ip || v === f.txn ? null : v);
+  return [keep(f.user), keep(f.action), keep(f.opType), keep(f.status), keep(f.org), keep(f.userAgent)];
 }
 
 /**

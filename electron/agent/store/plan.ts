@@ -239,12 +239,9 @@ class Planner {
         return maskPred('object', ids);
       }
       case 'target':
-      case 'ip': {
-        const code = DICT_FIELDS[node.field];
-        return maskPred(node.field, prefix ? dict.idsWithPrefix(code, value) : dict.idsEqual(code, value));
-      }
+      case 'ip':
       case 'txn':
-        return this.txn(node);
+        return this.textField(node, node.field);
       case 'id': {
         const hex = value.toLowerCase();
         if (!/^[0-9a-f]+$/.test(hex) || hex.length > 32 || (!prefix && hex.length !== 32)) {
@@ -263,24 +260,21 @@ class Planner {
   }
 
   /**
-   * Correlation ids are unique per transaction, too many for the dictionary: the full-text index finds the
-   * events holding the id's tokens, and the stored value is compared exactly.
+   * Fields with nearly one value per event (targets, IP addresses, correlation ids) are stored as text, not
+   * in the dictionary: the full-text index finds the events holding the value's words, and the stored value
+   * is then compared, ignoring case like every other field.
    */
-  private txn(node: Extract<QueryNode, { kind: 'field' }>): Pred {
+  private textField(node: Extract<QueryNode, { kind: 'field' }>, column: 'target' | 'ip' | 'txn'): Pred {
     if (tokenize(node.value).length === 0) {
-      throw new QueryError(
-        `"${node.value}" has no letters or digits to look up as a transaction id`,
-        node.span,
-      );
+      throw new QueryError(`"${node.value}" has no letters or digits to look up in ${column}`, node.span);
     }
     const candidates = this.ftsKeys(ftsPhrase(node.value, node.prefix));
-    const value = this.ctx.db.prepare('SELECT txn FROM events WHERE pos = ?').pluck();
-    // Like every other field, ignoring case.
+    const value = this.ctx.db.prepare(`SELECT ${column} FROM events WHERE pos = ?`).pluck();
     const wanted = fold(node.value);
     const keys = candidates.filter((key) => {
-      const txn = value.get(key) as string | null | undefined;
-      if (txn == null) return false;
-      const folded = fold(txn);
+      const stored = value.get(key) as string | null | undefined;
+      if (stored == null) return false;
+      const folded = fold(stored);
       return node.prefix ? folded.startsWith(wanted) : folded === wanted;
     });
     return { kind: 'set', keys: Float64Array.from(keys) };

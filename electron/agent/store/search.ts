@@ -219,8 +219,8 @@ export class SearchEngine {
       outcome: OUTCOME_NAMES[row.outcome] ?? 'unknown',
       status: dict.value(DICT_FIELDS.status, row.status),
       org: dict.value(DICT_FIELDS.org, row.org),
-      target: dict.value(DICT_FIELDS.target, row.target),
-      ip: dict.value(DICT_FIELDS.ip, row.ip),
+      target: row.target,
+      ip: row.ip,
       userAgent: dict.value(DICT_FIELDS.userAgent, row.ua),
       latencyMs: row.latency,
       txn: row.txn,
@@ -322,8 +322,8 @@ interface EventRow {
   outcome: number;
   status: number | null;
   org: number | null;
-  target: number | null;
-  ip: number | null;
+  target: string | null;
+  ip: string | null;
   ua: number | null;
   txn: string | null;
   latency: number | null;

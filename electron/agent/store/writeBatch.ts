@@ -2,6 +2,7 @@ import { DICT_FIELD_NAMES, DICT_FIELDS, DictWriter, type DictField } from './dic
 import { MIN_TIMED_KEY, probeKey, SLOTS_PER_MS } from './eventKey.ts';
 import { beginObject, type ObjectInfo } from './objects.ts';
 import type { Db } from './open.ts';
+import type { Statement } from 'better-sqlite3';
 import { LINES_PER_BLOCK } from './rawBlocks.ts';
 import { appendSegment, emptyRows } from './segments.ts';
 
@@ -33,6 +34,9 @@ export interface EventBatch {
   /** Index into `objects`. */
   object: Uint32Array;
   dims: Record<DictField, BatchDictColumn>;
+  /** Nearly one value per event: stored as text, not in the dictionary. */
+  target: (string | null)[];
+  ip: (string | null)[];
   txn: (string | null)[];
   /**
    * Full text of each event (its string values but the dictionary ones), UTF-8 back to back: event i's is bytes[offsets[i], offsets[i+1]). It is
@@ -90,6 +94,45 @@ export interface BatchResult {
 
 export const OUTCOME_CODES = { success: 0, failure: 1, unknown: 2 } as const;
 
+/** Columns of an events row, in INSERT order. */
+const EVENT_COLUMNS = 20;
+/**
+ * Rows per multi-row INSERT for events whose key is known to be free: one statement per row costs ~1 µs
+ * of call and binding overhead that 32 rows share (measured 3.4 → 2.7 µs per row).
+ */
+const ROWS_PER_INSERT = 32;
+
+/** Queues rows for the multi-row INSERT; `flush` writes what is queued. */
+class FastInsert {
+  private readonly one: Statement;
+  private readonly many: Statement;
+  private readonly params: unknown[] = new Array(ROWS_PER_INSERT * EVENT_COLUMNS);
+  private queued = 0;
+  private readonly rest: unknown[][] = [];
+
+  constructor(one: Statement, many: Statement) {
+    this.one = one;
+    this.many = many;
+  }
+
+  add(row: readonly unknown[]): void {
+    const offset = this.queued * EVENT_COLUMNS;
+    for (let c = 0; c < EVENT_COLUMNS; c++) this.params[offset + c] = row[c];
+    this.rest.push(row as unknown[]);
+    if (++this.queued === ROWS_PER_INSERT) {
+      this.many.run(this.params);
+      this.queued = 0;
+      this.rest.length = 0;
+    }
+  }
+
+  flush(): void {
+    for (const row of this.rest) this.one.run(...row);
+    this.queued = 0;
+    this.rest.length = 0;
+  }
+}
+
 /** The keys taken around one crowded millisecond: [lo, hi) read from the database once per batch. */
 interface Crowd {
   readonly lo: number;
@@ -128,6 +171,16 @@ export class BatchWriter {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (pos) DO NOTHING`,
       ),
+      insertEvents: db.prepare(
+        `INSERT INTO events (pos, ts, id, object, line, format, user, entity, action, op, outcome, status, org,
+                             target, ip, ua, txn, latency, blk, bi)
+         VALUES ${Array(ROWS_PER_INSERT)
+           .fill(`(${Array(EVENT_COLUMNS).fill('?').join(', ')})`)
+           .join(', ')}`,
+      ),
+      storedAmong: db
+        .prepare('SELECT e.pos, e.id FROM json_each(?) AS k JOIN events AS e ON e.pos = k.value')
+        .raw(),
       idAt: db.prepare('SELECT id FROM events WHERE pos = ?').pluck(),
       range: db.prepare('SELECT pos, id FROM events WHERE pos >= ? AND pos < ?').raw(),
       insertFts: db.prepare('INSERT INTO events_fts (rowid, text) VALUES (?, ?)'),
@@ -188,9 +241,29 @@ export class BatchWriter {
     const ftsEvents: number[] = [];
     const crowds = new Map<number, Crowd>();
 
-    for (let i = 0; i < batch.n; i++) {
+    // Every event's preferred key, and which of those keys the database holds already (one query).
+    const n = batch.n;
+    const preferred = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const ts = batch.ts[i]!;
+      preferred[i] = probeKey(Number.isNaN(ts) ? null : ts, ids.readUInt32BE(i * 16), 0);
+    }
+    const stored = new Map<number, Buffer>();
+    if (n > 0) {
+      for (const [pos, id] of stmts.storedAmong.iterate(JSON.stringify(Array.from(preferred))) as Iterable<
+        [number, Buffer]
+      >) {
+        stored.set(pos, id);
+      }
+    }
+    // Keys this batch took, with the event that took them.
+    const taken = new Map<number, Buffer>();
+    const fast = new FastInsert(stmts.insertEvent, stmts.insertEvents);
+    // Key order keeps the events b-tree appending.
+    const order = Array.from(preferred.keys()).sort((a, b) => preferred[a]! - preferred[b]!);
+
+    for (const i of order) {
       const id = ids.subarray(i * 16, i * 16 + 16);
-      const hash = id.readUInt32BE(0);
       const tsValue = batch.ts[i]!;
       const ts = Number.isNaN(tsValue) ? null : tsValue;
       const objectIndex = batch.object[i]!;
@@ -202,14 +275,11 @@ export class BatchWriter {
       const op = dims.opType[refs.opType[i]!]!;
       const status = dims.status[refs.status[i]!]!;
       const org = dims.org[refs.org[i]!]!;
-      const target = dims.target[refs.target[i]!]!;
-      const ip = dims.ip[refs.ip[i]!]!;
       const ua = dims.userAgent[refs.userAgent[i]!]!;
       const latencyValue = batch.latency[i]!;
       const outcome = batch.outcome[i]!;
-
       const row = [
-        0,
+        preferred[i]!,
         ts,
         id,
         objectId,
@@ -222,21 +292,34 @@ export class BatchWriter {
         outcome,
         status || null,
         org || null,
-        target || null,
-        ip || null,
+        batch.target[i],
+        batch.ip[i],
         ua || null,
         batch.txn[i],
         Number.isNaN(latencyValue) ? null : latencyValue,
         blockIds[Math.floor(i / LINES_PER_BLOCK)],
         i % LINES_PER_BLOCK,
       ];
-      const pos = this.place(ts, hash, id, row, crowds);
+
+      let pos: number | null = preferred[i]!;
+      const holder = taken.get(pos) ?? stored.get(pos);
+      if (holder === undefined) {
+        // The common case: the key is free, the row joins a multi-row INSERT.
+        fast.add(row);
+      } else if (id.equals(holder)) {
+        pos = null;
+      } else {
+        // A collision: probe from here (the rows queued so far must be in the table for that).
+        fast.flush();
+        pos = this.place(ts, ids.readUInt32BE(i * 16), id, row, crowds);
+      }
       const counts = result.perObject[objectIndex]!;
       if (pos === null) {
         result.duplicates++;
         counts[1]++;
         continue;
       }
+      taken.set(pos, id);
       result.inserted++;
       counts[0]++;
       blockLive[Math.floor(i / LINES_PER_BLOCK)]!++;
@@ -252,10 +335,9 @@ export class BatchWriter {
       rows.cols.org.push(org);
       rows.cols.format.push(format);
       rows.cols.object.push(objectId);
-      rows.cols.target.push(target);
-      rows.cols.ip.push(ip);
       rows.cols.userAgent.push(ua);
     }
+    fast.flush();
 
     this.insertFullText(ftsKeys, ftsEvents, batch.text);
     blockIds.forEach((blockId, b) => {
@@ -282,11 +364,11 @@ export class BatchWriter {
   }
 
   /**
-   * Stores one event at its key and returns the key, or null when the very same event (same id) is stored
-   * already. The preferred key is one INSERT; on a collision the neighbourhood of the millisecond is read
-   * once and probed in memory (kept in `crowds` for the rest of the batch), so thousands of events sharing
-   * a millisecond (second-resolution timestamps) cost one range scan instead of an INSERT and a SELECT per
-   * slot tried.
+   * Stores an event whose preferred key is taken by another event: probes on from there and returns the
+   * key it got, or null when the very same event (same id) is stored along the way. The neighbourhood of
+   * the millisecond is read once and probed in memory (kept in `crowds` for the rest of the batch), so
+   * thousands of events sharing a millisecond (second-resolution timestamps) cost one range scan instead
+   * of an INSERT and a SELECT per slot tried.
    */
   private place(
     ts: number | null,
@@ -297,11 +379,6 @@ export class BatchWriter {
   ): number | null {
     const { stmts } = this;
     const first = probeKey(ts, hash, 0);
-    row[0] = first;
-    if (stmts.insertEvent.run(row).changes > 0) {
-      crowds.get(crowdStart(first))?.keys.set(first, id);
-      return first;
-    }
     const crowd = crowds.get(crowdStart(first)) ?? this.loadCrowd(crowds, first);
     for (let attempt = 0; ; attempt++) {
       const pos = probeKey(ts, hash, attempt);
@@ -312,7 +389,7 @@ export class BatchWriter {
         continue;
       }
       row[0] = pos;
-      if (stmts.insertEvent.run(row).changes > 0) {
+      if (stmts.insertEvent.run(...row).changes > 0) {
         if (inside) crowd.keys.set(pos, id);
         return pos;
       }

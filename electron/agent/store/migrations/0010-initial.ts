@@ -81,8 +81,8 @@ export const migration0010: Migration = {
         outcome INTEGER NOT NULL,                     -- 0 success, 1 failure, 2 unknown
         status  INTEGER,
         org     INTEGER,
-        target  INTEGER,
-        ip      INTEGER,
+        target  TEXT,
+        ip      TEXT,
         ua      INTEGER,
         txn     TEXT,
         latency INTEGER,
