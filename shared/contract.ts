@@ -86,6 +86,8 @@ export const SearchOutputSchema = z.object({
 export const IngestSummarySchema = z.object({
   /** Events of the bundled sample corpus removed because this was the database's first real import. */
   sampleEventsRemoved: z.number().int(),
+  /** Time spent merging the full-text index after the import, in ms (part of what an import costs). */
+  indexMs: z.number(),
   events: z.number().int(),
   duplicates: z.number().int(),
   quarantined: z.number().int(),

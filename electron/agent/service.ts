@@ -64,8 +64,9 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       { sourceId: id, target: { kind: 'files', paths }, formats: { pinned: format }, redact },
       (progress) => emit({ name: 'ingest.progress', payload: progress }),
     );
+    const indexed = performance.now();
     await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });
-    return summary;
+    return { ...summary, indexMs: performance.now() - indexed };
   };
 
   const handlers: Handlers = {

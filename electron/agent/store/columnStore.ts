@@ -12,11 +12,15 @@ export class ColumnStore {
   private readonly loaded = new Map<number, Segment>();
   private readonly list;
   private readonly blob;
+  /** Rows per value id per column over the loaded segments: what a filter on a value would match. */
+  private readonly frequency = new Map<SegmentColumn, number[]>();
+  private rows = 0;
 
   constructor(db: Db) {
     this.db = db;
     this.list = db.prepare('SELECT id, level, min_pos AS minPos, max_pos AS maxPos FROM segments');
     this.blob = db.prepare('SELECT data FROM segments WHERE id = ?').pluck();
+    for (const c of SEGMENT_COLUMNS) this.frequency.set(c, []);
   }
 
   /** The current segments (call inside the query's read transaction, so they match its snapshot). */
@@ -30,11 +34,64 @@ export class ColumnStore {
       if (segment === undefined) {
         segment = decodeSegment(meta, this.blob.get(meta.id) as Uint8Array);
         this.loaded.set(meta.id, segment);
+        this.count(segment, 1);
       }
       out.push(segment);
     }
-    for (const id of this.loaded.keys()) if (!live.has(id)) this.loaded.delete(id);
+    for (const [id, segment] of this.loaded) {
+      if (live.has(id)) continue;
+      this.loaded.delete(id);
+      this.count(segment, -1);
+    }
     return out;
+  }
+
+  /**
+   * The share of rows a predicate is expected to match, from the value counts (exact for column masks):
+   * the scan tests the most selective part of an AND first, and the likeliest part of an OR.
+   */
+  selectivity(pred: Pred): number {
+    switch (pred.kind) {
+      case 'const':
+        return pred.value ? 1 : 0;
+      case 'col': {
+        const counts = this.frequency.get(pred.col)!;
+        let n = 0;
+        for (let id = 0; id < pred.mask.length; id++) if (pred.mask[id] === 1) n += counts[id] ?? 0;
+        return this.rows === 0 ? 0 : n / this.rows;
+      }
+      case 'set':
+        return this.rows === 0 ? 0 : Math.min(1, pred.keys.length / this.rows);
+      case 'range':
+        return 0.5;
+      case 'not':
+        return 1 - this.selectivity(pred.pred);
+      case 'and':
+        return pred.preds.reduce((p, q) => p * this.selectivity(q), 1);
+      case 'or':
+        return 1 - pred.preds.reduce((p, q) => p * (1 - this.selectivity(q)), 1);
+    }
+  }
+
+  /** The predicate with AND operands most selective first and OR operands likeliest first. */
+  order(pred: Pred): Pred {
+    if (pred.kind === 'not') return { kind: 'not', pred: this.order(pred.pred) };
+    if (pred.kind !== 'and' && pred.kind !== 'or') return pred;
+    const ranked = pred.preds.map((p) => ({ p: this.order(p), s: this.selectivity(p) }));
+    ranked.sort((a, b) => (pred.kind === 'and' ? a.s - b.s : b.s - a.s));
+    return { kind: pred.kind, preds: ranked.map((r) => r.p) };
+  }
+
+  private count(segment: Segment, sign: 1 | -1): void {
+    this.rows += sign * segment.n;
+    for (const c of SEGMENT_COLUMNS) {
+      const counts = this.frequency.get(c)!;
+      const col = segment.cols[c];
+      for (let i = 0; i < segment.n; i++) {
+        const id = col[i]!;
+        counts[id] = (counts[id] ?? 0) + sign;
+      }
+    }
   }
 
   /** Events held in memory, and the bytes their columns take. */
@@ -71,6 +128,15 @@ export interface ScanAccumulator {
   hist: Float64Array | null;
   histStart: number;
   histWidth: number;
+  /**
+   * The newest matches below `pageHi` of the segment just scanned, as a ring: the scan writes each such
+   * match at `ringNext` (wrapping) and counts them in `ringCount`. Its length is the page size plus one
+   * (zero: no page wanted). The caller resets the counters per segment.
+   */
+  ring: Float64Array;
+  ringNext: number;
+  ringCount: number;
+  pageHi: number;
 }
 
 /**
@@ -79,13 +145,23 @@ export interface ScanAccumulator {
  * text never reaches the generated code (values were resolved to dictionary-id masks and key sets).
  */
 export interface CompiledScan {
-  /** Counts matches in [start, end) of a segment into `acc`. */
-  count(segment: Segment, start: number, end: number, marks: Uint8Array[], acc: ScanAccumulator): void;
-  /** Appends up to `limit` matching keys of [start, end), newest first, to `out`. */
-  page(segment: Segment, start: number, end: number, marks: Uint8Array[], limit: number, out: number[]): void;
+  /**
+   * One pass over rows [start, end) of a segment: counts, facets and histogram into `acc`, and the
+   * newest matches for the page into its ring.
+   */
+  scan(segment: Segment, start: number, end: number, marks: Uint8Array[], acc: ScanAccumulator): void;
   /** The key sets the predicate refers to, in mark order. */
   readonly sets: readonly Float64Array[];
 }
+
+type ScanFunction = (masks: Uint8Array[], ...args: Parameters<CompiledScan['scan']>) => void;
+
+/**
+ * Compiled scans by source: queries of the same shape (`user:a` and `user:b`; masks and key sets are
+ * arguments) reuse one function, which V8 has already optimised, instead of starting a new one cold.
+ */
+const compiled = new Map<string, ScanFunction>();
+const COMPILED_LIMIT = 256;
 
 export function compileScan(pred: Pred, facetColumns: readonly SegmentColumn[]): CompiledScan {
   const masks: Uint8Array[] = [];
@@ -101,35 +177,29 @@ export function compileScan(pred: Pred, facetColumns: readonly SegmentColumn[]):
   ].join('\n');
   const facetDecl = facetColumns.map((c, i) => `const F${i} = acc.facets.get('${c}');`).join('\n');
   const facetInc = facetColumns.map((c, i) => `F${i}[c_${c}[i]]++;`).join(' ');
-  const countBody = `${prologue}
+  const body = `${prologue}
 ${facetDecl}
 const hist = acc.hist, h0 = acc.histStart, hw = acc.histWidth, hn = hist === null ? 0 : hist.length;
-let n = 0;
+const ring = acc.ring, cap = ring.length, pageHi = acc.pageHi;
+let n = 0, rn = 0, ri = 0;
 for (let i = start; i < end; i++) {
   if (!(${expr})) continue;
   n++;
   ${facetInc}
   if (hn !== 0) { const b = Math.floor((pos[i] - h0) / hw); if (b >= 0 && b < hn) hist[b]++; }
+  if (cap !== 0 && pos[i] < pageHi) { ring[ri] = pos[i]; if (++ri === cap) ri = 0; rn++; }
 }
-acc.count += n;`;
-  const pageBody = `${prologue}
-let found = 0;
-for (let i = end - 1; i >= start && found < limit; i--) {
-  if (${expr}) { out.push(pos[i]); found++; }
-}`;
-  const countFn = new Function('masks', 'seg', 'start', 'end', 'marks', 'acc', countBody) as (
-    masks: Uint8Array[],
-    ...args: Parameters<CompiledScan['count']>
-  ) => void;
-  const pageFn = new Function('masks', 'seg', 'start', 'end', 'marks', 'limit', 'out', pageBody) as (
-    masks: Uint8Array[],
-    ...args: Parameters<CompiledScan['page']>
-  ) => void;
-  return {
-    count: (seg, start, end, marks, acc) => countFn(masks, seg, start, end, marks, acc),
-    page: (seg, start, end, marks, limit, out) => pageFn(masks, seg, start, end, marks, limit, out),
-    sets,
-  };
+acc.count += n;
+acc.ringNext = ri;
+acc.ringCount = rn;`;
+  let fn = compiled.get(body);
+  if (fn === undefined) {
+    fn = new Function('masks', 'seg', 'start', 'end', 'marks', 'acc', body) as ScanFunction;
+    if (compiled.size >= COMPILED_LIMIT) compiled.delete(compiled.keys().next().value!);
+    compiled.set(body, fn);
+  }
+  const scanFn = fn;
+  return { scan: (seg, start, end, marks, acc) => scanFn(masks, seg, start, end, marks, acc), sets };
 }
 
 function emit(pred: Pred, masks: Uint8Array[], sets: Float64Array[], used: Set<SegmentColumn>): string {
@@ -161,10 +231,20 @@ function num(value: number): string {
   return String(value);
 }
 
-/** Marks, for rows [start, end) of a segment, which ones have their key in the sorted `keys`. */
-export function markKeys(segment: Segment, start: number, end: number, keys: Float64Array): Uint8Array {
-  const marks = new Uint8Array(end - start);
-  if (end <= start) return marks;
+/**
+ * Marks, for rows [start, end) of a segment, which ones have their key in the sorted `keys`: sets
+ * `marks[i - start]` to 1 or 0. `marks` is a scratch buffer reused from segment to segment (a query visits
+ * ~100 segments at 10M events; a new array for each was garbage on every search).
+ */
+export function markKeys(
+  segment: Segment,
+  start: number,
+  end: number,
+  keys: Float64Array,
+  marks: Uint8Array,
+): void {
+  marks.fill(0, 0, end - start);
+  if (end <= start) return;
   const pos = segment.pos;
   const first = lowerBound(keys, pos[start]!);
   const last = lowerBound(keys, pos[end - 1]! + 1, first);
@@ -175,7 +255,7 @@ export function markKeys(segment: Segment, start: number, end: number, keys: Flo
       i = lowerBound(pos, keys[k]!, i, end);
       if (i < end && pos[i] === keys[k]) marks[i - start] = 1;
     }
-    return marks;
+    return;
   }
   let i = start;
   let k = first;
@@ -189,5 +269,4 @@ export function markKeys(segment: Segment, start: number, end: number, keys: Flo
     } else if (a < b) i++;
     else k++;
   }
-  return marks;
 }

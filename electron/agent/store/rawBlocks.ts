@@ -20,39 +20,61 @@ export function compressBlock(joinedLines: Uint8Array): Uint8Array {
   });
 }
 
-export function decompressBlock(data: Uint8Array): string[] {
-  return zlib.zstdDecompressSync(data).toString('utf8').split('\n');
+/** A decompressed block: its bytes and where each line starts (plus the end). */
+interface OpenBlock {
+  bytes: Buffer;
+  starts: Uint32Array;
 }
 
-/** Reads raw lines by (block, index), keeping recently used blocks decompressed. */
-export class RawReader {
-  private readonly cache = new Map<number, string[]>();
-  private readonly select;
-  private readonly capacity: number;
+function openBlock(data: Uint8Array): OpenBlock {
+  const bytes = zlib.zstdDecompressSync(data);
+  const starts: number[] = [0];
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) starts.push(i + 1);
+  starts.push(bytes.length + 1);
+  return { bytes, starts: Uint32Array.from(starts) };
+}
 
-  /** `capacity`: how many decompressed blocks to keep. */
-  constructor(db: Db, capacity = 64) {
-    this.capacity = capacity;
+/**
+ * Reads raw lines by (block, index), keeping recently used blocks decompressed — as bytes with line
+ * offsets, not as strings: a page of 100 events can open 100 blocks, and splitting each into 512 strings
+ * made hundreds of MB of garbage across a few searches. Only the lines asked for become strings.
+ */
+export class RawReader {
+  private readonly cache = new Map<number, OpenBlock>();
+  private readonly select;
+  private readonly capacityBytes: number;
+  private cachedBytes = 0;
+
+  /** `capacityBytes`: decompressed bytes to keep (whole blocks, least recently used go first). */
+  constructor(db: Db, capacityBytes = 32 * 1024 * 1024) {
+    this.capacityBytes = capacityBytes;
     this.select = db.prepare('SELECT data FROM raw_blocks WHERE id = ?').pluck();
   }
 
   line(block: number, index: number): string | null {
-    let lines = this.cache.get(block);
-    if (lines === undefined) {
+    let open = this.cache.get(block);
+    if (open === undefined) {
       const data = this.select.get(block) as Uint8Array | undefined;
       if (data === undefined) return null;
-      lines = decompressBlock(data);
-      if (this.cache.size >= this.capacity) this.cache.delete(this.cache.keys().next().value!);
+      open = openBlock(data);
+      this.cachedBytes += open.bytes.length;
+      for (const [id, evicted] of this.cache) {
+        if (this.cachedBytes <= this.capacityBytes) break;
+        this.cache.delete(id);
+        this.cachedBytes -= evicted.bytes.length;
+      }
     } else {
       this.cache.delete(block);
     }
-    this.cache.set(block, lines);
-    return lines[index] ?? null;
+    this.cache.set(block, open);
+    if (index + 1 >= open.starts.length) return null;
+    return open.bytes.toString('utf8', open.starts[index], open.starts[index + 1]! - 1);
   }
 
   /** Forget cached blocks (after retention deleted some). */
   clear(): void {
     this.cache.clear();
+    this.cachedBytes = 0;
   }
 }
 

@@ -117,8 +117,8 @@ export class SearchEngine {
     });
     const facetNames = options.facets === false ? [] : (options.facets ?? DEFAULT_FACETS);
     const facetColumns = [...new Set(facetNames.map((f) => FACET_COLUMN[f]))];
-    const scan = compileScan(plan.pred, facetColumns);
     const segments = this.columns.segments();
+    const scan = compileScan(this.columns.order(plan.pred), facetColumns);
     const t1 = performance.now();
 
     const acc: ScanAccumulator = {
@@ -127,6 +127,11 @@ export class SearchEngine {
       hist: null,
       histStart: 0,
       histWidth: 1,
+      // One more than a page tells whether a next page exists.
+      ring: new Float64Array(limit > 0 ? limit + 1 : 0),
+      ringNext: 0,
+      ringCount: 0,
+      pageHi: Math.min(plan.hi, parseCursor(options.cursor)),
     };
     const histogram = options.histogram === false ? null : this.histogramAxis(plan, segments);
     if (histogram) {
@@ -134,20 +139,23 @@ export class SearchEngine {
       acc.histStart = keyAtOrAfter(histogram.from);
       acc.histWidth = histogram.bucketMs * SLOTS_PER_MS;
     }
-    const cursor = parseCursor(options.cursor);
-    const pageHi = Math.min(plan.hi, cursor);
     const candidates: number[] = [];
+    let largest = 0;
+    for (const segment of segments) largest = Math.max(largest, segment.n);
+    const marks = scan.sets.map(() => new Uint8Array(largest));
     for (const segment of segments) {
       if (segment.maxPos < plan.lo || segment.minPos >= plan.hi) continue;
       const start = lowerBound(segment.pos, plan.lo);
       const end = lowerBound(segment.pos, plan.hi, start);
       if (start >= end) continue;
-      const marks = scan.sets.map((keys) => markKeys(segment, start, end, keys));
-      scan.count(segment, start, end, marks, acc);
-      if (limit > 0) {
-        const pageEnd = lowerBound(segment.pos, pageHi, start, end);
-        // One more than a page tells whether a next page exists.
-        scan.page(segment, start, pageEnd, marks, limit + 1, candidates);
+      scan.sets.forEach((keys, k) => markKeys(segment, start, end, keys, marks[k]!));
+      acc.ringNext = 0;
+      acc.ringCount = 0;
+      scan.scan(segment, start, end, marks, acc);
+      // The ring holds this segment's newest matches below the cursor, oldest first from ringNext.
+      const kept = Math.min(acc.ringCount, acc.ring.length);
+      for (let k = 0; k < kept; k++) {
+        candidates.push(acc.ring[(acc.ringNext - kept + k + acc.ring.length) % acc.ring.length]!);
       }
     }
     candidates.sort((a, b) => b - a);

@@ -1,0 +1,396 @@
+/**
+ * Renders a run for the terminal and for docs/benchmark.md, and keeps docs/benchmark.json. The Markdown
+ * file holds one section per corpus size between markers; a run replaces only its own section (and the
+ * side-by-side summary at the top, rebuilt from the JSON), so the 1M and 10M results live together.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Table } from './format.ts';
+import { fmtEvents, fmtInt, fmtMB, fmtMs, fmtSec, mdTable, passMark, textTable } from './format.ts';
+import type { Machine, RunResult } from './types.ts';
+
+export interface ResultsFile {
+  version: 1;
+  runs: Record<string, RunResult>;
+}
+
+type Style = 'text' | 'md';
+
+function code(s: string, style: Style): string {
+  return style === 'md' ? `\`${s}\`` : s;
+}
+
+export function machineLine(m: Machine): string {
+  const limit =
+    m.memoryLimitBytes === null ? '' : ` (cgroup limit ${(m.memoryLimitBytes / 2 ** 30).toFixed(1)} GiB)`;
+  return `${m.cpus} CPUs (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM${limit}, ${m.os}, Node ${m.node}`;
+}
+
+function corpusTable(r: RunResult): Table {
+  const c = r.corpus;
+  return {
+    head: ['corpus', ''],
+    rows: [
+      ['events (distinct, 3 formats)', fmtInt(c.distinctEvents)],
+      ['files', `${fmtInt(c.files)} (${fmtInt(c.gzipFiles)} gzipped)`],
+      ['raw NDJSON (uncompressed)', `${fmtMB(c.rawBytes)} MB`],
+      ['on disk (partly gzipped)', `${fmtMB(c.diskBytes)} MB`],
+      [
+        'generated',
+        c.generatedMs === null
+          ? 'reused from the cache'
+          : `${fmtSec(c.generatedMs)} (${fmtInt((c.distinctEvents / c.generatedMs) * 1000)} events/s)`,
+      ],
+    ],
+  };
+}
+
+function sampled(bytes: number): string {
+  return bytes > 0 ? `${fmtMB(bytes)} MB` : '–';
+}
+
+function ingestTable(r: RunResult): Table {
+  const i = r.ingest;
+  const rawRate = (ms: number) => `${(((r.corpus.rawBytes / ms) * 1000) / 1e6).toFixed(1)} MB/s`;
+  const rows: string[][] = [
+    [
+      'import (read, parse, store, full-text insert)',
+      fmtSec(i.importMs),
+      `${fmtInt(i.importEventsPerSec)} events/s, ${rawRate(i.importMs)} raw`,
+    ],
+    [
+      'index maintenance after ingest (full-text merge)',
+      fmtSec(i.maintenanceMs),
+      `${i.ftsSegments === null ? '?' : fmtInt(i.ftsSegments)} FTS segment(s) after`,
+    ],
+    [
+      'ingest incl. index maintenance',
+      fmtSec(i.importMs + i.maintenanceMs),
+      `${fmtInt(i.totalEventsPerSec)} events/s, ${rawRate(i.importMs + i.maintenanceMs)} raw`,
+    ],
+    ['close (checkpoint)', fmtSec(i.closeMs), ''],
+    [
+      'peak RSS (maxRSS, whole process)',
+      `${fmtMB(i.maxRssBytes)} MB`,
+      `sampled every 250 ms: import ${sampled(i.sampledRssImportBytes)}, maintenance ${sampled(i.sampledRssMaintenanceBytes)}`,
+    ],
+    [
+      'CPU time (user + system)',
+      fmtSec(i.cpuMs),
+      `${(i.cpuMs / (i.openMs + i.ingestCallMs + i.closeMs)).toFixed(2)} cores on average`,
+    ],
+    [
+      'stored',
+      `${fmtInt(i.summary.events)} events`,
+      `${fmtInt(i.summary.duplicates)} duplicates, ${fmtInt(i.summary.quarantined)} quarantined, ${fmtInt(i.summary.errors)} file errors, ${fmtInt(i.summary.redacted)} redacted`,
+    ],
+  ];
+  for (const c of i.checks.filter((x) => !x.ok)) rows.push(['MISMATCH', c.name, c.detail]);
+  return { head: ['ingest', 'time', ''], rows };
+}
+
+function dbTable(r: RunResult): Table {
+  const d = r.db;
+  const rows = [
+    [
+      'database file (+ WAL)',
+      `${fmtMB(d.bytes)} MB${d.walBytes > 0 ? ` + ${fmtMB(d.walBytes)} MB` : ''}`,
+      `${d.ratioRaw.toFixed(2)}× raw NDJSON, ${d.ratioDisk.toFixed(2)}× on disk`,
+    ],
+  ];
+  const total = d.bytes + d.walBytes;
+  for (const b of d.breakdown ?? []) {
+    if (b.bytes / total < 0.005) continue;
+    rows.push([
+      b.name.startsWith('(') ? b.name : `table ${b.name}`,
+      `${fmtMB(b.bytes)} MB`,
+      `${((b.bytes / total) * 100).toFixed(1)}%`,
+    ]);
+  }
+  return { head: ['database', 'size', ''], rows };
+}
+
+function queryTable(r: RunResult, style: Style): Table {
+  const lean = r.queries.results.some((q) => q.withoutRaw);
+  const rows = r.queries.results.map((q) => [
+    q.name,
+    q.freeText ? 'text' : 'structured',
+    fmtInt(q.total),
+    q.ok ? 'ok' : `MISMATCH (truth ${fmtInt(q.expected)})`,
+    fmtMs(q.latency.p50),
+    fmtMs(q.latency.p95),
+    fmtMs(q.latency.max),
+    `${fmtMs(q.engine.plan)}/${fmtMs(q.engine.scan)}/${fmtMs(q.engine.fetch)}`,
+    q.nextPage ? fmtMs(q.nextPage.p50) : '–',
+    q.nextPage ? fmtMs(q.nextPage.p95) : '–',
+    ...(lean ? [q.withoutRaw ? fmtMs(q.withoutRaw.p50) : '–'] : []),
+    ...(style === 'md' ? [code(q.query, style)] : []),
+  ]);
+  return {
+    head: [
+      'query',
+      'kind',
+      'total',
+      'vs truth',
+      'p50 ms',
+      'p95 ms',
+      'max ms',
+      'plan/scan/fetch',
+      'next p50',
+      'next p95',
+      ...(lean ? ['no-raw p50'] : []),
+      ...(style === 'md' ? ['query text'] : []),
+    ],
+    rows,
+    right: [false, false, true, false, true, true, true, true, true, true, ...(lean ? [true] : []), false],
+  };
+}
+
+function baselineTable(r: RunResult): Table {
+  return {
+    head: ['query', 'tool', 'tool ms', 'tool count', 'ours p50 ms', 'ratio', ''],
+    rows: r.baselines.map((b) => [
+      b.name,
+      b.tool,
+      fmtMs(b.ms),
+      fmtInt(b.count),
+      fmtMs(b.oursMs),
+      `${b.ratio.toFixed(0)}×`,
+      b.exact ? '' : 'tool answers a broader question (no time filter)',
+    ]),
+    right: [false, false, true, true, true, true, false],
+  };
+}
+
+function targetTable(r: RunResult): Table {
+  return {
+    head: ['target', 'wanted', 'got', 'result'],
+    rows: r.targets.map((t) => [
+      t.name,
+      t.target,
+      t.value + (t.note ? ` — ${t.note}` : ''),
+      passMark(t.pass),
+    ]),
+  };
+}
+
+function queryNotes(r: RunResult): string[] {
+  const q = r.queries;
+  const lines = [
+    `Each query: 1 warm-up + ${r.runs} timed \`events.search\` calls with the defaults (first page of 100 newest, exact total, ${q.results[0]?.facets ?? '?'} facets, histogram); plan/scan/fetch = the engine's own split of the median run. "next" = the second page (cursor, no facets, no histogram).${q.results.some((x) => x.withoutRaw) ? ' "no-raw" = the first page again with `raw: false` (events without their raw JSON).' : ''}`,
+    `Cold: opening the service took ${fmtMs(q.openMs)} ms; the first search after it (${q.cold.name}) took ${fmtMs(q.cold.ms)} ms (plan ${fmtMs(q.cold.engine.plan)} / scan ${fmtMs(q.cold.engine.scan)} / fetch ${fmtMs(q.cold.engine.fetch)}). The OS page cache was warm. Query process peak RSS ${fmtMB(q.maxRssBytes)} MB.`,
+  ];
+  for (const res of q.results) {
+    if (res.nextPage && !res.nextPage.ordered)
+      lines.push(`WARNING: ${res.name}: page 2 is not strictly older than page 1`);
+  }
+  return lines;
+}
+
+/** Busy CPUs of other processes while the steps ran; a warning when the machine was not quiet. */
+function contentionLine(r: RunResult): string {
+  const c = r.contention;
+  const f = (x: number | null) => (x === null ? '?' : x.toFixed(2));
+  const worst = Math.max(c.ingest ?? 0, c.queries ?? 0, c.baselines ?? 0);
+  const text = `Other processes kept ${f(c.ingest)} CPUs busy on average during the ingest, ${f(c.queries)} during the searches, ${f(c.baselines)} during the baselines (of ${r.machine.cpus}).`;
+  return worst > 0.2 ? `WARNING: the machine was not quiet. ${text} Timings are pessimistic.` : text;
+}
+
+/** The terminal report. */
+export function renderText(r: RunResult): string {
+  const out: string[] = [
+    '',
+    `Audit Explorer benchmark: ${fmtInt(r.events)} events, seed ${r.seed}`,
+    `machine: ${machineLine(r.machine)}; ${r.machine.date}`,
+    contentionLine(r),
+    '',
+    textTable(corpusTable(r)),
+    '',
+    textTable(ingestTable(r)),
+    '',
+    textTable(dbTable(r)),
+    '',
+    textTable(queryTable(r, 'text')),
+    ...queryNotes(r).map((l) => `  ${l.replaceAll('`', '')}`),
+    '  queries:',
+    ...r.queries.results.map((q) => `    ${q.name.padEnd(16)} ${q.query}`),
+    '',
+  ];
+  if (r.baselines.length > 0) out.push(textTable(baselineTable(r)), '');
+  else out.push('  baselines: rg not installed, skipped', '');
+  out.push('  targets');
+  for (const t of r.targets) {
+    out.push(`  [${passMark(t.pass)}] ${t.name} ${t.target}: ${t.value}${t.note ? ` (${t.note})` : ''}`);
+  }
+  out.push('');
+  for (const q of r.queries.results.filter((x) => !x.ok)) {
+    out.push(`MISMATCH: ${q.name} returned ${fmtInt(q.total)} events, the truth says ${fmtInt(q.expected)}`);
+  }
+  return out.join('\n');
+}
+
+function sectionBegin(events: number): string {
+  return `<!-- bench:${events} begin -->`;
+}
+function sectionEnd(events: number): string {
+  return `<!-- bench:${events} end -->`;
+}
+
+/** This run's Markdown section, markers included. */
+export function renderSection(r: RunResult): string {
+  const args = `--events ${r.events}${r.seed !== 1 ? ` --seed ${r.seed}` : ''}${r.runs !== 20 ? ` --runs ${r.runs}` : ''}`;
+  const parts = [
+    sectionBegin(r.events),
+    `## ${fmtEvents(r.events)} events`,
+    '',
+    `Run ${r.machine.date.slice(0, 16).replace('T', ' ')} UTC with \`npm run bench -- ${args}\` (seed ${r.seed}) on ${machineLine(r.machine)}. ${contentionLine(r)}`,
+    '',
+    '### Targets',
+    '',
+    mdTable(targetTable(r)),
+    '',
+    '### Corpus',
+    '',
+    mdTable(corpusTable(r)),
+    '',
+    '### Ingest',
+    '',
+    'One `ingest.paths` call in a process of its own (redaction on, formats detected per line). "Import" ends with the last progress event (the last batch committed); "index maintenance" is the rest of the call, the full-text merge the service runs before it returns.',
+    '',
+    mdTable(ingestTable(r)),
+    '',
+    '### Database',
+    '',
+    mdTable(dbTable(r)),
+    '',
+    '### Searches',
+    '',
+    ...queryNotes(r).flatMap((l) => [l, '']),
+    mdTable(queryTable(r, 'md')),
+    '',
+    '### Baselines over the raw files',
+    '',
+  ];
+  if (r.baselines.length === 0) parts.push('ripgrep was not installed; no baseline.', '');
+  else {
+    parts.push(
+      `Median of 3 runs over the same files (gzip included), with the OS page cache warm; ratio = tool time ÷ our p50 for a whole search response. ripgrep counts matching lines (\`--count\`: one line is one event) and uses every CPU (${r.machine.cpus} here); a search runs on one thread.`,
+      '',
+      mdTable(baselineTable(r)),
+      '',
+      ...r.baselines.map((b) => `- ${b.name}: \`${b.command}\``),
+      '',
+    );
+  }
+  parts.push(sectionEnd(r.events));
+  return parts.join('\n');
+}
+
+function summaryTable(runs: RunResult[]): string {
+  const row = (label: string, f: (r: RunResult) => string) => [label, ...runs.map(f)];
+  const q = (r: RunResult, freeText: boolean) => {
+    const rs = r.queries.results.filter((x) => x.freeText === freeText);
+    return rs.length === 0 ? '–' : `${fmtMs(Math.max(...rs.map((x) => x.latency.p95)))} ms`;
+  };
+  const rg = (r: RunResult) => {
+    const bs = r.baselines.filter((b) => b.tool === 'ripgrep');
+    return bs.length === 0 ? 'not measured' : `${Math.min(...bs.map((b) => b.ratio)).toFixed(0)}×`;
+  };
+  const t: Table = {
+    head: ['', ...runs.map((r) => fmtEvents(r.events))],
+    rows: [
+      row('machine', (r) => `${r.machine.cpus} CPUs, ${(r.machine.memoryBytes / 2 ** 30).toFixed(0)} GiB`),
+      row('raw NDJSON', (r) => `${fmtMB(r.corpus.rawBytes)} MB`),
+      row('ingest, import only', (r) => `${fmtInt(r.ingest.importEventsPerSec)} events/s`),
+      row('ingest incl. index maintenance', (r) => `${fmtInt(r.ingest.totalEventsPerSec)} events/s`),
+      row('ingest MB/s (raw, import)', (r) => r.ingest.importRawMBPerSec.toFixed(1)),
+      row('index maintenance after ingest', (r) => fmtSec(r.ingest.maintenanceMs)),
+      row('peak RSS while ingesting', (r) => `${fmtMB(r.ingest.maxRssBytes)} MB`),
+      row('DB size ÷ raw NDJSON', (r) => `${r.db.ratioRaw.toFixed(2)}×`),
+      row('worst p95, structured', (r) => q(r, false)),
+      row('worst p95, free text', (r) => q(r, true)),
+      row('slowest vs ripgrep', rg),
+      row('cold first search', (r) => `${fmtMs(r.queries.cold.ms)} ms`),
+      row('targets', (r) => {
+        const measured = r.targets.filter((x) => x.pass !== null);
+        return `${measured.filter((x) => x.pass).length}/${measured.length} pass`;
+      }),
+    ],
+    right: [false, ...runs.map(() => true)],
+  };
+  return mdTable(t);
+}
+
+function header(runs: RunResult[]): string {
+  return [
+    '# Benchmark',
+    '',
+    '<!-- Written by test/bench/run.ts; edit the script, not this file. -->',
+    '',
+    'Ingest and search over a seeded corpus of realistic audit events in all three formats (Prophecy, DronaHQ in both shapes, Gravitee AM; 70/15/15, a quarter of the hourly files gzipped), generated by `test/bench/generate.ts` with its ground truth, so every count below is also checked. MB = 10^6 bytes.',
+    '',
+    summaryTable(runs),
+    '',
+    '## How to reproduce',
+    '',
+    '```',
+    'npm run bench                          # 1M events (generates ~0.5 GB of NDJSON once, cached)',
+    'npm run bench -- --events 10000000     # the large run: ~4.7 GB raw, needs ~11 GB free',
+    'npm run bench -- --events 200000 --runs 5 --out /tmp/bench.md   # a quick try',
+    '```',
+    '',
+    'The ingest step runs `audit-explorer ingest --json` (the bundled CLI, as a user runs it) and reads its peak RSS (VmHWM) and CPU time from /proc. Options: `--events N` (default 1,000,000), `--seed S` (1), `--runs R` timed runs per query (20), `--keep-db` keeps the database under `test/bench/.work/`, `--out FILE` (docs/benchmark.md; the JSON goes next to it). The corpus is cached under `test/bench/.corpus/<events>-<seed>/`. Install ripgrep (`apt-get install ripgrep`, `brew install ripgrep`) for the baseline; `duckdb` on PATH adds a second one. Each run replaces only its own section below.',
+    '',
+    'Method: the ingest runs in a child process of its own, so its peak RSS (`process.resourceUsage().maxRSS`, every thread) is the ingest alone; the searches run in another fresh process on the finished database. Latencies are whole `events.search` responses through the service API (input validation included), measured in that process; the OS page cache is warm (the corpus was just read), which is also the case for the ripgrep baseline. Timing targets are never asserted in unit tests; this report is where they are checked.',
+    '',
+  ].join('\n');
+}
+
+/** Formats like `npm run format` would (so the files stay as written), or leaves the text when Prettier is missing. */
+async function pretty(text: string, file: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(text, { ...options, filepath: file });
+  } catch {
+    return text;
+  }
+}
+
+/** Adds the run to the JSON and rewrites the Markdown with this run's section replaced. */
+export async function writeResults(mdFile: string, run: RunResult): Promise<{ md: string; json: string }> {
+  const jsonFile = mdFile.replace(/\.md$/i, '') + '.json';
+  let results: ResultsFile = { version: 1, runs: {} };
+  if (fs.existsSync(jsonFile)) {
+    try {
+      const parsed = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ResultsFile;
+      if (parsed.version === 1 && parsed.runs) results = parsed;
+    } catch {
+      // Unreadable: start over (the Markdown keeps the other sections anyway).
+    }
+  }
+  results.runs[String(run.events)] = run;
+
+  const sections = new Map<number, string>();
+  if (fs.existsSync(mdFile)) {
+    const text = fs.readFileSync(mdFile, 'utf8');
+    for (const m of text.matchAll(/<!-- bench:(\d+) begin -->[\s\S]*?<!-- bench:\1 end -->/g)) {
+      sections.set(Number(m[1]), m[0]);
+    }
+  }
+  sections.set(run.events, renderSection(run));
+  const runs = Object.values(results.runs).sort((a, b) => a.events - b.events);
+  const md =
+    header(runs) +
+    '\n' +
+    [...sections]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, s]) => s)
+      .join('\n\n') +
+    '\n';
+
+  fs.mkdirSync(path.dirname(path.resolve(mdFile)), { recursive: true });
+  fs.writeFileSync(mdFile, await pretty(md, mdFile));
+  fs.writeFileSync(jsonFile, await pretty(JSON.stringify(results, null, 2) + '\n', jsonFile));
+  return { md: mdFile, json: jsonFile };
+}

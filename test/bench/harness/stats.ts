@@ -1,0 +1,24 @@
+import type { LatencyStats } from './types.ts';
+
+/** Nearest-rank percentile (p in 0..100) of unsorted samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function median(samples: readonly number[]): number {
+  return percentile(samples, 50);
+}
+
+export function latencyStats(samples: readonly number[]): LatencyStats {
+  return {
+    runs: samples.length,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    max: Math.max(...samples),
+    min: Math.min(...samples),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * What the benchmark's child processes are given and report back, and the shape of one run's result
+ * (written to docs/benchmark.json, rendered into docs/benchmark.md).
+ */
+import type { BenchQueryName } from '../generate.ts';
+
+/** Input of `ingestChild.ts` (one JSON argument). */
+export interface IngestParams {
+  dbFile: string;
+  dataDir: string;
+  /** Where the child writes its {@link IngestReport} as JSON. */
+  resultFile: string;
+  /** Milliseconds between progress lines on stdout. */
+  progressEveryMs: number;
+}
+
+export interface IngestReport {
+  /** createService (open + migrate) until it resolved. */
+  openMs: number;
+  /** From calling `ingest.paths` until the last progress event: reading, parsing, writing, FTS inserts. */
+  importMs: number;
+  /** From the last progress event until `ingest.paths` resolved: the full-text merge (`maintain`). */
+  maintenanceMs: number;
+  /** `ingest.paths` as a whole. */
+  ingestCallMs: number;
+  /** service.close(): writer checkpoint (wal_checkpoint TRUNCATE) and close. */
+  closeMs: number;
+  summary: {
+    events: number;
+    duplicates: number;
+    quarantined: number;
+    objects: number;
+    errors: number;
+    redacted: number;
+    lines: number;
+    bytes: number;
+  };
+  progressEvents: number;
+  /** process.resourceUsage().maxRSS, in bytes: the peak of the whole process, every thread included. */
+  maxRssBytes: number;
+  /** The highest RSS sampled (every 250 ms) while importing, and while merging. */
+  sampledRssImportBytes: number;
+  sampledRssMaintenanceBytes: number;
+  /** User + system CPU time of the process, ms. */
+  cpuMs: number;
+}
+
+export interface QuerySpec {
+  name: BenchQueryName;
+  query: string;
+  expected: number;
+  freeText: boolean;
+}
+
+/** Input of `queryChild.ts`. */
+export interface QueryParams {
+  dbFile: string;
+  resultFile: string;
+  queries: QuerySpec[];
+  runs: number;
+}
+
+export interface LatencyStats {
+  runs: number;
+  p50: number;
+  p95: number;
+  max: number;
+  min: number;
+  mean: number;
+}
+
+export interface QueryResult {
+  name: BenchQueryName;
+  query: string;
+  freeText: boolean;
+  expected: number;
+  total: number;
+  /** total === expected. */
+  ok: boolean;
+  pageEvents: number;
+  /** Whole search responses (page of 100, exact count, default facets, histogram), ms. */
+  latency: LatencyStats;
+  /** The engine's own breakdown of the median run (ms). */
+  engine: { plan: number; scan: number; fetch: number; total: number };
+  /** The second page (cursor, no facets, no histogram); null when there is no second page. */
+  nextPage: (LatencyStats & { pageEvents: number; ordered: boolean }) | null;
+  /**
+   * The same first page with `raw: false` (no raw JSON per event), when the API has that option; the
+   * default response includes the raw lines.
+   */
+  withoutRaw: LatencyStats | null;
+  facets: number;
+  histogramBuckets: number;
+}
+
+export interface QueryReport {
+  openMs: number;
+  /** The first search after opening (pays for loading the column segments). */
+  cold: {
+    name: BenchQueryName;
+    ms: number;
+    engine: { plan: number; scan: number; fetch: number; total: number };
+  };
+  results: QueryResult[];
+  maxRssBytes: number;
+}
+
+export interface BaselineResult {
+  tool: 'ripgrep' | 'duckdb';
+  version: string;
+  name: BenchQueryName;
+  command: string;
+  /** Median of the timed runs, ms. */
+  ms: number;
+  runsMs: number[];
+  count: number;
+  /** Whether the tool answers exactly the same question (else: an approximation, e.g. no time filter). */
+  exact: boolean;
+  /** Our p50 for the same query, ms. */
+  oursMs: number;
+  /** Baseline time ÷ ours. */
+  ratio: number;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryBytes: number;
+  /** cgroup memory limit, when there is one. */
+  memoryLimitBytes: number | null;
+  os: string;
+  node: string;
+  date: string;
+}
+
+export interface TargetResult {
+  name: string;
+  target: string;
+  value: string;
+  /** Null when it could not be measured here (e.g. ripgrep not installed). */
+  pass: boolean | null;
+  note?: string;
+}
+
+export interface RunResult {
+  events: number;
+  seed: number;
+  runs: number;
+  machine: Machine;
+  corpus: {
+    dir: string;
+    files: number;
+    gzipFiles: number;
+    distinctEvents: number;
+    lines: number;
+    /** Uncompressed NDJSON bytes. */
+    rawBytes: number;
+    /** Bytes on disk (some files gzipped). */
+    diskBytes: number;
+    /** Null when the cached corpus was reused. */
+    generatedMs: number | null;
+  };
+  ingest: IngestReport & {
+    /** Per-check outcomes against the truth. */
+    checks: { name: string; ok: boolean; detail: string }[];
+    importEventsPerSec: number;
+    totalEventsPerSec: number;
+    importRawMBPerSec: number;
+    ftsSegments: number | null;
+  };
+  db: {
+    bytes: number;
+    walBytes: number;
+    ratioRaw: number;
+    ratioDisk: number;
+    /** Bytes per table/index (dbstat), largest first; null when dbstat is unavailable. */
+    breakdown: { name: string; bytes: number }[] | null;
+  };
+  queries: QueryReport;
+  baselines: BaselineResult[];
+  /**
+   * CPUs kept busy on average by other processes on the machine while each step ran (null off Linux):
+   * anything well above 0 means the timings competed with other work.
+   */
+  contention: { ingest: number | null; queries: number | null; baselines: number | null };
+  targets: TargetResult[];
+}
