@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OUTCOMES } from './event.ts';
+import { GenericMappingSchema } from './formats/generic.ts';
 
 export const OutcomeSchema = z.enum(OUTCOMES);
 
@@ -184,7 +185,10 @@ export const contract = {
       paths: z.array(z.string().min(1)).min(1),
       source: z.string().min(1).max(200).default('import'),
       redact: z.boolean().default(true),
+      /** Read every line as this format (a built-in id or a mapping's name) instead of detecting it. */
       format: z.string().nullable().default(null),
+      /** Generic mappings (any NDJSON mapped by JSON paths), tried before the built-in formats. */
+      mappings: z.array(GenericMappingSchema).default([]),
     }),
     output: IngestSummarySchema,
   },

@@ -8,6 +8,7 @@ import {
   type ServiceEvent,
 } from '../../shared/contract.ts';
 import { listFiles } from './ingest/files.ts';
+import type { FormatConfig } from './ingest/formatConfig.ts';
 import { runIngest } from './ingest/runIngest.ts';
 import { projectPath } from './resources.ts';
 import { WriterClient } from './ingest/writerClient.ts';
@@ -56,12 +57,12 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   const sourceId = (name: string) =>
     db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 
-  const ingest = async (paths: readonly string[], source: string, redact: boolean, format: string | null) => {
+  const ingest = async (paths: readonly string[], source: string, redact: boolean, formats: FormatConfig) => {
     const client = await writerClient();
     const id = await client.call('ensureSource', { name: source, kind: 'import' });
     const summary = await runIngest(
       client,
-      { sourceId: id, target: { kind: 'files', paths }, formats: { pinned: format }, redact },
+      { sourceId: id, target: { kind: 'files', paths }, formats, redact },
       (progress) => emit({ name: 'ingest.progress', payload: progress }),
     );
     const indexed = performance.now();
@@ -83,7 +84,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       });
       return { ...result.facets[field]!, total: result.total };
     },
-    'ingest.paths': async ({ paths, source, redact, format }) => {
+    'ingest.paths': async ({ paths, source, redact, format, mappings }) => {
       // The sample corpus is there to show the product on an empty database; the first real import
       // replaces it, so the user's counts are their own. It goes before the import (after the paths are
       // known to exist): an identical line is stored once, under whichever object brought it first, so
@@ -95,14 +96,17 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         listFiles(paths);
         sampleEventsRemoved = await (await writerClient()).call('deleteSource', { sourceId: sample });
       }
-      const summary = await ingest(paths, source || IMPORT_SOURCE, redact, format);
+      const summary = await ingest(paths, source || IMPORT_SOURCE, redact, {
+        pinned: format,
+        generic: mappings,
+      });
       return { ...summary, sampleEventsRemoved };
     },
     'samples.load': async () => {
       if (sourceId(SAMPLE_SOURCE) !== undefined) {
         return { events: engine.count(`source:${SAMPLE_SOURCE}`, now()), alreadyLoaded: true };
       }
-      const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, null);
+      const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
       return { events: summary.events, alreadyLoaded: false };
     },
     'quarantine.list': ({ limit }) => listQuarantine(db, limit),

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { FACET_NAMES, type FacetName } from '../../shared/contract.ts';
+import type { GenericMapping } from '../../shared/formats/index.ts';
 import { parseDuration, parseTimeValue } from '../../shared/query/index.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
@@ -94,12 +96,18 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<paths...>', 'files or folders')
     .option('--source <name>', 'name to file these events under', 'import')
     .addOption(new Option('--format <id>', 'read every line as this format instead of detecting it'))
+    .option(
+      '--mapping <file>',
+      'a JSON file mapping your own NDJSON to the event fields by JSON paths (see the README); repeatable',
+      collect,
+      [] as string[],
+    )
     .option('--no-redact', 'keep secret-looking values (passwords, tokens, keys) instead of replacing them')
     .option('--json', 'print the summary as JSON')
     .action(
       async (
         paths: string[],
-        opts: { source: string; format?: string; redact: boolean; json?: boolean },
+        opts: { source: string; format?: string; mapping: string[]; redact: boolean; json?: boolean },
         cmd: Command,
       ) =>
         withService(cmd, async (service) => {
@@ -120,6 +128,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             source: opts.source,
             redact: opts.redact,
             format: opts.format ?? null,
+            mappings: opts.mapping.flatMap((file) => readMappings(file)),
           }).finally(stop);
           if (io.interactive) io.err('\r\x1b[K');
           if (summary.sampleEventsRemoved > 0) {
@@ -374,6 +383,29 @@ function queryOf(words: readonly string[]): string {
   if (option !== undefined)
     throw new UsageError(`unknown option '${option}' (run audit-explorer --help for usage)`);
   return words.join(' ');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * The mappings in a file: one mapping object, or an array of them. Typed as mappings for the call; the
+ * service checks them against the contract's schema at its door, like any input.
+ */
+function readMappings(file: string): GenericMapping[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read the mapping file ${file}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    return (Array.isArray(value) ? value : [value]) as GenericMapping[];
+  } catch (error) {
+    throw new UsageError(`the mapping file ${file} is not JSON: ${(error as Error).message}`);
+  }
 }
 
 function positiveInt(value: string): number {
