@@ -10,6 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const ENTRY_POINTS = [
   'electron/cli/main.ts',
+  // The engine on its own, for programs that drive it directly (the benchmark, later the Electron shell).
+  'electron/agent/service.ts',
   'electron/agent/ingest/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
 ];

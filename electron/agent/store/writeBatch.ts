@@ -120,7 +120,7 @@ class FastInsert {
     for (let c = 0; c < EVENT_COLUMNS; c++) this.params[offset + c] = row[c];
     this.rest.push(row as unknown[]);
     if (++this.queued === ROWS_PER_INSERT) {
-      this.many.run(this.params);
+      this.many.run(...this.params);
       this.queued = 0;
       this.rest.length = 0;
     }
