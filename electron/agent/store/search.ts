@@ -118,20 +118,28 @@ export class SearchEngine {
     const facetNames = options.facets === false ? [] : (options.facets ?? DEFAULT_FACETS);
     const facetColumns = [...new Set(facetNames.map((f) => FACET_COLUMN[f]))];
     const segments = this.columns.segments();
-    const scan = compileScan(this.columns.order(plan.pred), facetColumns);
+    const pred = this.columns.order(plan.pred);
+    // Everything matches (the opening view): the facets are the store's value counts, and the scan is left
+    // with the histogram and the page.
+    const everything =
+      pred.kind === 'const' &&
+      pred.value &&
+      plan.lo <= -Number.MAX_SAFE_INTEGER &&
+      plan.hi >= Number.MAX_SAFE_INTEGER;
+    const scan = compileScan(pred, everything ? [] : facetColumns);
     const t1 = performance.now();
 
     const acc: ScanAccumulator = {
       count: 0,
-      facets: new Map(facetColumns.map((c) => [c, new Uint32Array(this.idSpace(c))])),
+      facets: new Map(everything ? [] : facetColumns.map((c) => [c, new Uint32Array(this.idSpace(c))])),
       hist: null,
       histStart: 0,
       histWidth: 1,
       // One more than a page tells whether a next page exists.
       ring: new Float64Array(limit > 0 ? limit + 1 : 0),
-      ringNext: 0,
       ringCount: 0,
       pageHi: Math.min(plan.hi, parseCursor(options.cursor)),
+      selection: new Uint32Array(0),
     };
     const histogram = options.histogram === false ? null : this.histogramAxis(plan, segments);
     if (histogram) {
@@ -143,20 +151,15 @@ export class SearchEngine {
     let largest = 0;
     for (const segment of segments) largest = Math.max(largest, segment.n);
     const marks = scan.sets.map(() => new Uint8Array(largest));
+    acc.selection = new Uint32Array(largest);
     for (const segment of segments) {
       if (segment.maxPos < plan.lo || segment.minPos >= plan.hi) continue;
       const start = lowerBound(segment.pos, plan.lo);
       const end = lowerBound(segment.pos, plan.hi, start);
       if (start >= end) continue;
       scan.sets.forEach((keys, k) => markKeys(segment, start, end, keys, marks[k]!));
-      acc.ringNext = 0;
-      acc.ringCount = 0;
       scan.scan(segment, start, end, marks, acc);
-      // The ring holds this segment's newest matches below the cursor, oldest first from ringNext.
-      const kept = Math.min(acc.ringCount, acc.ring.length);
-      for (let k = 0; k < kept; k++) {
-        candidates.push(acc.ring[(acc.ringNext - kept + k + acc.ring.length) % acc.ring.length]!);
-      }
+      for (let k = 0; k < acc.ringCount; k++) candidates.push(acc.ring[k]!);
     }
     candidates.sort((a, b) => b - a);
     const pageKeys = candidates.slice(0, limit);
@@ -165,12 +168,9 @@ export class SearchEngine {
     const events = this.events(pageKeys, options.raw ?? true);
     const facets: Partial<Record<FacetName, Facet>> = {};
     for (const name of facetNames) {
-      facets[name] = this.facet(
-        name,
-        acc.facets.get(FACET_COLUMN[name])!,
-        acc.count,
-        options.facetLimit ?? 10,
-      );
+      const column = FACET_COLUMN[name];
+      const counts = everything ? this.columns.valueCounts(column) : acc.facets.get(column)!;
+      facets[name] = this.facet(name, counts, acc.count, options.facetLimit ?? 10);
     }
     const t3 = performance.now();
     const last = pageKeys[pageKeys.length - 1];
@@ -259,7 +259,7 @@ export class SearchEngine {
     return (this.stmts.dictMax.get(DICT_FIELDS[column as keyof typeof DICT_FIELDS]) as number) + 1;
   }
 
-  private facet(name: FacetName, counts: Uint32Array, total: number, limit: number): Facet {
+  private facet(name: FacetName, counts: ArrayLike<number>, total: number, limit: number): Facet {
     let tally: Map<string | null, number>;
     if (name === 'source') {
       tally = new Map();
