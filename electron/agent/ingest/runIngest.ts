@@ -27,7 +27,7 @@ export async function runIngest(
     transferList: [port],
     // A bounded young generation keeps the parser's garbage from growing the heap (measured: V8 lets it
     // reach 128 MB otherwise).
-    resourceLimits: { maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   return new Promise<IngestSummary>((resolve, reject) => {
     let settled = false;

@@ -14,7 +14,7 @@ const { file } = workerData as WriterData;
 const main = parentPort!;
 
 try {
-  const db = openDatabase(file, { cacheMiB: 8 });
+  const db = openDatabase(file, { cacheMiB: 4 });
   // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
   // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
   db.pragma('wal_autocheckpoint = 10000');

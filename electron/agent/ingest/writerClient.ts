@@ -41,7 +41,7 @@ export class WriterClient {
   static async start(file: string): Promise<WriterClient> {
     const worker = new Worker(workerUrl('writer.worker', import.meta.url), {
       workerData: { file } satisfies WriterData,
-      resourceLimits: { maxYoungGenerationSizeMb: 16 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (reply: WriterReply) => {

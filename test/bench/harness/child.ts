@@ -21,7 +21,10 @@ export async function runChild<T>(
   const child = spawn(process.execPath, [script, JSON.stringify(params)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // What bin/audit-explorer.js sets for `ingest` on Linux (fewer malloc arenas for its three threads).
-    env: process.platform === 'linux' ? { MALLOC_ARENA_MAX: '2', ...process.env } : process.env,
+    env:
+      process.platform === 'linux'
+        ? { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', ...process.env }
+        : process.env,
   });
   let stderr = '';
   let pending = '';

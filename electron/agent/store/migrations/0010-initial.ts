@@ -124,7 +124,7 @@ export const migration0010: Migration = {
       );
       INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', 0);
       INSERT INTO events_fts (events_fts, rank) VALUES ('crisismerge', 64);
-      INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', 67108864);
+      INSERT INTO events_fts (events_fts, rank) VALUES ('hashsize', 16777216);
 
       -- Full text over the dictionary's searchable values; rowid = field * 2^32 + id.
       CREATE VIRTUAL TABLE dict_fts USING fts5 (
