@@ -26,6 +26,11 @@ export interface ServiceOptions {
   readonly now?: () => number;
   /** Time allowed after an ingest run to merge the full-text index (ms); the rest is merged later. */
   readonly mergeBudgetMs?: number;
+  /**
+   * Parse imports on the calling thread instead of a worker: for a process that does nothing else while
+   * it imports (the CLI). A service that answers queries meanwhile must leave this off.
+   */
+  readonly ingestOnCallingThread?: boolean;
 }
 
 /** The engine behind every door: implements the contract, owns the database and the writer thread. */
@@ -64,6 +69,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       client,
       { sourceId: id, target: { kind: 'files', paths }, formats, redact },
       (progress) => emit({ name: 'ingest.progress', payload: progress }),
+      { onThisThread: options.ingestOnCallingThread ?? false },
     );
     const indexed = performance.now();
     await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });

@@ -81,7 +81,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   /** Runs a command against the service, closing it afterwards. */
   const withService = async (command: Command, run: (service: AuditService) => Promise<number | void>) => {
     const file = (command.optsWithGlobals().db as string | undefined) ?? defaultDbFile(io.env);
-    const service = await createService({ dbFile: file });
+    // A CLI process does nothing else while it imports: it parses on its own thread (one thread less).
+    const service = await createService({ dbFile: file, ingestOnCallingThread: true });
     try {
       setExit((await run(service)) ?? EXIT.ok);
     } finally {

@@ -1,9 +1,7 @@
 // Reads and parses objects off the thread that answers queries, and hands batches straight to the writer
 // thread. One worker per ingest run.
 import { parentPort, workerData } from 'node:worker_threads';
-import { listFiles } from './files.ts';
-import { resolveFormats } from './formatConfig.ts';
-import { ingestObjects } from './ingestObjects.ts';
+import { ingestJob } from './ingestJob.ts';
 import type { IngestJob, IngestMessage } from './ingestProtocol.ts';
 import { WriterClient } from './writerClient.ts';
 
@@ -13,13 +11,7 @@ const post = (message: IngestMessage) => port.postMessage(message);
 const writer = WriterClient.over(job.writer);
 
 try {
-  const { formats, pinned } = resolveFormats(job.formats);
-  const objects = listFiles(job.target.paths);
-  const summary = await ingestObjects(writer, job.sourceId, objects, {
-    prepare: { formats, pinned, redact: job.redact },
-    limits: job.limits,
-    onProgress: (progress) => post({ type: 'progress', progress }),
-  });
+  const summary = await ingestJob(writer, job, (progress) => post({ type: 'progress', progress }));
   post({ type: 'done', summary });
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));

@@ -20,11 +20,6 @@ export async function runChild<T>(
   fs.rmSync(params.resultFile, { force: true });
   const child = spawn(process.execPath, [script, JSON.stringify(params)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    // What bin/audit-explorer.js sets for `ingest` on Linux (fewer malloc arenas for its three threads).
-    env:
-      process.platform === 'linux'
-        ? { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', ...process.env }
-        : process.env,
   });
   let stderr = '';
   let pending = '';
