@@ -78,10 +78,7 @@ async function main(p: IngestParams): Promise<IngestReport> {
       lines: summary.lines,
       bytes: summary.bytes,
     },
-    progressEvents: 0,
     maxRssBytes: peak,
-    sampledRssImportBytes: peak,
-    sampledRssMaintenanceBytes: peak,
     cpuMs,
   };
 }

@@ -35,12 +35,8 @@ export interface IngestReport {
     lines: number;
     bytes: number;
   };
-  progressEvents: number;
-  /** process.resourceUsage().maxRSS, in bytes: the peak of the whole process, every thread included. */
+  /** Peak RSS (VmHWM) of the CLI process that did the import, every thread included, in bytes. */
   maxRssBytes: number;
-  /** The highest RSS sampled (every 250 ms) while importing, and while merging. */
-  sampledRssImportBytes: number;
-  sampledRssMaintenanceBytes: number;
   /** User + system CPU time of the process, ms. */
   cpuMs: number;
 }
