@@ -312,9 +312,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         io.out(`Audit Explorer — ${count(stats.events)} events in ${stats.file}\n\n`);
         const examples = [
           'outcome:failure',
-          'action:setPassword',
+          'user:alice* outcome:failure',
+          'action:USER_LOGIN outcome:failure',
           'entity:Project op:Mutation',
-          'user:alice*',
+          '"shipments skew"',
         ];
         for (const q of examples)
           io.out(`  ${String((await service['events.count']({ query: q })).total).padStart(7)}  ${q}\n`);

@@ -459,17 +459,7 @@ class LineSplitter {
         if (end - start > max) {
           out.push(tooLong(no, end - start, max, b, start, end, base + nl + 1, compressed));
         } else if (nul < nl) {
-          out.push(
-            badLine(
-              no,
-              `line contains NUL bytes (first at byte offset ${nul - pos})`,
-              b,
-              start,
-              end,
-              base + nl + 1,
-              compressed,
-            ),
-          );
+          out.push(nulBytes(no, nul - pos, b, start, end, base + nl + 1, compressed));
         } else if (!valid && !isUtf8(b.subarray(start, end))) {
           out.push(invalidUtf8(no, b, pos, start, end, base + nl + 1, compressed));
         } else {
@@ -502,17 +492,7 @@ class LineSplitter {
     }
     const nul = b.indexOf(0, pos);
     if (nul !== -1 && nul < end) {
-      out.push(
-        badLine(
-          no,
-          `line contains NUL bytes (first at byte offset ${nul - pos})`,
-          b,
-          start,
-          end,
-          endOffset,
-          this.compressed,
-        ),
-      );
+      out.push(nulBytes(no, nul - pos, b, start, end, endOffset, this.compressed));
     } else if (!isUtf8(b.subarray(start, end))) {
       out.push(invalidUtf8(no, b, pos, start, end, endOffset, this.compressed));
     } else {
@@ -602,6 +582,18 @@ function badLine(
   compressed: boolean,
 ): BadLine {
   return { kind: 'bad', no, reason, excerpt: excerptOf(b, start, end), endOffset, compressed };
+}
+
+function nulBytes(
+  no: number,
+  offset: number,
+  b: Buffer,
+  start: number,
+  end: number,
+  endOffset: number,
+  compressed: boolean,
+): BadLine {
+  return badLine(no, `line contains NUL bytes (first at byte offset ${offset})`, b, start, end, endOffset, compressed);
 }
 
 function tooLong(

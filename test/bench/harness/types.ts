@@ -2,6 +2,7 @@
  * What the benchmark's child processes are given and report back, and the shape of one run's result
  * (written to docs/benchmark.json, rendered into docs/benchmark.md).
  */
+import type { MethodOutput } from '../../../shared/contract.ts';
 import type { BenchQueryName } from '../generate.ts';
 
 /** Input of `ingestChild.ts` (one JSON argument). */
@@ -25,16 +26,7 @@ export interface IngestReport {
   ingestCallMs: number;
   /** service.close(): writer checkpoint (wal_checkpoint TRUNCATE) and close. */
   closeMs: number;
-  summary: {
-    events: number;
-    duplicates: number;
-    quarantined: number;
-    objects: number;
-    errors: number;
-    redacted: number;
-    lines: number;
-    bytes: number;
-  };
+  summary: Omit<MethodOutput<'ingest.paths'>, 'perObject' | 'sampleEventsRemoved' | 'indexMs'>;
   /** Peak RSS (VmHWM) of the CLI process that did the import, every thread included, in bytes. */
   maxRssBytes: number;
   /** User + system CPU time of the process, ms. */
