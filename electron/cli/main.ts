@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { FACET_NAMES, type FacetName } from '../../shared/contract.ts';
+import { FACET_NAMES, type Facet, type FacetName } from '../../shared/contract.ts';
 import type { GenericMapping } from '../../shared/formats/index.ts';
 import { parseDuration, parseTimeValue } from '../../shared/query/index.ts';
 import { describeError } from '../agent/errors.ts';
@@ -188,35 +188,66 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     );
 
   command('facets')
-    .description('top values of a field, with counts, among the events matching a query')
+    .description(
+      'top values with counts among the events matching a query: of one field, or of the six the search shows',
+    )
     .allowUnknownOption()
     .argument('[query...]', 'query; empty = everything')
-    .addOption(new Option('--field <field>', 'field to count').choices(FACET_NAMES).makeOptionMandatory())
-    .option('--limit <n>', 'values to print', positiveInt, 20)
+    .addOption(
+      new Option(
+        '--field <field>',
+        'field to count (default: user, entity, action, opType, outcome, source)',
+      ).choices(FACET_NAMES),
+    )
+    .option('--limit <n>', 'values to print per field (default: 20 for one field, 5 for all)', positiveInt)
     .option('--json', 'print JSON')
     .action(
-      async (words: string[], opts: { field: FacetName; limit: number; json?: boolean }, cmd: Command) =>
+      async (words: string[], opts: { field?: FacetName; limit?: number; json?: boolean }, cmd: Command) =>
         withService(cmd, async (service) => {
-          const facet = await service['events.facet']({
-            query: words.join(' '),
-            field: opts.field,
-            limit: opts.limit,
-          });
-          if (opts.json) {
-            io.out(JSON.stringify(facet) + '\n');
+          const query = words.join(' ');
+          if (opts.field) {
+            const facet = await service['events.facet']({
+              query,
+              field: opts.field,
+              limit: opts.limit ?? 20,
+            });
+            if (opts.json) {
+              io.out(JSON.stringify(facet) + '\n');
+              return;
+            }
+            printFacet(facet);
+            io.err(
+              `${count(facet.total)} matching events, ${count(facet.distinct)} distinct values of ${opts.field}\n`,
+            );
             return;
           }
-          const width = Math.max(...facet.values.map((v) => count(v.count).length), 5);
-          for (const v of facet.values) io.out(`${count(v.count).padStart(width)}  ${v.value ?? '(none)'}\n`);
-          if (facet.other > 0)
-            io.out(
-              `${count(facet.other).padStart(width)}  (${count(facet.distinct - facet.values.length)} other values)\n`,
-            );
-          io.err(
-            `${count(facet.total)} matching events, ${count(facet.distinct)} distinct values of ${opts.field}\n`,
-          );
+          const { total, facets } = await service['events.search']({
+            query,
+            limit: 0,
+            facetLimit: opts.limit ?? 5,
+            histogram: false,
+          });
+          if (opts.json) {
+            io.out(JSON.stringify({ total, facets }) + '\n');
+            return;
+          }
+          for (const [name, facet] of Object.entries(facets)) {
+            io.out(`${name} (${count(facet.distinct)} distinct)\n`);
+            printFacet(facet);
+            io.out('\n');
+          }
+          io.err(`${count(total)} matching events\n`);
         }),
     );
+
+  function printFacet(facet: Facet) {
+    const width = Math.max(...facet.values.map((v) => count(v.count).length), count(facet.other).length, 5);
+    for (const v of facet.values) io.out(`${count(v.count).padStart(width)}  ${v.value ?? '(none)'}\n`);
+    if (facet.other > 0)
+      io.out(
+        `${count(facet.other).padStart(width)}  (${count(facet.distinct - facet.values.length)} other values)\n`,
+      );
+  }
 
   command('quarantine')
     .description('lines that could not be read as events: source, object, line and reason')
@@ -322,7 +353,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         io.out(
           '\nTry:\n' +
             '  npx audit-explorer search outcome:failure --limit 10\n' +
-            '  npx audit-explorer facets --field user\n' +
+            '  npx audit-explorer facets outcome:failure\n' +
             '  npx audit-explorer ingest PATH...          (your own exports; the sample corpus makes way)\n' +
             'The desktop app and `serve` (the web UI for headless machines) arrive with their own issues.\n',
         );

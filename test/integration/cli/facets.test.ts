@@ -1,4 +1,4 @@
-/** `facets [QUERY] --field F`: top values with counts among the matching events. */
+/** `facets [QUERY] [--field F]`: top values with counts among the matching events. */
 import { describe, expect, test } from 'vitest';
 import type { Workspace } from './support.ts';
 import { FIXTURES_DIR, workspace } from './support.ts';
@@ -86,12 +86,34 @@ describe('facets', () => {
     });
   });
 
-  test('a missing --field is a usage error (exit 2) that names the option', async () => {
+  test('without --field it shows the six fields a search shows, five values each, under the query', async () => {
     const ws = await withFixtures();
-    const r = await ws.cli('facets');
-    expect(r.code).toBe(2);
-    expect(r.out).toBe('');
-    expect(r.err).toContain('--field');
+    const r = await ws.cli('facets', 'outcome:failure');
+    expect(r.code).toBe(0);
+    const sections = r.out.trimEnd().split('\n\n');
+    expect(sections.map((s) => s.split('\n')[0])).toEqual([
+      'user (2 distinct)',
+      'entity (1 distinct)',
+      'action (2 distinct)',
+      'opType (2 distinct)',
+      'outcome (1 distinct)',
+      'source (1 distinct)',
+    ]);
+    expect(rows(sections[4]!.split('\n').slice(1).join('\n'))).toEqual([[2, 'failure']]);
+    expect(r.err).toBe('2 matching events\n');
+  });
+
+  test('without --field, --limit caps every field and --json prints them all with the total', async () => {
+    const ws = await withFixtures();
+    const r = await ws.cli('facets', '--limit', '1', '--json');
+    const { total, facets } = JSON.parse(r.out) as { total: number; facets: Record<string, unknown> };
+    expect(total).toBe(8);
+    expect(Object.keys(facets)).toEqual(['user', 'entity', 'action', 'opType', 'outcome', 'source']);
+    expect(facets['user']).toEqual({
+      values: [{ value: 'prophecy-system@prophecy.io', count: 3 }],
+      other: 5,
+      distinct: 6,
+    });
   });
 
   test('an unknown --field is a usage error (exit 2) listing the fields', async () => {
