@@ -393,7 +393,7 @@ async function printSearch(
         io.out((printed > 0 || event !== result.events[0] ? ',\n' : '\n') + JSON.stringify(event));
       else if (opts.format === 'csv') io.out(csvRow(event) + '\n');
     }
-    if (opts.format === 'table') {
+    if (opts.format === 'table' && result.events.length > 0) {
       const lines = tableLines(result.events, io.columns ?? 160);
       io.out((printed === 0 ? lines : lines.slice(1)).join('\n') + '\n');
     }
@@ -401,10 +401,20 @@ async function printSearch(
     cursor = result.nextCursor;
   } while (cursor !== null && printed < wanted);
   if (json) io.out(`\n],"total":${total},"nextCursor":${JSON.stringify(cursor)}}\n`);
-  if (opts.format === 'table') {
+  if (opts.format === 'table' && total === 0) {
+    io.err(`No matching events. ${await whatIsThere(service)}\n`);
+  } else if (opts.format === 'table') {
     const more = cursor !== null ? ` Next page: --cursor ${cursor}` : '';
     io.err(`${count(printed)} of ${count(total)} matching events.${more}\n`);
   }
+}
+
+/** After an empty result: what the database holds, so a time filter that misses the data shows itself. */
+async function whatIsThere(service: AuditService): Promise<string> {
+  const { events, first, last } = await service['stats.get']({});
+  if (events === 0) return 'The database is empty: add events with audit-explorer ingest PATH.';
+  const range = first !== null && last !== null ? `, from ${isoTime(first)} to ${isoTime(last)}` : '';
+  return `The database holds ${count(events)} events${range}.`;
 }
 
 /**

@@ -87,6 +87,24 @@ describe('search --format table (the default)', () => {
     expect(r.err).toMatch(/^3 of 8 matching events\. Next page: --cursor \S+\n$/);
   });
 
+  test('no match prints no table and says what the database holds, so a time filter that misses shows', async () => {
+    const ws = await withFixtures();
+    const r = await ws.cli('search', 'after:2025-01-01');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      'No matching events. The database holds 8 events, from 2023-07-28T14:02:10.350Z to 2024-03-04T09:16:02.118Z.\n',
+    );
+  });
+
+  test('no match on an empty database says how to add events', async () => {
+    const r = await workspace().cli('search', 'user:alice');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      'No matching events. The database is empty: add events with audit-explorer ingest PATH.\n',
+    );
+  });
+
   test('control characters in event values do not reach the terminal (no escape-sequence injection)', async () => {
     const ws = workspace();
     const hostile = 'mallory\u001b[2J\u001b]0;pwned\u0007\u001b[31m@evil.example';
