@@ -457,11 +457,11 @@ class LineSplitter {
       if (b[start] === 0xef && hasBom(b, start, end)) start += 3;
       if (start < end) {
         if (end - start > max) {
-          out.push(tooLong(no, end - start, max, b, start, end, base + nl + 1, compressed));
+          out.push(this.bad(no, tooLong(end - start, max), b, start, end, base + nl + 1));
         } else if (nul < nl) {
-          out.push(nulBytes(no, nul - pos, b, start, end, base + nl + 1, compressed));
+          out.push(this.bad(no, nulBytes(nul - pos), b, start, end, base + nl + 1));
         } else if (!valid && !isUtf8(b.subarray(start, end))) {
-          out.push(invalidUtf8(no, b, pos, start, end, base + nl + 1, compressed));
+          out.push(this.bad(no, invalidUtf8(b, pos, start, end), b, start, end, base + nl + 1));
         } else {
           const text = ascii ? b.toString('latin1', start, end) : b.toString('utf8', start, end);
           if (!isBlankText(text)) out.push({ kind: 'line', no, text, endOffset: base + nl + 1, compressed });
@@ -487,14 +487,14 @@ class LineSplitter {
     if (hasBom(b, start, end)) start += 3;
     if (start === end) return;
     if (end - start > this.max) {
-      out.push(tooLong(no, end - start, this.max, b, start, end, endOffset, this.compressed));
+      out.push(this.bad(no, tooLong(end - start, this.max), b, start, end, endOffset));
       return;
     }
     const nul = b.indexOf(0, pos);
     if (nul !== -1 && nul < end) {
-      out.push(nulBytes(no, nul - pos, b, start, end, endOffset, this.compressed));
+      out.push(this.bad(no, nulBytes(nul - pos), b, start, end, endOffset));
     } else if (!isUtf8(b.subarray(start, end))) {
-      out.push(invalidUtf8(no, b, pos, start, end, endOffset, this.compressed));
+      out.push(this.bad(no, invalidUtf8(b, pos, start, end), b, start, end, endOffset));
     } else {
       const text = b.toString('utf8', start, end);
       if (!isBlankText(text)) out.push({ kind: 'line', no, text, endOffset, compressed: this.compressed });
@@ -547,7 +547,7 @@ class LineSplitter {
       const size = this.skipBytes - (terminated && this.skipLastByte === CR ? 1 : 0) - bom;
       // A CR ending the line may sit in the head when the whole line is short of the head's size.
       const excerptEnd = terminated && size + bom < headBytes ? size + bom : headBytes;
-      out.push(tooLong(this.no++, size, this.max, head, bom, excerptEnd, endOffset, this.compressed));
+      out.push(this.bad(this.no++, tooLong(size, this.max), head, bom, excerptEnd, endOffset));
       this.resetPending();
       return;
     }
@@ -555,6 +555,18 @@ class LineSplitter {
     this.resetPending();
     const end = terminated && line.length > 0 && line[line.length - 1] === CR ? line.length - 1 : line.length;
     this.one(line, 0, end, endOffset, out);
+  }
+
+  /** A line that is not read: its number, why, and an excerpt of `b[start, end)`. */
+  private bad(no: number, reason: string, b: Buffer, start: number, end: number, endOffset: number): BadLine {
+    return {
+      kind: 'bad',
+      no,
+      reason,
+      excerpt: excerptOf(b, start, end),
+      endOffset,
+      compressed: this.compressed,
+    };
   }
 
   private joinPending(): Buffer {
@@ -572,52 +584,9 @@ class LineSplitter {
   }
 }
 
-function badLine(
-  no: number,
-  reason: string,
-  b: Buffer,
-  start: number,
-  end: number,
-  endOffset: number,
-  compressed: boolean,
-): BadLine {
-  return { kind: 'bad', no, reason, excerpt: excerptOf(b, start, end), endOffset, compressed };
-}
-
-function nulBytes(
-  no: number,
-  offset: number,
-  b: Buffer,
-  start: number,
-  end: number,
-  endOffset: number,
-  compressed: boolean,
-): BadLine {
-  return badLine(no, `line contains NUL bytes (first at byte offset ${offset})`, b, start, end, endOffset, compressed);
-}
-
-function tooLong(
-  no: number,
-  size: number,
-  max: number,
-  b: Buffer,
-  start: number,
-  end: number,
-  endOffset: number,
-  compressed: boolean,
-): BadLine {
-  return badLine(no, `line too long (${size} bytes > ${max})`, b, start, end, endOffset, compressed);
-}
-
-function invalidUtf8(
-  no: number,
-  b: Buffer,
-  pos: number,
-  start: number,
-  end: number,
-  endOffset: number,
-  compressed: boolean,
-): BadLine {
-  const at = start - pos + firstInvalidUtf8(b, start, end);
-  return badLine(no, `invalid UTF-8 at byte offset ${at} of the line`, b, start, end, endOffset, compressed);
-}
+// The reasons a line is not read; the line itself goes with them as an excerpt (see bad()).
+const tooLong = (size: number, max: number) => `line too long (${size} bytes > ${max})`;
+const nulBytes = (offset: number) => `line contains NUL bytes (first at byte offset ${offset})`;
+/** The offset counts from the line's first byte (`pos`), a BOM included; `start` is past the BOM. */
+const invalidUtf8 = (b: Buffer, pos: number, start: number, end: number) =>
+  `invalid UTF-8 at byte offset ${start - pos + firstInvalidUtf8(b, start, end)} of the line`;
