@@ -46,6 +46,16 @@ export const FACET_NAMES = [
 export const FacetNameSchema = z.enum(FACET_NAMES);
 export type FacetName = z.infer<typeof FacetNameSchema>;
 
+/** The facets a search response carries unless asked otherwise. */
+export const DEFAULT_FACETS: readonly FacetName[] = [
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'source',
+];
+
 export const FacetSchema = z.object({
   values: z.array(z.object({ value: z.string().nullable(), count: z.number().int() })),
   /** Matching events whose value is not among `values`. */

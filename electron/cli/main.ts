@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { FACET_NAMES, type Facet, type FacetName } from '../../shared/contract.ts';
+import { DEFAULT_FACETS, FACET_NAMES, type Facet, type FacetName } from '../../shared/contract.ts';
 import type { GenericMapping } from '../../shared/formats/index.ts';
 import { parseDuration, parseTimeValue } from '../../shared/query/index.ts';
 import { describeError } from '../agent/errors.ts';
@@ -189,15 +189,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   command('facets')
     .description(
-      'top values with counts among the events matching a query: of one field, or of the six the search shows',
+      'top values with counts among the events matching a query: of one field, or of each a search shows',
     )
     .allowUnknownOption()
     .argument('[query...]', 'query; empty = everything')
     .addOption(
-      new Option(
-        '--field <field>',
-        'field to count (default: user, entity, action, opType, outcome, source)',
-      ).choices(FACET_NAMES),
+      new Option('--field <field>', `field to count (default: ${DEFAULT_FACETS.join(', ')})`).choices(
+        FACET_NAMES,
+      ),
     )
     .option('--limit <n>', 'values to print per field (default: 20 for one field, 5 for all)', positiveInt)
     .option('--json', 'print JSON')

@@ -1,4 +1,10 @@
-import type { Facet, FacetName, Histogram, SearchResult } from '../../../shared/contract.ts';
+import {
+  DEFAULT_FACETS,
+  type Facet,
+  type FacetName,
+  type Histogram,
+  type SearchResult,
+} from '../../../shared/contract.ts';
 import type { AuditEvent, Outcome } from '../../../shared/event.ts';
 import { parseQuery } from '../../../shared/query/index.ts';
 import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
@@ -9,16 +15,6 @@ import { planQuery, type Plan } from './plan.ts';
 import { RawReader } from './rawBlocks.ts';
 import { retentionHorizon } from './retention.ts';
 import type { Segment, SegmentColumn } from './segments.ts';
-
-/** The facets a search response carries unless asked otherwise. */
-export const DEFAULT_FACETS: readonly FacetName[] = [
-  'user',
-  'entity',
-  'action',
-  'opType',
-  'outcome',
-  'source',
-];
 
 export interface SearchOptions {
   /** The query, in the query language (DESIGN §7); empty = everything. */
