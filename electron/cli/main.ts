@@ -194,7 +194,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .allowUnknownOption()
     .argument('[query...]', 'query; empty = everything')
     .addOption(
-      new Option('--field <field>', `field to count (default: ${DEFAULT_FACETS.join(', ')})`).choices(
+      new Option('--field <field>', `field to count; without it: ${DEFAULT_FACETS.join(', ')}`).choices(
         FACET_NAMES,
       ),
     )
@@ -203,7 +203,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(
       async (words: string[], opts: { field?: FacetName; limit?: number; json?: boolean }, cmd: Command) =>
         withService(cmd, async (service) => {
-          const query = words.join(' ');
+          const query = queryOf(words);
           if (opts.field) {
             const facet = await service['events.facet']({
               query,

@@ -116,6 +116,16 @@ describe('facets', () => {
     });
   });
 
+  test('a mistyped --option is a usage error, not query text that matches nothing', async () => {
+    const ws = await withFixtures();
+    const r = await ws.cli('facets', '--feild', 'user');
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: expect.stringContaining("unknown option '--feild'") as string,
+    });
+  });
+
   test('an unknown --field is a usage error (exit 2) listing the fields', async () => {
     const ws = await withFixtures();
     const r = await ws.cli('facets', '--field', 'colour');

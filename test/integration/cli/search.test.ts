@@ -310,4 +310,14 @@ describe('search --count', () => {
     const ws = await withFixtures();
     expect(await ws.cli('search', '--count', '-outcome:failure')).toEqual({ code: 0, out: '6\n', err: '' });
   });
+
+  test('a mistyped --option is a usage error, not query text', async () => {
+    const ws = await withFixtures();
+    const r = await ws.cli('search', '--cuont', 'outcome:failure');
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: expect.stringContaining("unknown option '--cuont'") as string,
+    });
+  });
 });
