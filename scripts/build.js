@@ -1,6 +1,7 @@
 // Bundles the CLI and the engine's worker threads into dist/ (plain JavaScript: no TypeScript stripping at
-// run time, which costs every thread ~13 MB and the CLI ~0.3 s to start). Runs on `npm install`
-// (prepare); bin/audit-explorer.js rebuilds when a source file is newer than the bundles.
+// run time, which costs every thread ~13 MB and the CLI ~0.3 s to start). Install scripts are off (see
+// .npmrc), so bin/audit-explorer.js builds on first use and again whenever a source file is newer than
+// the bundles; the test setup builds once before the tests start.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,7 @@ export const ENTRY_POINTS = [
 
 /** Builds dist/; resolves when done. */
 export async function buildDist() {
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: ENTRY_POINTS,
     bundle: true,
@@ -30,8 +31,24 @@ export async function buildDist() {
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
+    write: false,
   });
-  fs.writeFileSync(path.join(root, 'dist', 'package.json'), '{"type":"module"}\n');
+  // Two processes may build at once (two commands started together on a fresh clone): each file is
+  // written whole under a temporary name and renamed, so no process ever loads a half-written bundle.
+  const files = [
+    ...result.outputFiles.map((file) => ({ path: file.path, contents: file.contents })),
+    { path: path.join(root, 'dist', 'package.json'), contents: '{"type":"module"}\n' },
+  ];
+  fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+  // main.js last: its time is what distIsStale() compares with the sources.
+  files.sort(
+    (a, b) => Number(a.path.endsWith(`${path.sep}main.js`)) - Number(b.path.endsWith(`${path.sep}main.js`)),
+  );
+  for (const file of files) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, file.contents);
+    fs.renameSync(temporary, file.path);
+  }
 }
 
 /** True when some source file is newer than the bundles (or there are none). */
