@@ -95,7 +95,7 @@ export class EnvironmentSecretStore implements SecretStore {
     const value = this.#env[name];
     return value ? value : null;
   }
-  async set(name: string): Promise<void> {
+  async set(name: string, _value: string): Promise<void> {
     throw new ReadOnlySecretStoreError(
       `Secrets from the environment are read-only: set ${name} in the agent's environment instead.`,
     );
