@@ -1,13 +1,16 @@
 /**
  * Amazon S3 and S3-compatible stores (MinIO, Ceph, a test server) through `@aws-sdk/client-s3`.
  *
- * Retries, backoff and throttling live in the SDK: `retryMode: 'adaptive'` is the standard mode
- * (exponential backoff with jitter, a retry quota) plus client-side rate limiting once S3 answers
- * SlowDown, which is what a sync pass over thousands of objects needs. What escapes the SDK is final for
- * this attempt and classified here: rejected credentials, missing permission, a missing bucket or a bad
+ * Retries, backoff and throttling live in the SDK: `retryMode: 'standard'` (exponential backoff with
+ * jitter, longer for throttling errors such as SlowDown, and a retry quota that stops a failing endpoint
+ * from being hammered) with 5 attempts instead of the default 3, so a short burst of SlowDown/503 is
+ * absorbed. Not 'adaptive': AWS recommends standard for all workloads and adaptive only for
+ * throttling-heavy clients of a single resource (its client-side rate limiter may delay even first
+ * attempts; here it made a three-error burst take ~8 s instead of ~3 s), and a workstation does not come
+ * near S3's per-prefix request rates. What escapes the SDK is final for this attempt and classified here: rejected credentials, missing permission, a missing bucket or a bad
  * setting are {@link PermanentSourceError}s with a sentence saying what to fix; throttling, 5xx, resets and
  * timeouts are {@link TransientSourceError}s. Messages never carry a secret: credentials are resolved
- * through the secret store and only the access key id (not secret) and bucket are named.
+ * through the secret store, and messages name only the source, bucket, key and S3's error code.
  */
 import type { GetObjectCommandOutput, S3ClientConfig } from '@aws-sdk/client-s3';
 import {
@@ -39,7 +42,7 @@ const DEFAULT_PAGE_SIZE = 1000;
 export interface S3RetrySettings {
   /** Attempts per request, the first included (SDK `maxAttempts`). Default 5. */
   readonly maxAttempts?: number;
-  /** SDK retry mode. Default `adaptive` (standard backoff + client-side rate limiting on throttling). */
+  /** SDK retry mode. Default `standard` (see the module comment for why not `adaptive`). */
   readonly retryMode?: 'standard' | 'adaptive';
   /** Time allowed to open a connection, ms. Default 10 s. */
   readonly connectionTimeoutMs?: number;
@@ -70,7 +73,7 @@ export class S3Source implements Source {
       // A bucket in another region than configured answers 301; the SDK can re-send it to the right one.
       followRegionRedirects: true,
       maxAttempts: retry.maxAttempts ?? 5,
-      retryMode: retry.retryMode ?? 'adaptive',
+      retryMode: retry.retryMode ?? 'standard',
       requestHandler: {
         connectionTimeout: retry.connectionTimeoutMs ?? 10_000,
         // Idle time, not total time: a large object may stream for minutes, a stalled one must not hang.
@@ -83,8 +86,9 @@ export class S3Source implements Source {
       case 'default':
         break; // the SDK's default chain: environment, shared files (AWS_PROFILE), SSO, web identity, instance roles
       case 'profile':
-        // The client's own profile option runs the full default chain for that profile (static keys,
-        // SSO, credential_process, role assumption), which `fromIni` alone would not.
+        // The client's own profile option: the SDK's chain for that profile from the shared config and
+        // credentials files (static keys, SSO, credential_process, role assumption), as `fromIni` would
+        // give, without another package.
         clientConfig.profile = credentials.profile;
         break;
       case 'keys': {

@@ -110,6 +110,9 @@ describe('S3Source open', () => {
     const source = await s3Source(server.endpoint, b);
     const { version } = (await listAll(source)).objects[0]!;
     expect((await readAll((await source.open('a.ndjson', { version, offset: 4 })).body)).length).toBe(0);
+    // S3 answers 416 to a range past the end; a shorter rewrite must not pass for "nothing new".
+    await server.put(b, 'a.ndjson', 'ab\n');
+    await expect(source.open('a.ndjson', { version, offset: 4 })).rejects.toBeInstanceOf(ObjectChangedError);
     await source.close();
   });
 
