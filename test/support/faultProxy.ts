@@ -99,6 +99,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
               }
             });
           });
+          // A body shorter than `bytes` passes whole.
+          upstreamRes.on('end', () => {
+            if (remaining > 0) res.end();
+          });
         },
       );
       forwarded.on('error', () => res.socket?.destroy());

@@ -174,7 +174,9 @@ export class FolderSource implements Source {
     } catch (error) {
       if (error instanceof PermanentSourceError || error instanceof TransientSourceError)
         return { ok: false, sample: [], message: error.message };
-      throw error;
+      // A cancelled test is the caller's doing; anything else unexpected is still an answer to show.
+      if (options.signal?.aborted || !(error instanceof Error)) throw error;
+      return { ok: false, sample: [], message: `Could not list folder ${this.#root}: ${error.message}` };
     }
   }
 

@@ -318,6 +318,14 @@ describe('FolderSource permanent errors and the connection test', () => {
     expect(empty.message).toMatch(/no files under 'other\/' yet/);
   });
 
+  it('the connection test answers with what went wrong even for an unexpected file-system error', async () => {
+    const report = await new FolderSource({ name: 'f', path: tempDir() }).test({
+      prefix: `${'x'.repeat(300)}/`,
+    });
+    expect(report).toMatchObject({ ok: false, sample: [] });
+    expect(report.message).toMatch(/^Could not list folder .*ENAMETOOLONG/);
+  });
+
   // Root ignores file permissions, so when the tests run as root the check runs in a child as `nobody`.
   const runAs = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const folderModule = fileURLToPath(new URL('../../../electron/agent/sources/folder.ts', import.meta.url));
