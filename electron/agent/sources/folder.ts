@@ -11,6 +11,7 @@
  * leave the root are skipped.
  */
 import type { BigIntStats, Dirent } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
@@ -128,7 +129,9 @@ export class FolderSource implements Source {
 
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(real, 'r');
+      // O_NONBLOCK: if the name became a fifo since the listing, opening it must not wait for a writer
+      // (the fstat below then refuses it); on a regular file the flag changes nothing.
+      handle = await fs.open(real, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
     } catch (error) {
       if (codeOf(error) === 'ENOENT') throw new ObjectChangedError(key, { cause: error });
       throw this.#fsError(error, `read ${file}`);

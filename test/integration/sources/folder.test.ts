@@ -195,6 +195,18 @@ describe('FolderSource appends and rotation', () => {
     );
   });
 
+  it('a file replaced by a fifo since the listing is changed, and opening it does not hang', async () => {
+    const root = tempDir();
+    const file = write(root, 'a.log', 'x\n');
+    const source = new FolderSource({ name: 'f', path: root });
+    const listed = await find(source, 'a.log');
+    fs.rmSync(file);
+    execFileSync('mkfifo', [file]);
+    await expect(source.open('a.log', { version: listed.version })).rejects.toBeInstanceOf(
+      ObjectChangedError,
+    );
+  });
+
   it('a file replaced while being read is read to the end of the content it had (a safe outcome)', async () => {
     const root = tempDir();
     const original = Buffer.alloc(1024 * 1024, 'a');
