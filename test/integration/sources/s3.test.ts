@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('S3Source listing', () => {
   it('pages of 1 and 2 return every object exactly once, in key order, with ETag versions', async () => {
     const b = await bucket();
-    const keys = Array.from({ length: 9 }, (_, i) => `audit/${String(i).padStart(2, '0')}.ndjson`);
+    const keys = Array.from({ length: 25 }, (_, i) => `audit/${String(i).padStart(2, '0')}.ndjson`);
     for (const key of keys) await server.put(b, key, `{"key":"${key}"}\n`);
     const source = await s3Source(server.endpoint, b);
     for (const size of [1, 2]) {
