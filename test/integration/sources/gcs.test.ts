@@ -179,7 +179,7 @@ describe('GCS source: reading', () => {
 });
 
 describe('GCS source: faults and retries', () => {
-  it('absorbs a short 503 burst with the client retries (counted at the server)', async () => {
+  it('absorbs a short 503 burst: listings through the client retries, download starts through the source (same settings)', async () => {
     const stored = server.putObject('audit', 'a.ndjson', ndjson(3));
     const source = gcs();
     server.failNext(2, 503, { op: 'list' });
