@@ -60,6 +60,9 @@ const DEFAULT_PAGE_SIZE = 1000;
  * with the container named in the configuration), or the account name and key. `endpoint` replaces
  * `https://<account>.blob.core.windows.net` for an account key (Azurite, sovereign clouds); a connection
  * string and a SAS URL carry their own endpoint.
+ *
+ * @throws PermanentSourceError (`bad_config`) when the credential is missing or malformed; nothing is
+ *   requested until the first call.
  */
 export function createAzureSource(
   config: AzureSourceConfig,
@@ -76,7 +79,11 @@ export function createAzureSource(
   };
   const maxBodyResumes = retry.maxBodyResumes ?? 5;
   const container = containerClient(config, resolved, pipeline);
-  const fullAccess = config.credentials.type !== 'sasUrl';
+  // A SAS may lack permissions; an account key (or a connection string carrying one) may not.
+  const fullAccess =
+    config.credentials.type === 'accountKey' ||
+    (config.credentials.type === 'connectionString' &&
+      !/SharedAccessSignature=/i.test(resolved.connectionString ?? ''));
   const where = `container '${config.container}'`;
 
   async function list(listOptions: ListOptions): Promise<ListPage> {

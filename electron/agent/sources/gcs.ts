@@ -53,6 +53,9 @@ type Interceptor = File['interceptors'][number];
  * application default credentials — unless a custom endpoint is set, where `default` means an emulator
  * without authentication (the client's emulator mode). A key together with a custom endpoint (a private
  * Google endpoint) still authenticates.
+ *
+ * @throws PermanentSourceError (`bad_config`) when the service-account key is missing or malformed;
+ *   nothing is requested until the first call.
  */
 export function createGcsSource(
   config: GcsSourceConfig,
@@ -246,6 +249,8 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
 /**
  * `apiEndpoint` gets `/storage/v1` appended by the client, while `STORAGE_EMULATOR_HOST` is used as the
  * base URL verbatim; a user may write either form, so a trailing `/storage/v1` is dropped here.
+ * (When STORAGE_EMULATOR_HOST is set in the environment, the client sends JSON-API calls there whatever
+ * the endpoint: that is the client's rule for every Storage in the process.)
  */
 function normaliseEndpoint(endpoint: string | undefined): string | undefined {
   if (!endpoint) return undefined;

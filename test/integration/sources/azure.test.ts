@@ -296,6 +296,10 @@ describe('Azure source: credentials', () => {
       expect(
         (await readAll((await source.open('a.ndjson', { version: listed!.version })).body)).toString(),
       ).toBe(ndjson(1));
+      // The report names the container's URL, never the SAS after it.
+      const report = await source.test();
+      expect(report.ok).toBe(true);
+      expect(report.message).not.toMatch(/sig=|\?/);
     }
   });
 
