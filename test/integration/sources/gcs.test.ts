@@ -260,6 +260,19 @@ describe('GCS source: credentials and configuration', () => {
     );
   });
 
+  it('reports a refused permission (403) as permanent forbidden, at once and without retries', async () => {
+    server.failNext(1, 403, { op: 'list', reason: 'forbidden' });
+    const error = await gcs()
+      .list({})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentSourceError);
+    expect((error as PermanentSourceError).reason).toBe('forbidden');
+    expect((error as Error).message).toMatch(
+      /may not read gs:\/\/audit \(403\)\. Grant them Storage Object Viewer/,
+    );
+    expect(server.count({ op: 'list' })).toBe(1);
+  });
+
   it('reports a missing bucket as permanent not_found', async () => {
     const error = await gcs({ bucket: 'nope' })
       .list({})
