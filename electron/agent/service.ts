@@ -41,6 +41,8 @@ export interface ServiceOptions {
    * it fails with a `writer_busy` error having written nothing. Default {@link DEFAULT_WRITER_WAIT_MS}.
    */
   readonly writerWaitMs?: number;
+  /** Aborting it is {@link AuditService.stop}, also while the service is being created (it may wait to migrate). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -85,6 +87,12 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   let writer: Promise<WriterClient> | null = null;
   let writing = 0;
   let stopping = new AbortController();
+  const stop = () => {
+    stopping.abort();
+    stopping = new AbortController();
+  };
+  options.signal?.addEventListener('abort', stop);
+  if (options.signal?.aborted) stopping.abort();
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | null = null;
   const withWriter = <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>): Promise<T> => {
@@ -124,15 +132,16 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     return work;
   };
 
-  try {
-    // A new file, or one from an older version: the writer creates or migrates it under the lock.
+  db.pragma('query_only = ON');
+  // A new file, or one from an older version: the writer creates or migrates it under the lock (which may
+  // mean waiting for another process). Calls wait for that; the service is returned at once, so that its
+  // caller can subscribe to hear about the wait.
+  let engine!: SearchEngine;
+  const ready = (async () => {
     if (needsMigration(db)) await withWriter(async () => undefined);
-    db.pragma('query_only = ON');
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  const engine = new SearchEngine(db);
+    engine = new SearchEngine(db);
+  })();
+  ready.catch(() => undefined); // Reported by every call.
   const sourceId = (name: string) =>
     db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 
@@ -244,6 +253,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     const schema = contract[method].input;
     (api as Record<string, unknown>)[method] = async (input: unknown) => {
       const args = schema.parse(input ?? {});
+      await ready;
       return (handlers[method] as (a: unknown) => unknown)(args);
     };
   }
@@ -254,16 +264,14 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    stop() {
-      stopping.abort();
-      stopping = new AbortController();
-    },
+    stop,
     close() {
       // Idempotent: a second close (shutdown paths race) waits for the first.
       closing ??= (async () => {
         stopping.abort();
         // Each write closes the writer (and lets go of the lock) when it ends.
         await Promise.allSettled([...inFlight]);
+        options.signal?.removeEventListener('abort', stop);
         db.close();
       })();
       return closing;

@@ -121,10 +121,11 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     const file = opts.db ?? defaultDbFile(io.env);
     let stoppedBy: NodeJS.Signals | null = null;
     let service: AuditService | null = null;
+    const stopping = new AbortController();
     const unlisten = STOPPABLE.has(command.name())
       ? io.onStopSignal?.((signal) => {
           stoppedBy ??= signal;
-          service?.stop();
+          stopping.abort();
         })
       : undefined;
     try {
@@ -134,6 +135,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         ingestOnCallingThread: true,
         command: command.name(),
         writerWaitMs: opts.waitTimeout,
+        signal: stopping.signal,
       });
       service.subscribe((event) => {
         if (event.name !== 'writer.waiting') return;
@@ -143,7 +145,6 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
           `${describeHolder(holder)} is writing to ${file}; waiting… (--wait-timeout to change, Ctrl-C to stop)\n`,
         );
       });
-      if (stoppedBy !== null) service.stop();
       setExit((await run(service)) ?? EXIT.ok);
     } catch (error) {
       if (stoppedBy === null) throw error;
