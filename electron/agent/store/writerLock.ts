@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { WriterBusyError, WriterStoppedError } from './errors.ts';
@@ -46,9 +48,19 @@ export interface WriterLock {
   release(): void;
 }
 
-/** The side file holding the writer lock of `dbFile`. */
+/**
+ * The side file holding the writer lock of `dbFile`, next to it. Its folder is resolved through symlinks,
+ * so two processes that reach one database by different paths still share one lock.
+ */
 export function writerLockFile(dbFile: string): string {
-  return `${dbFile}.writer-lock`;
+  const file = path.resolve(dbFile);
+  let dir = path.dirname(file);
+  try {
+    dir = fs.realpathSync(dir);
+  } catch {
+    // The folder does not exist yet: nobody can reach the database through another path either.
+  }
+  return path.join(dir, `${path.basename(file)}.writer-lock`);
 }
 
 /**
