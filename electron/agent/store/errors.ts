@@ -58,6 +58,22 @@ export class WriterStoppedError extends Error {
   }
 }
 
+/** The writer lock's side file (store/writerLock.ts) cannot be created or opened next to the database. */
+export class WriterLockFileError extends Error {
+  override name = 'WriterLockFileError';
+  readonly file: string;
+
+  constructor(file: string, options: { cause: unknown }) {
+    super(
+      `Cannot open ${file}: writing to a database takes a lock file next to it. ` +
+        `Check that the folder exists and that you may write in it, or point --db at a database in a folder ` +
+        `you can write to.`,
+      options,
+    );
+    this.file = file;
+  }
+}
+
 /** "Another Audit Explorer process (pid 4242, `ingest` since 14:05)", for messages about a waiting writer. */
 export function describeHolder(holder: WriterHolder | null): string {
   if (holder === null) return 'Another Audit Explorer process';

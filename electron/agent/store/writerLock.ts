@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { WriterBusyError, WriterStoppedError } from './errors.ts';
+import { WriterBusyError, WriterLockFileError, WriterStoppedError } from './errors.ts';
 
 /**
  * One writer per database, across processes.
@@ -70,7 +70,13 @@ export function writerLockFile(dbFile: string): string {
  */
 export async function acquireWriterLock(dbFile: string, options: WriterLockOptions): Promise<WriterLock> {
   if (dbFile === ':memory:') return { release() {} };
-  const lockDb = new Database(writerLockFile(dbFile));
+  const lockFile = writerLockFile(dbFile);
+  let lockDb: Database.Database;
+  try {
+    lockDb = new Database(lockFile);
+  } catch (error) {
+    throw new WriterLockFileError(lockFile, { cause: error });
+  }
   try {
     // Failing at once is what we want: the wait happens below, where it can be stopped and reported.
     lockDb.pragma('busy_timeout = 0');

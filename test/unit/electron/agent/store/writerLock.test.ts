@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
-import { WriterBusyError, WriterStoppedError } from '../../../../../electron/agent/store/errors.ts';
+import {
+  WriterBusyError,
+  WriterLockFileError,
+  WriterStoppedError,
+} from '../../../../../electron/agent/store/errors.ts';
 import {
   acquireWriterLock,
   writerLockFile,
@@ -91,4 +95,15 @@ test('aborting the wait ends it at once with WriterStoppedError', async () => {
   } finally {
     held.release();
   }
+});
+
+test('a lock file that cannot be created is a WriterLockFileError saying what to do, not SQLite text', async () => {
+  const db = path.join(path.dirname(dbFile()), 'no-such-folder', 'audit.db');
+  const error = await acquireWriterLock(db, { command: 'ingest', timeoutMs: 0 }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(WriterLockFileError);
+  expect((error as Error).message).toBe(
+    `Cannot open ${writerLockFile(db)}: writing to a database takes a lock file next to it. ` +
+      'Check that the folder exists and that you may write in it, or point --db at a database in a folder you ' +
+      'can write to.',
+  );
 });
