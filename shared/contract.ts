@@ -107,6 +107,11 @@ export const IngestSummarySchema = z.object({
   redacted: z.number().int(),
   lines: z.number().int(),
   bytes: z.number().int(),
+  /**
+   * The run was stopped (Ctrl-C, shutdown) before it read everything: what it read is stored, and the same
+   * ingest run again finishes it exactly (an identical line is never stored twice).
+   */
+  stopped: z.boolean(),
   perObject: z.array(
     z.object({
       key: z.string(),
@@ -221,9 +226,22 @@ export const IngestProgressSchema = z.object({
   events: z.number().int(),
 });
 
+/**
+ * Another process is writing the database (an import, the sync agent) and this one waits for it before it
+ * writes; every field is null when the other process did not say who it is.
+ */
+export const WriterWaitingSchema = z.object({
+  pid: z.number().int().nullable(),
+  /** What the other process is doing (`ingest`, `agent`, ...). */
+  command: z.string().nullable(),
+  /** When it started writing, epoch ms. */
+  since: z.number().nullable(),
+});
+
 /** Events the engine pushes to the UI: name → payload schema. */
 export const events = {
   'ingest.progress': IngestProgressSchema,
+  'writer.waiting': WriterWaitingSchema,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -246,6 +264,10 @@ export const ERROR_CODES = [
   'not_found',
   'schema_too_new',
   'not_our_database',
+  /** Another process kept writing the database for longer than this call would wait. */
+  'writer_busy',
+  /** The call was stopped (shutdown, Ctrl-C) before it wrote anything. */
+  'stopped',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,7 +4,8 @@ import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { PathNotFoundError } from './ingest/files.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
-import { NotOurDatabaseError, SchemaTooNewError } from './store/errors.ts';
+import { WriterError } from './ingest/writerClient.ts';
+import { storeErrorCode } from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
 import { CursorError } from './store/search.ts';
 
@@ -36,7 +37,10 @@ export function describeError(error: unknown): ErrorInfo {
           : 'internal';
     return { code, message: error.message };
   }
-  if (error instanceof SchemaTooNewError) return { code: 'schema_too_new', message: error.message };
-  if (error instanceof NotOurDatabaseError) return { code: 'not_our_database', message: error.message };
+  const storeCode = storeErrorCode(error);
+  if (storeCode !== null) return { code: storeCode, message: (error as Error).message };
+  // The store's errors raised on the writer thread arrive with their code.
+  if (error instanceof WriterError && error.code !== null)
+    return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

@@ -14,7 +14,7 @@ import { projectPath } from './resources.ts';
 import { WriterClient } from './ingest/writerClient.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
-import { openDatabase, type Db } from './store/open.ts';
+import { needsMigration, openDatabase, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
 import { SearchEngine } from './store/search.ts';
@@ -31,14 +31,38 @@ export interface ServiceOptions {
    * it imports (the CLI). A service that answers queries meanwhile must leave this off.
    */
   readonly ingestOnCallingThread?: boolean;
+  /**
+   * What this process is (`ingest`, `gc`, `agent`, ...): recorded with the writer lock, so that another
+   * process waiting to write can say whom it waits for.
+   */
+  readonly command?: string;
+  /**
+   * How long a write (an import, retention) waits while another process writes the database, in ms; then
+   * it fails with a `writer_busy` error having written nothing. Default {@link DEFAULT_WRITER_WAIT_MS}.
+   */
+  readonly writerWaitMs?: number;
+  /** Aborting it is {@link AuditService.stop}, also while the service is being created (it may wait to migrate). */
+  readonly signal?: AbortSignal;
 }
+
+/**
+ * Ten minutes: long enough for another import of a few million events (or a sync pass) to finish, short
+ * enough that a scheduled command does not hang unnoticed for hours.
+ */
+export const DEFAULT_WRITER_WAIT_MS = 600_000;
 
 /** The engine behind every door: implements the contract, owns the database and the writer thread. */
 export interface AuditService extends AuditApi {
   readonly dbFile: string;
-  /** Listens to the engine's events (ingest progress); returns the way to stop. */
+  /** Listens to the engine's events (ingest progress, waiting for another writer); returns the way to stop. */
   subscribe(listener: (event: ServiceEvent) => void): () => void;
-  /** Finishes writes in flight, checkpoints and closes the database. */
+  /**
+   * Stops the writes in flight: an import stops after the line in hand, commits what it read and resolves
+   * with `stopped: true`; a write still waiting for another process's writer gives up (`stopped` error).
+   * Later calls start afresh.
+   */
+  stop(): void;
+  /** Stops the writes in flight (see {@link stop}), lets them commit, and closes the database. */
   close(): Promise<void>;
 }
 
@@ -50,29 +74,103 @@ type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOut
 /** Opens the database and returns the service; the writer thread starts with the first write. */
 export async function createService(options: ServiceOptions): Promise<AuditService> {
   const now = options.now ?? Date.now;
-  const db = openDatabase(options.dbFile, { cacheMiB: 64 });
-  const engine = new SearchEngine(db);
-  let writer: Promise<WriterClient> | null = null;
-  let closing: Promise<void> | null = null;
-  const writerClient = () => (writer ??= WriterClient.start(options.dbFile));
+  // The reading connection never writes: every write goes through the writer thread, which holds the
+  // database's writer lock across processes (store/writerLock.ts). So it leaves migrations to the writer
+  // and is made query-only below.
+  const db = openDatabase(options.dbFile, { cacheMiB: 64, migrate: false });
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
     for (const listener of listeners) listener(event);
   };
+  // The writer thread lives while writes are in flight and closes when the last one ends, so the writer
+  // lock is held only while this process writes: a long-running agent and a CLI import take turns.
+  let writer: Promise<WriterClient> | null = null;
+  let writing = 0;
+  let stopping = new AbortController();
+  const stop = () => {
+    stopping.abort();
+    stopping = new AbortController();
+  };
+  options.signal?.addEventListener('abort', stop);
+  if (options.signal?.aborted) stopping.abort();
+  const inFlight = new Set<Promise<unknown>>();
+  let closing: Promise<void> | null = null;
+  const withWriter = <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>): Promise<T> => {
+    if (closing !== null) return Promise.reject(new Error('The service is closed.'));
+    const signal = stopping.signal;
+    writing++;
+    const work = (async () => {
+      try {
+        writer ??= WriterClient.start(options.dbFile, {
+          command: options.command ?? 'agent',
+          waitMs: options.writerWaitMs ?? DEFAULT_WRITER_WAIT_MS,
+          signal,
+          onWait: (holder) =>
+            emit({
+              name: 'writer.waiting',
+              payload: {
+                pid: holder?.pid ?? null,
+                command: holder?.command ?? null,
+                since: holder?.since ?? null,
+              },
+            }),
+        });
+        return await run(await writer, signal);
+      } finally {
+        if (--writing === 0 && writer !== null) {
+          const ending = writer;
+          writer = null;
+          await ending.then(
+            (client) => client.close(),
+            () => undefined,
+          );
+        }
+      }
+    })();
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+
+  db.pragma('query_only = ON');
+  // A new file, or one from an older version: the writer creates or migrates it under the lock (which may
+  // mean waiting for another process). Calls wait for that; the service is returned at once, so that its
+  // caller can subscribe to hear about the wait.
+  let engine!: SearchEngine;
+  const ready = (async () => {
+    if (needsMigration(db)) await withWriter(async () => undefined);
+    engine = new SearchEngine(db);
+  })();
+  ready.catch(() => undefined); // Reported by every call.
   const sourceId = (name: string) =>
     db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 
-  const ingest = async (paths: readonly string[], source: string, redact: boolean, formats: FormatConfig) => {
-    const client = await writerClient();
+  // Runs inside withWriter: another process may have written since this one last looked, and no other
+  // can write now, so what is read here is current.
+  const ingest = async (
+    client: WriterClient,
+    signal: AbortSignal,
+    paths: readonly string[],
+    source: string,
+    redact: boolean,
+    formats: FormatConfig,
+  ) => {
     const id = await client.call('ensureSource', { name: source, kind: 'import' });
     const summary = await runIngest(
       client,
       { sourceId: id, target: { kind: 'files', paths }, formats, redact },
       (progress) => emit({ name: 'ingest.progress', payload: progress }),
-      { onThisThread: options.ingestOnCallingThread ?? false },
+      { onThisThread: options.ingestOnCallingThread ?? false, signal },
     );
     const indexed = performance.now();
-    await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });
+    // In steps of at most a second, so that a stop does not wait for the whole budget.
+    const deadline = indexed + (options.mergeBudgetMs ?? 60_000);
+    while (!signal.aborted) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      const { merged } = await client.call('maintain', { budgetMs: Math.min(left, 1000) });
+      if (merged) break;
+    }
     return { ...summary, indexMs: performance.now() - indexed };
   };
 
@@ -91,49 +189,62 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return { ...result.facets[field]!, total: result.total };
     },
     'ingest.paths': async ({ paths, source, redact, format, mappings }) => {
-      // The sample corpus is there to show the product on an empty database; the first real import
-      // replaces it, so the user's counts are their own. It goes before the import (after the paths are
-      // known to exist): an identical line is stored once, under whichever object brought it first, so
-      // removing the samples afterwards could take the user's own events with them.
-      let sampleEventsRemoved = 0;
-      const sample = sourceId(SAMPLE_SOURCE);
-      const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
-      if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE) {
-        listFiles(paths);
-        sampleEventsRemoved = await (await writerClient()).call('deleteSource', { sourceId: sample });
-      }
-      const summary = await ingest(paths, source || IMPORT_SOURCE, redact, {
-        pinned: format,
-        generic: mappings,
+      // Missing paths are reported before waiting for the writer.
+      listFiles(paths);
+      return withWriter(async (client, signal) => {
+        // The sample corpus is there to show the product on an empty database; the first real import
+        // replaces it, so the user's counts are their own. It goes before the import: an identical line is
+        // stored once, under whichever object brought it first, so removing the samples afterwards could
+        // take the user's own events with them.
+        let sampleEventsRemoved = 0;
+        const sample = sourceId(SAMPLE_SOURCE);
+        const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
+        if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE) {
+          sampleEventsRemoved = await client.call('deleteSource', { sourceId: sample });
+        }
+        const summary = await ingest(client, signal, paths, source || IMPORT_SOURCE, redact, {
+          pinned: format,
+          generic: mappings,
+        });
+        return { ...summary, sampleEventsRemoved };
       });
-      return { ...summary, sampleEventsRemoved };
     },
     'samples.load': async () => {
-      if (sourceId(SAMPLE_SOURCE) !== undefined) {
-        return { events: engine.count(`source:${SAMPLE_SOURCE}`, now()), alreadyLoaded: true };
-      }
-      const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
-      return { events: summary.events, alreadyLoaded: false };
+      const loaded = () =>
+        sourceId(SAMPLE_SOURCE) !== undefined
+          ? { events: engine.count(`source:${SAMPLE_SOURCE}`, now()), alreadyLoaded: true }
+          : null;
+      return (
+        loaded() ??
+        withWriter(async (client, signal) => {
+          // Another process may have loaded them while this one waited for the writer.
+          const already = loaded();
+          if (already !== null) return already;
+          const summary = await ingest(client, signal, [SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
+          return { events: summary.events, alreadyLoaded: false };
+        })
+      );
     },
     'quarantine.list': ({ limit }) => listQuarantine(db, limit),
     'stats.get': () => stats(db, options.dbFile),
     'retention.run': async ({ olderThanMs, before, dryRun }) => {
       const cutoff = before ?? now() - olderThanMs!;
-      const preview = previewRetention(db, cutoff);
-      if (dryRun) return { ...preview, before: cutoff, blocks: 0, dryRun };
-      const client = await writerClient();
-      const horizon = await client.call('retentionBegin', { before: cutoff });
-      let events = 0;
-      let blocks = 0;
-      for (;;) {
-        const chunk = await client.call('retentionChunk', { horizon });
-        if (chunk.events === 0) break;
-        events += chunk.events;
-        blocks += chunk.blocks;
-      }
-      await client.call('retentionFinish', { horizon });
-      engine.raw.clear();
-      return { events, perSource: preview.perSource, before: cutoff, blocks, dryRun };
+      if (dryRun) return { ...previewRetention(db, cutoff), before: cutoff, blocks: 0, dryRun };
+      return withWriter(async (client) => {
+        const preview = previewRetention(db, cutoff);
+        const horizon = await client.call('retentionBegin', { before: cutoff });
+        let events = 0;
+        let blocks = 0;
+        for (;;) {
+          const chunk = await client.call('retentionChunk', { horizon });
+          if (chunk.events === 0) break;
+          events += chunk.events;
+          blocks += chunk.blocks;
+        }
+        await client.call('retentionFinish', { horizon });
+        engine.raw.clear();
+        return { events, perSource: preview.perSource, before: cutoff, blocks, dryRun };
+      });
     },
   };
 
@@ -142,6 +253,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     const schema = contract[method].input;
     (api as Record<string, unknown>)[method] = async (input: unknown) => {
       const args = schema.parse(input ?? {});
+      await ready;
       return (handlers[method] as (a: unknown) => unknown)(args);
     };
   }
@@ -152,10 +264,14 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    stop,
     close() {
       // Idempotent: a second close (shutdown paths race) waits for the first.
       closing ??= (async () => {
-        if (writer !== null) await (await writer).close();
+        stopping.abort();
+        // Each write closes the writer (and lets go of the lock) when it ends.
+        await Promise.allSettled([...inFlight]);
+        options.signal?.removeEventListener('abort', stop);
         db.close();
       })();
       return closing;

@@ -9,11 +9,13 @@ export function ingestJob(
   writer: WriterClient,
   job: Omit<IngestJob, 'writer'>,
   onProgress?: (progress: IngestProgress) => void,
+  signal?: AbortSignal,
 ): Promise<IngestSummary> {
   const { formats, pinned } = resolveFormats(job.formats);
   return ingestObjects(writer, job.sourceId, listFiles(job.target.paths), {
     prepare: { formats, pinned, redact: job.redact },
     limits: job.limits,
     onProgress,
+    signal,
   });
 }

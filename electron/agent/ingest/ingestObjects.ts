@@ -43,6 +43,11 @@ export interface IngestSummary {
   lines: number;
   /** Bytes read from the sources (compressed size for compressed objects). */
   bytes: number;
+  /**
+   * The run was stopped before it read everything: what it read was committed (the last object read only
+   * in part stays `reading`), and running the same ingest again finishes it exactly (dedupe).
+   */
+  stopped: boolean;
   perObject: ObjectOutcome[];
 }
 
@@ -57,6 +62,8 @@ export interface IngestOptions {
   readonly prepare: PrepareOptions;
   readonly limits?: BatchLimits;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Aborting it stops the run after the line in hand; what was read so far is still committed. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -78,8 +85,10 @@ export async function ingestObjects(
     redacted: 0,
     lines: 0,
     bytes: 0,
+    stopped: false,
     perObject: [],
   };
+  const stopRequested = () => options.signal?.aborted === true;
   const outcomes = new Map<ObjectRef, ObjectOutcome>();
   const builder = new BatchBuilder(options.limits ?? DEFAULT_BATCH_LIMITS);
   // Batches sent to the writer and not yet committed. Two in flight let the parser run ahead while the
@@ -122,6 +131,10 @@ export async function ingestObjects(
   };
 
   for await (const object of objects) {
+    if (stopRequested()) {
+      summary.stopped = true;
+      break;
+    }
     summary.objects++;
     const outcome: ObjectOutcome = {
       key: object.key,
@@ -144,6 +157,7 @@ export async function ingestObjects(
       reader = new LineReader(await object.open());
       for await (const records of reader) {
         for (const record of records) {
+          if (stopRequested()) break;
           lastLine = record.no;
           lastOffset = record.endOffset;
           summary.lines++;
@@ -173,6 +187,13 @@ export async function ingestObjects(
         summary.bytes += reader.bytesRead - bytesBefore;
         bytesBefore = reader.bytesRead;
         builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
+        // Stopped: the lines read so far are committed below with their checkpoint; the object stays
+        // `reading`, so the next run reads it again (and dedupe keeps that exact).
+        if (stopRequested()) break;
+      }
+      if (stopRequested()) {
+        summary.stopped = true;
+        break;
       }
       builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'done', error: null });
     } catch (error) {

@@ -21,3 +21,6 @@ export type IngestMessage =
   | { type: 'progress'; progress: IngestProgress }
   | { type: 'done'; summary: IngestSummary }
   | { type: 'error'; error: { name: string; message: string } };
+
+/** Sent to an ingest worker: stop after the line in hand, commit what was read and report it. */
+export const STOP_INGEST = 'stop';

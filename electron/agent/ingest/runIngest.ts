@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
-import type { IngestJob, IngestMessage } from './ingestProtocol.ts';
+import { STOP_INGEST, type IngestJob, type IngestMessage } from './ingestProtocol.ts';
 import { workerUrl } from '../workerUrl.ts';
 import { ingestJob } from './ingestJob.ts';
 import type { WriterClient } from './writerClient.ts';
@@ -23,9 +23,9 @@ export async function runIngest(
   writer: WriterClient,
   job: Omit<IngestJob, 'writer'>,
   onProgress?: (progress: IngestProgress) => void,
-  options: { onThisThread?: boolean } = {},
+  options: { onThisThread?: boolean; signal?: AbortSignal } = {},
 ): Promise<IngestSummary> {
-  if (options.onThisThread) return ingestJob(writer, job, onProgress);
+  if (options.onThisThread) return ingestJob(writer, job, onProgress, options.signal);
   const port = await writer.connect();
   const worker = new Worker(workerUrl('ingest.worker', import.meta.url), {
     workerData: { ...job, writer: port } satisfies IngestJob,
@@ -34,6 +34,9 @@ export async function runIngest(
     // reach 128 MB otherwise).
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
+  const stop = () => worker.postMessage(STOP_INGEST);
+  options.signal?.addEventListener('abort', stop);
+  if (options.signal?.aborted) stop();
   return new Promise<IngestSummary>((resolve, reject) => {
     let settled = false;
     worker.on('message', (message: IngestMessage) => {
@@ -56,5 +59,5 @@ export async function runIngest(
           new IngestError('IngestWorkerExit', `The ingest thread stopped unexpectedly (exit code ${code}).`),
         );
     });
-  });
+  }).finally(() => options.signal?.removeEventListener('abort', stop));
 }

@@ -1,19 +1,56 @@
 // The single writer: one thread owns the write connection, so ingest never blocks the thread that answers
 // queries. Plain RPC over postMessage (from the thread that started it, or any port attached to it); every
-// method is a store function.
+// method is a store function. It is also the one writer across processes: it takes the database's writer
+// lock before it opens the database and lets go of it when it closes (store/writerLock.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { deleteSource } from '../store/deleteSource.ts';
+import { storeErrorCode } from '../store/errors.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
 import { ensureSource } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
-import type { WriterData, WriterMethods, WriterReply, WriterRequest } from './writerProtocol.ts';
+import { acquireWriterLock, type WriterLock } from '../store/writerLock.ts';
+import {
+  STOP_WAITING,
+  type WriterData,
+  type WriterMethods,
+  type WriterReply,
+  type WriterRequest,
+  type WriterWaiting,
+} from './writerProtocol.ts';
 
-const { file } = workerData as WriterData;
+const { file, command, waitMs } = workerData as WriterData;
 const main = parentPort!;
 
+const failure = (seq: number, error: unknown): WriterReply => {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    seq,
+    ok: false,
+    error: { name: e.name, message: e.message, code: storeErrorCode(e) ?? undefined },
+  };
+};
+
+let lock: WriterLock | null = null;
 try {
+  const stopWaiting = new AbortController();
+  const onControl = (message: unknown) => {
+    if (message === STOP_WAITING) stopWaiting.abort();
+  };
+  main.on('message', onControl);
+  try {
+    lock = await acquireWriterLock(file, {
+      command,
+      timeoutMs: waitMs,
+      signal: stopWaiting.signal,
+      onWait: (holder) => main.postMessage({ waiting: holder } satisfies WriterWaiting),
+    });
+  } finally {
+    main.off('message', onControl);
+  }
+  // Everything below reads the database afresh (the dictionary, the keys in use, the segments): another
+  // process may have written it since this one last looked.
   const db = openDatabase(file, { cacheMiB: 4 });
   // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
   // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
@@ -36,21 +73,26 @@ try {
     },
     close: () => {
       closed = true;
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 
   const serve = (port: MessagePort | typeof main) => {
-    port.on('message', (request: WriterRequest) => {
+    port.on('message', (request: WriterRequest | typeof STOP_WAITING) => {
+      // A stop that arrived just after the lock was taken: there is no wait left to stop.
+      if (request === STOP_WAITING) return;
       let reply: WriterReply;
       try {
         if (closed) throw new Error('The writer was closed.');
         const handler = handlers[request.method] as (args: unknown) => unknown;
         reply = { seq: request.seq, ok: true, value: handler(request.args) };
       } catch (error) {
-        const e = error instanceof Error ? error : new Error(String(error));
-        reply = { seq: request.seq, ok: false, error: { name: e.name, message: e.message } };
+        reply = failure(request.seq, error);
       }
       port.postMessage(reply);
       if (request.method === 'close') {
@@ -63,6 +105,7 @@ try {
   serve(main);
   main.postMessage({ seq: 0, ok: true, value: 'ready' } satisfies WriterReply);
 } catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  main.postMessage({ seq: 0, ok: false, error: { name: e.name, message: e.message } } satisfies WriterReply);
+  lock?.release();
+  main.postMessage(failure(0, error));
+  main.close();
 }

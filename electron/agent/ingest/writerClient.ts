@@ -1,19 +1,37 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/contract.ts';
+import type { WriterHolder } from '../store/writerLock.ts';
 import { workerUrl } from '../workerUrl.ts';
-import type {
-  WriterData,
-  WriterMethod,
-  WriterMethods,
-  WriterReply,
-  WriterRequest,
+import {
+  STOP_WAITING,
+  type WriterData,
+  type WriterMethod,
+  type WriterMethods,
+  type WriterReply,
+  type WriterRequest,
+  type WriterWaiting,
 } from './writerProtocol.ts';
 
-/** An error raised on the writer thread, with its original name. */
+/** An error raised on the writer thread, with its original name and, for the store's own errors, its code. */
 export class WriterError extends Error {
-  constructor(name: string, message: string) {
+  readonly code: ErrorCode | null;
+
+  constructor(name: string, message: string, code?: ErrorCode) {
     super(message);
     this.name = name;
+    this.code = code ?? null;
   }
+}
+
+export interface WriterStartOptions {
+  /** What this process is doing (`ingest`, `agent`, ...), shown to processes that wait for this writer. */
+  readonly command: string;
+  /** How long to wait while another process writes the database, in ms. */
+  readonly waitMs: number;
+  /** Called when another process holds the writer lock and this writer starts to wait for it. */
+  readonly onWait?: (holder: WriterHolder | null) => void;
+  /** Aborting it while the writer waits for the lock gives up the wait (the start rejects). */
+  readonly signal?: AbortSignal;
 }
 
 /** Either end that reaches the writer: its Worker, or a port attached to it. */
@@ -37,20 +55,32 @@ export class WriterClient {
     channel.on('message', (reply: WriterReply) => this.settle(reply));
   }
 
-  /** Starts the writer thread on `file` (creating and migrating it) and waits until it is ready. */
-  static async start(file: string): Promise<WriterClient> {
+  /**
+   * Starts the writer thread on `file` and waits until it is ready: it first waits (up to `waitMs`) for
+   * any other process writing the same database, then opens, creates or migrates it.
+   */
+  static async start(file: string, options: WriterStartOptions): Promise<WriterClient> {
     const worker = new Worker(workerUrl('writer.worker', import.meta.url), {
-      workerData: { file } satisfies WriterData,
+      workerData: { file, command: options.command, waitMs: options.waitMs } satisfies WriterData,
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
+    const stopWaiting = () => worker.postMessage(STOP_WAITING);
+    options.signal?.addEventListener('abort', stopWaiting);
+    if (options.signal?.aborted) stopWaiting();
     await new Promise<void>((resolve, reject) => {
-      worker.once('message', (reply: WriterReply) => {
+      const onMessage = (message: WriterReply | WriterWaiting) => {
+        if ('waiting' in message) {
+          options.onWait?.(message.waiting);
+          return;
+        }
+        worker.off('message', onMessage);
         worker.off('error', reject);
-        if (reply.ok) resolve();
-        else reject(new WriterError(reply.error.name, reply.error.message));
-      });
+        if (message.ok) resolve();
+        else reject(new WriterError(message.error.name, message.error.message, message.error.code));
+      };
+      worker.on('message', onMessage);
       worker.once('error', reject);
-    });
+    }).finally(() => options.signal?.removeEventListener('abort', stopWaiting));
     const client = new WriterClient(worker, worker);
     worker.on('error', (error) => client.fail(error));
     worker.on('exit', (code) => {
@@ -103,7 +133,7 @@ export class WriterClient {
     if (!waiter) return;
     this.pending.delete(reply.seq);
     if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(new WriterError(reply.error.name, reply.error.message));
+    else waiter.reject(new WriterError(reply.error.name, reply.error.message, reply.error.code));
   }
 
   private fail(error: Error): void {

@@ -1,5 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/contract.ts';
 import type { SourceKind } from '../store/objects.ts';
+import type { WriterHolder } from '../store/writerLock.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 
 /** The writer thread's methods: name → [arguments, result]. */
@@ -27,8 +29,23 @@ export interface WriterRequest<M extends WriterMethod = WriterMethod> {
 
 export type WriterReply =
   | { seq: number; ok: true; value: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string } };
+  | { seq: number; ok: false; error: { name: string; message: string; code?: ErrorCode } };
+
+/**
+ * Sent by the writer thread while it starts, before its ready (or failed) reply with seq 0: another
+ * process holds the database's writer lock and this writer waits for it.
+ */
+export interface WriterWaiting {
+  waiting: WriterHolder | null;
+}
+
+/** Sent to a writer thread that is still waiting for the lock: give up (it answers with a failure). */
+export const STOP_WAITING = 'stop-waiting';
 
 export interface WriterData {
   file: string;
+  /** What this process is doing, recorded in the lock for processes that wait. */
+  command: string;
+  /** How long to wait for another process's writer, in ms. */
+  waitMs: number;
 }

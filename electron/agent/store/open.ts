@@ -12,6 +12,12 @@ export interface OpenOptions {
   readonly readonly?: boolean;
   /** Page cache per connection in MiB (the writer wants more than a reader). */
   readonly cacheMiB?: number;
+  /**
+   * Run the migrations the file needs (default). A connection that must not write (the service's reading
+   * connection) passes false and leaves them to the writer, which runs them under the writer lock
+   * (store/writerLock.ts), so two processes never migrate one file at once.
+   */
+  readonly migrate?: boolean;
 }
 
 export type Db = Database.Database;
@@ -45,7 +51,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 32)}`);
     db.pragma('temp_store = MEMORY');
-    if (!options.readonly) migrate(db, file);
+    if (!options.readonly && options.migrate !== false) migrate(db, file);
     return db;
   } catch (error) {
     db.close();
@@ -66,6 +72,11 @@ function checkIdentity(db: Db, file: string): void {
   }
   if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0)) throw new NotOurDatabaseError(file);
   if (version > SCHEMA_VERSION) throw new SchemaTooNewError(file, version, SCHEMA_VERSION);
+}
+
+/** The file's schema is older than this version's (the writer migrates it when it opens it). */
+export function needsMigration(db: Db): boolean {
+  return (db.pragma('user_version', { simple: true }) as number) < SCHEMA_VERSION;
 }
 
 /** Runs the migrations newer than the file's `user_version`, each in its own transaction. */
