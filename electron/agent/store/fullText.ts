@@ -21,13 +21,3 @@ export function ftsPhrase(text: string, prefix: boolean): string {
   // non-letter, so a space means the same.
   return `"${text.replaceAll('\u0000', ' ').replaceAll('"', '""')}"${prefix ? '*' : ''}`;
 }
-
-/** Every string value of a parsed JSON value, at any depth. */
-export function stringValues(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) stringValues(item, out);
-  else if (value !== null && typeof value === 'object') {
-    for (const key in value) stringValues((value as Record<string, unknown>)[key], out);
-  }
-  return out;
-}
