@@ -17,6 +17,7 @@ import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { openDatabase, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
+import type { SearchLimits } from './store/budget.ts';
 import { SearchEngine } from './store/search.ts';
 
 export interface ServiceOptions {
@@ -31,6 +32,11 @@ export interface ServiceOptions {
    * it imports (the CLI). A service that answers queries meanwhile must leave this off.
    */
   readonly ingestOnCallingThread?: boolean;
+  /**
+   * What one search may cost (time in ms, memory in MiB) before it stops with a `query_too_costly` error
+   * that says what to narrow; default DEFAULT_SEARCH_LIMITS (5 s, 256 MiB).
+   */
+  readonly searchLimits?: Partial<SearchLimits>;
 }
 
 /** The engine behind every door: implements the contract, owns the database and the writer thread. */
@@ -51,7 +57,7 @@ type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOut
 export async function createService(options: ServiceOptions): Promise<AuditService> {
   const now = options.now ?? Date.now;
   const db = openDatabase(options.dbFile, { cacheMiB: 64 });
-  const engine = new SearchEngine(db);
+  const engine = new SearchEngine(db, { limits: options.searchLimits });
   let writer: Promise<WriterClient> | null = null;
   let closing: Promise<void> | null = null;
   const writerClient = () => (writer ??= WriterClient.start(options.dbFile));

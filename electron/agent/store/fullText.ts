@@ -4,6 +4,8 @@
  * tokenized the events — so `NOT`, `OR`, `NEAR`, `*`, `:` and quotes inside a search term are plain text.
  */
 
+import type { Db } from './open.ts';
+
 const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
 const MARKS = /\p{M}+/gu;
 
@@ -20,4 +22,25 @@ export function ftsPhrase(text: string, prefix: boolean): string {
   // FTS5 reads its query as a C string: a NUL would cut it short. It separates words like any other
   // non-letter, so a space means the same.
   return `"${text.replaceAll('\u0000', ' ').replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+}
+
+/** How many indexed words start with a prefix (up to a limit), and how many events hold them in all. */
+export type PrefixVocabulary = (prefix: string, limit: number) => { words: number; postings: number };
+
+/**
+ * Looks prefixes up in the events' index's term list (an `fts5vocab` table in the connection's temp
+ * schema, so it works on a read-only connection and writes nothing to the database). It reads each word's
+ * event count, not its postings merged: a tenth of what the prefix query itself costs, and it answers
+ * before that query runs. `postings` counts an event once per word it holds, so it is an upper bound.
+ */
+export function prefixVocabulary(db: Db): PrefixVocabulary {
+  db.exec(
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.events_fts_vocab USING fts5vocab(main, 'events_fts', 'row')",
+  );
+  const stmt = db.prepare(
+    `SELECT count(*) AS words, coalesce(sum(doc), 0) AS postings
+     FROM (SELECT doc FROM temp.events_fts_vocab WHERE term >= ? AND term < ? LIMIT ?)`,
+  );
+  return (prefix, limit) =>
+    stmt.get(prefix, prefix + '\u{10FFFF}', limit) as { words: number; postings: number };
 }
