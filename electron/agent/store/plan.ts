@@ -1,4 +1,4 @@
-import type { QueryNode, Span, TextNode } from '../../../shared/query/index.ts';
+import type { NotNode, QueryNode, Span, TextNode } from '../../../shared/query/index.ts';
 import { QueryTooCostlyError, type SearchBudget } from './budget.ts';
 import { DICT_FIELDS, fold, TEXT_DICT_FIELDS, type DictReader, type TextDictField } from './dict.ts';
 import { keyAtOrAfter, MIN_TIMED_KEY } from './eventKey.ts';
@@ -149,8 +149,13 @@ class Planner {
     switch (node.kind) {
       case 'and':
         return this.and(node.nodes);
-      case 'or':
-        return { kind: 'or', preds: node.nodes.map((n) => this.node(n)) };
+      case 'or': {
+        // Words ORed together are one lookup, not one per word (`a OR b OR …` of hundreds of words).
+        const texts = node.nodes.filter((n): n is TextNode => n.kind === 'text');
+        if (texts.length < 2) return { kind: 'or', preds: node.nodes.map((n) => this.node(n)) };
+        const others = node.nodes.filter((n) => n.kind !== 'text').map((n) => this.node(n));
+        return { kind: 'or', preds: [this.anyText(texts), ...others] };
+      }
       case 'not':
         return { kind: 'not', pred: this.node(node.node) };
       case 'text':
@@ -168,9 +173,49 @@ class Planner {
 
   and(nodes: readonly QueryNode[]): Pred {
     const texts = nodes.filter((n): n is TextNode => n.kind === 'text');
-    const others = nodes.filter((n) => n.kind !== 'text').map((n) => this.node(n));
+    // `-a -b -c` is NOT (a OR b OR c): one lookup for all the excluded words.
+    const negated = nodes.filter(
+      (n): n is NotNode & { node: TextNode } => n.kind === 'not' && n.node.kind === 'text',
+    );
+    const combine = negated.length > 1;
+    const others = nodes
+      .filter((n) => n.kind !== 'text' && !(combine && negated.includes(n as NotNode & { node: TextNode })))
+      .map((n) => this.node(n));
+    if (combine) others.unshift({ kind: 'not', pred: this.anyText(negated.map((n) => n.node)) });
     if (texts.length > 0) others.unshift(this.text(texts));
     return { kind: 'and', preds: others };
+  }
+
+  /** What a search needs of one free-text term: checked, with its FTS5 phrase and its dictionary matches. */
+  private term(node: TextNode): { phrase: string; label: string; inDict: Pred | null } {
+    const words = tokenize(node.text);
+    if (words.length === 0) {
+      throw new QueryError(
+        `"${node.text}" has no letters or digits to search for; search for a word, or use a field such as action:`,
+        node.span,
+      );
+    }
+    const star = node.prefix ? '*' : '';
+    const label = `the free-text term ${node.phrase ? `"${node.text}"${star}` : `'${node.text}${star}'`}`;
+    if (node.prefix) this.checkPrefix(words, node, label);
+    const phrase = ftsPhrase(node.text, node.prefix);
+    return { phrase, label, inDict: this.dictMatches(phrase) };
+  }
+
+  /**
+   * Free-text terms of which any may match: one MATCH of all of them ORed (one statement and one key set
+   * however many words), ORed with each term's dictionary matches.
+   */
+  private anyText(nodes: readonly TextNode[]): Pred {
+    const terms = nodes.map((node) => this.term(node));
+    const label =
+      terms.length <= 2
+        ? terms.map((t) => t.label).join(' or ')
+        : `${terms[0]!.label} and ${terms.length - 1} other free-text terms together`;
+    const keys = this.ftsKeys(terms.map((t) => t.phrase).join(' OR '), label);
+    const preds: Pred[] = [{ kind: 'set', keys: Float64Array.from(keys) }];
+    for (const term of terms) if (term.inDict !== null) preds.push(term.inDict);
+    return { kind: 'or', preds };
   }
 
   /**
@@ -180,19 +225,7 @@ class Planner {
    * to the events' index as one MATCH, which intersects them far faster than a scan could.
    */
   private text(nodes: readonly TextNode[]): Pred {
-    const terms = nodes.map((node) => {
-      const words = tokenize(node.text);
-      if (words.length === 0) {
-        throw new QueryError(
-          `"${node.text}" has no letters or digits to search for; search for a word, or use a field such as action:`,
-          node.span,
-        );
-      }
-      const label = `the free-text term ${node.phrase ? `"${node.text}"` : `'${node.text}'`}${node.prefix ? '*' : ''}`;
-      if (node.prefix) this.checkPrefix(words, node, label);
-      const phrase = ftsPhrase(node.text, node.prefix);
-      return { phrase, label, inDict: this.dictMatches(phrase) };
-    });
+    const terms = nodes.map((node) => this.term(node));
     const plain = terms.filter((t) => t.inDict === null);
     const preds: Pred[] = [];
     if (plain.length > 0) {
