@@ -24,8 +24,16 @@ export function ftsPhrase(text: string, prefix: boolean): string {
   return `"${text.replaceAll('\u0000', ' ').replaceAll('"', '""')}"${prefix ? '*' : ''}`;
 }
 
-/** How many indexed words start with a prefix (up to a limit), and how many events hold them in all. */
-export type PrefixVocabulary = (prefix: string, limit: number) => { words: number; postings: number };
+/** The events' index's words by prefix. */
+export interface PrefixVocabulary {
+  /**
+   * Prefix lengths, in characters, the index keeps a prefix index for (FTS5's `prefix=` option): a prefix
+   * of such a length is one read of that index, not an expansion into every word it starts.
+   */
+  readonly indexed: ReadonlySet<number>;
+  /** How many indexed words start with `prefix` (counting up to `limit`), and how many events hold them. */
+  expand(prefix: string, limit: number): { words: number; postings: number };
+}
 
 /**
  * Looks prefixes up in the events' index's term list (an `fts5vocab` table in the connection's temp
@@ -41,6 +49,22 @@ export function prefixVocabulary(db: Db): PrefixVocabulary {
     `SELECT count(*) AS words, coalesce(sum(doc), 0) AS postings
      FROM (SELECT doc FROM temp.events_fts_vocab WHERE term >= ? AND term < ? LIMIT ?)`,
   );
-  return (prefix, limit) =>
-    stmt.get(prefix, prefix + '\u{10FFFF}', limit) as { words: number; postings: number };
+  const sql = db
+    .prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'events_fts'")
+    .pluck()
+    .get() as string | undefined;
+  return {
+    indexed: indexedPrefixLengths(sql ?? ''),
+    expand: (prefix, limit) =>
+      stmt.get(prefix, prefix + '\u{10FFFF}', limit) as { words: number; postings: number },
+  };
+}
+
+/** The lengths an FTS5 table's `prefix` options name (`prefix='1 2'`, `prefix=3`), from its CREATE text. */
+export function indexedPrefixLengths(createSql: string): Set<number> {
+  const lengths = new Set<number>();
+  for (const match of createSql.matchAll(/\bprefix\s*=\s*'?([\d\s]+)'?/gi)) {
+    for (const n of match[1]!.trim().split(/\s+/)) lengths.add(Number(n));
+  }
+  return lengths;
 }

@@ -245,22 +245,28 @@ class Planner {
 
   /**
    * Refuses a prefix FTS5 would have to expand into too much: a lone word shorter than
-   * {@link MIN_PREFIX_CHARS} (the index has no prefix index; `a*` merges the postings of 23k words at 1M
-   * events), or one that stands for more than {@link MAX_PREFIX_WORDS} words or matches more events than
+   * {@link MIN_PREFIX_CHARS} (unless the index keeps a prefix index of its length — ours has none: `a*`
+   * merges the postings of 23k words at 1M events), or one that stands for more than {@link MAX_PREFIX_WORDS} words or matches more events than
    * the search may hold. The vocabulary says so from the index's term list, before the expensive merge.
    */
   private checkPrefix(words: readonly string[], node: { text: string; span: Span }, label: string): void {
     const last = words[words.length - 1]!;
     const at = `at column ${node.span.start + 1}`;
-    if (words.length === 1 && [...last].length < MIN_PREFIX_CHARS) {
+    const { budget, vocabulary } = this.ctx;
+    const chars = [...last].length;
+    // A prefix index of this length answers without expanding (the memory budget still bounds the rows).
+    if (vocabulary.indexed.has(chars)) {
+      budget.check();
+      return;
+    }
+    if (words.length === 1 && chars < MIN_PREFIX_CHARS) {
       throw new QueryTooCostlyError(
         `Prefix '${node.text}*' ${at} is too short: give at least ${MIN_PREFIX_CHARS} letters or digits` +
           ' before the *.',
         node.span,
       );
     }
-    const { budget } = this.ctx;
-    const { words: expansions, postings } = this.ctx.vocabulary(last, MAX_PREFIX_WORDS + 1);
+    const { words: expansions, postings } = vocabulary.expand(last, MAX_PREFIX_WORDS + 1);
     if (expansions > MAX_PREFIX_WORDS) {
       throw new QueryTooCostlyError(
         `Prefix '${last}*' ${at} stands for more than ${MAX_PREFIX_WORDS.toLocaleString('en-US')} different` +
