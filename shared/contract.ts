@@ -70,8 +70,31 @@ export const HistogramSchema = z.object({
   counts: z.array(z.number().int()),
 });
 
+/** The longest query any door accepts, in UTF-16 code units. */
+export const MAX_QUERY_CHARS = 10_000;
+
+/**
+ * A query in the search language. Over {@link MAX_QUERY_CHARS} it fails with a sentence and the error code
+ * `query_too_costly` (in the issue's `params.errorCode`), which the doors pass on as they are.
+ */
+export const QuerySchema = z
+  .string()
+  .check((ctx) => {
+    const length = ctx.value.length;
+    if (length <= MAX_QUERY_CHARS) return;
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      params: { errorCode: 'query_too_costly' },
+      message:
+        `The query is ${length.toLocaleString('en-US')} characters long; the limit is` +
+        ` ${MAX_QUERY_CHARS.toLocaleString('en-US')}. Shorten it or split it into several searches.`,
+    });
+  })
+  .default('');
+
 export const SearchInputSchema = z.strictObject({
-  query: z.string().max(10_000).default(''),
+  query: QuerySchema,
   limit: z.number().int().min(0).max(10_000).default(100),
   cursor: z.string().max(40).nullable().default(null),
   facets: z.union([z.array(FacetNameSchema).max(FACET_NAMES.length), z.literal(false)]).optional(),
@@ -184,12 +207,12 @@ export type SearchResult = z.output<typeof SearchOutputSchema>;
 export const contract = {
   'events.search': { input: SearchInputSchema, output: SearchOutputSchema },
   'events.count': {
-    input: z.strictObject({ query: z.string().max(10_000).default('') }),
+    input: z.strictObject({ query: QuerySchema }),
     output: z.object({ total: z.number().int() }),
   },
   'events.facet': {
     input: z.strictObject({
-      query: z.string().max(10_000).default(''),
+      query: QuerySchema,
       field: FacetNameSchema,
       limit: z.number().int().min(1).max(100_000).default(20),
     }),
@@ -261,6 +284,8 @@ export type AuditApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<M
 export const ERROR_CODES = [
   'bad_input',
   'query_syntax',
+  /** The query asks more than a search may spend (terms, prefix, length, time, memory): narrow it. */
+  'query_too_costly',
   'not_found',
   'schema_too_new',
   'not_our_database',

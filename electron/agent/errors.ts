@@ -1,10 +1,11 @@
 import { ZodError } from 'zod';
-import type { ErrorCode } from '../../shared/contract.ts';
+import { ERROR_CODES, type ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { PathNotFoundError } from './ingest/files.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
 import { WriterError } from './ingest/writerClient.ts';
+import { QueryTooCostlyError } from './store/budget.ts';
 import { storeErrorCode } from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
 import { CursorError } from './store/search.ts';
@@ -21,7 +22,19 @@ export function describeError(error: unknown): ErrorInfo {
   if (error instanceof QuerySyntaxError || error instanceof QueryError) {
     return { code: 'query_syntax', message: error.message, column: error.column };
   }
+  if (error instanceof QueryTooCostlyError) {
+    return {
+      code: 'query_too_costly',
+      message: error.message,
+      ...(error.column ? { column: error.column } : {}),
+    };
+  }
   if (error instanceof ZodError) {
+    // A check that states its own error code speaks for itself (an over-long query): no "Invalid input".
+    for (const issue of error.issues) {
+      const code: unknown = issue.code === 'custom' ? issue.params?.errorCode : undefined;
+      if (isErrorCode(code)) return { code, message: issue.message };
+    }
     const issues = error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
     return { code: 'bad_input', message: `Invalid input — ${issues}` };
   }
@@ -43,4 +56,8 @@ export function describeError(error: unknown): ErrorInfo {
   if (error instanceof WriterError && error.code !== null)
     return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value);
 }

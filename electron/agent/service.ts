@@ -17,6 +17,7 @@ import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { needsMigration, openDatabase, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
+import type { SearchLimits } from './store/budget.ts';
 import { SearchEngine } from './store/search.ts';
 
 export interface ServiceOptions {
@@ -43,6 +44,11 @@ export interface ServiceOptions {
   readonly writerWaitMs?: number;
   /** Aborting it is {@link AuditService.stop}, also while the service is being created (it may wait to migrate). */
   readonly signal?: AbortSignal;
+  /**
+   * What one search may cost (time in ms, memory in MiB) before it stops with a `query_too_costly` error
+   * that says what to narrow; default DEFAULT_SEARCH_LIMITS (5 s, 256 MiB).
+   */
+  readonly searchLimits?: Partial<SearchLimits>;
 }
 
 /**
@@ -139,7 +145,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   let engine!: SearchEngine;
   const ready = (async () => {
     if (needsMigration(db)) await withWriter(async () => undefined);
-    engine = new SearchEngine(db);
+    engine = new SearchEngine(db, { limits: options.searchLimits });
   })();
   ready.catch(() => undefined); // Reported by every call.
   const sourceId = (name: string) =>

@@ -104,7 +104,9 @@ function report(io: Io, error: unknown): number {
   io.err(`audit-explorer: ${info.message}\n`);
   if (info.code === 'internal' && error instanceof Error && io.env?.AUDIT_EXPLORER_DEBUG)
     io.err(`${error.stack}\n`);
-  return info.code === 'query_syntax' || info.code === 'bad_input' ? EXIT.usage : EXIT.failure;
+  // Exit 2 for what the user must change: a bad option or input, a bad query, a query too costly to run.
+  const usage: readonly string[] = ['query_syntax', 'query_too_costly', 'bad_input'];
+  return usage.includes(info.code) ? EXIT.usage : EXIT.failure;
 }
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {

@@ -1,6 +1,7 @@
 import type { EventFields } from '../../../shared/event.ts';
 import { hash } from 'node:crypto';
 import { detectFormat, mapEvent, type FormatSpec, type JsonObject } from '../../../shared/formats/index.ts';
+import { JsonTooDeepError, MAX_JSON_DEPTH } from './jsonDepth.ts';
 import { redactInPlace, redactText } from './redact.ts';
 
 /** What the pipeline needs of a source to turn its lines into events. */
@@ -56,7 +57,20 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     return reject(`not a JSON object (found ${found})`, trimmed, options);
   }
-  const obj = value as Record<string, unknown>;
+  try {
+    return prepareObject(value as Record<string, unknown>, trimmed, options);
+  } catch (error) {
+    // One line nested thousands deep is one bad line: the walks below stop at MAX_JSON_DEPTH.
+    if (error instanceof JsonTooDeepError) return reject(error.message, trimmed, options);
+    throw error;
+  }
+}
+
+function prepareObject(
+  obj: Record<string, unknown>,
+  trimmed: string,
+  options: PrepareOptions,
+): PreparedEvent | RejectedLine {
   const redacted = options.redact ? redactInPlace(obj) : 0;
   const spec = options.pinned ?? detectFormat(obj as JsonObject, options.formats);
   if (spec === null) {
@@ -64,13 +78,15 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
     return reject(`no known format matches this line (its keys: ${keys || 'none'})`, trimmed, options);
   }
   const fields = mapEvent(spec, obj as JsonObject);
+  // Before JSON.stringify, which recurses too: fullText checks the depth whether or not redaction ran.
+  const text = fullText(decodeEmbeddedJson(obj, spec), dictionaryValues(fields));
   return {
     kind: 'event',
     id: hash('sha256', trimmed, 'binary'),
     fields,
     format: spec.id,
     raw: redacted > 0 ? JSON.stringify(obj) : trimmed,
-    text: fullText(decodeEmbeddedJson(obj, spec), dictionaryValues(fields)),
+    text,
     redacted,
   };
 }
@@ -124,11 +140,12 @@ function reject(reason: string, trimmed: string, options: PrepareOptions): Rejec
 /**
  * The text the full-text index sees: every string value at any depth, each distinct value once, one per
  * line, leaving out `exclude` (the event's dictionary values). Deterministic for a given parsed event, so
- * the index can be rebuilt from the stored raw lines.
+ * the index can be rebuilt from the stored raw lines. Throws {@link JsonTooDeepError} for a value nested
+ * deeper than {@link MAX_JSON_DEPTH}.
  */
 export function fullText(value: unknown, exclude: readonly (string | null)[] = []): string {
   const out: string[] = [];
-  collectStrings(value, { out, seen: null, exclude });
+  collectStrings(value, { out, seen: null, exclude }, 1);
   return out.join('\n');
 }
 
@@ -139,7 +156,8 @@ interface Collector {
   exclude: readonly (string | null)[];
 }
 
-function collectStrings(value: unknown, c: Collector): void {
+/** `depth`: the nesting level of `value` if it is an object or array (1 for the line's top object). */
+function collectStrings(value: unknown, c: Collector, depth: number): void {
   if (typeof value === 'string') {
     if (value === '' || c.exclude.includes(value)) return;
     if (c.seen === null) {
@@ -149,8 +167,10 @@ function collectStrings(value: unknown, c: Collector): void {
     c.seen?.add(value);
     c.out.push(value);
   } else if (Array.isArray(value)) {
-    for (const item of value) collectStrings(item, c);
+    if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError();
+    for (const item of value) collectStrings(item, c, depth + 1);
   } else if (value !== null && typeof value === 'object') {
-    for (const key in value) collectStrings((value as Record<string, unknown>)[key], c);
+    if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError();
+    for (const key in value) collectStrings((value as Record<string, unknown>)[key], c, depth + 1);
   }
 }

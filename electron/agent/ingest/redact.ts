@@ -4,6 +4,8 @@
  * and Gravitee lines can carry API keys and client secrets in nested objects.
  */
 
+import { JsonTooDeepError, MAX_JSON_DEPTH } from './jsonDepth.ts';
+
 export const REDACTED = '[REDACTED]';
 
 /** Keys whose values are secrets. */
@@ -24,21 +26,24 @@ export function isSecretKey(key: string): boolean {
 /**
  * Replaces secret values in a parsed JSON value, in place, and returns how many it replaced. A value is
  * kept when it is null or a boolean (neither can leak a secret). A string holding a JSON object or array
- * (exporters nest serialised JSON, e.g. DronaHQ's `meta` column) is redacted inside as well.
+ * (exporters nest serialised JSON, e.g. DronaHQ's `meta` column) is redacted inside as well. `depth` is
+ * the nesting level of `value` (1 for a line's top object; JSON inside a string continues its string's
+ * count); throws {@link JsonTooDeepError} past {@link MAX_JSON_DEPTH}.
  */
-export function redactInPlace(value: unknown): number {
+export function redactInPlace(value: unknown, depth = 1): number {
   if (value === null || typeof value !== 'object') return 0;
+  if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError();
   let count = 0;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item === 'string') {
-        const inner = redactEmbeddedJson(item);
+        const inner = redactEmbeddedJson(item, depth);
         if (inner !== null) {
           value[i] = inner.text;
           count += inner.count;
         }
-      } else count += redactInPlace(item);
+      } else count += redactInPlace(item, depth + 1);
     }
     return count;
   }
@@ -51,18 +56,21 @@ export function redactInPlace(value: unknown): number {
         count++;
       }
     } else if (typeof item === 'string') {
-      const inner = redactEmbeddedJson(item);
+      const inner = redactEmbeddedJson(item, depth);
       if (inner !== null) {
         obj[key] = inner.text;
         count += inner.count;
       }
-    } else count += redactInPlace(item);
+    } else count += redactInPlace(item, depth + 1);
   }
   return count;
 }
 
-/** A string that holds JSON with secrets in it, redacted and re-serialised; null when there is nothing to do. */
-function redactEmbeddedJson(text: string): { text: string; count: number } | null {
+/**
+ * A string that holds JSON with secrets in it, redacted and re-serialised; null when there is nothing to do.
+ * `depth` is the level of the container holding the string.
+ */
+function redactEmbeddedJson(text: string, depth: number): { text: string; count: number } | null {
   const first = firstNonSpace(text);
   // Cheap tests first: most strings are not JSON, and most JSON strings carry no secret-looking key.
   if ((first !== 0x7b && first !== 0x5b) || !SECRET_KEY.test(text)) return null;
@@ -72,7 +80,7 @@ function redactEmbeddedJson(text: string): { text: string; count: number } | nul
   } catch {
     return null;
   }
-  const count = redactInPlace(parsed);
+  const count = redactInPlace(parsed, depth + 1);
   return count === 0 ? null : { text: JSON.stringify(parsed), count };
 }
 

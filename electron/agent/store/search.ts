@@ -7,9 +7,11 @@ import {
 } from '../../../shared/contract.ts';
 import type { AuditEvent, Outcome } from '../../../shared/event.ts';
 import { parseQuery } from '../../../shared/query/index.ts';
+import { DEFAULT_SEARCH_LIMITS, SearchBudget, type SearchLimits } from './budget.ts';
 import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
 import { DICT_FIELDS, DictReader } from './dict.ts';
 import { keyAtOrAfter, keyTime, MIN_TIMED_KEY, SLOTS_PER_MS } from './eventKey.ts';
+import { prefixVocabulary, type PrefixVocabulary } from './fullText.ts';
 import type { Db } from './open.ts';
 import { planQuery, type Plan } from './plan.ts';
 import { RawReader } from './rawBlocks.ts';
@@ -33,6 +35,14 @@ export interface SearchOptions {
   readonly raw?: boolean;
   /** "Now" for `last:`; default the clock. */
   readonly now?: number;
+}
+
+/** How a {@link SearchEngine} is set up. */
+export interface SearchEngineOptions {
+  /** What one search may cost before it stops with a QueryTooCostlyError; default DEFAULT_SEARCH_LIMITS. */
+  readonly limits?: Partial<SearchLimits>;
+  /** The clock the time limit is measured with, in ms (tests pass one that jumps). */
+  readonly clock?: () => number;
 }
 
 /** A bad cursor (not one this engine handed out). */
@@ -71,9 +81,15 @@ export class SearchEngine {
   private readonly columns: ColumnStore;
   private readonly objects = new Map<number, { key: string; source: string }>();
   private readonly stmts;
+  private readonly limits: SearchLimits;
+  private readonly clock: (() => number) | undefined;
+  private readonly vocabulary: PrefixVocabulary;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: SearchEngineOptions = {}) {
     this.db = db;
+    this.limits = { ...DEFAULT_SEARCH_LIMITS, ...options.limits };
+    this.clock = options.clock;
+    this.vocabulary = prefixVocabulary(db);
     this.dict = new DictReader(db);
     this.raw = new RawReader(db);
     this.columns = new ColumnStore(db);
@@ -104,12 +120,15 @@ export class SearchEngine {
     const t0 = performance.now();
     const limit = options.limit ?? 100;
     const now = options.now ?? Date.now();
+    const budget = new SearchBudget(this.limits, this.clock);
     const plan = planQuery(parseQuery(options.query), {
       db: this.db,
       dict: this.dict,
       raw: this.raw,
       now,
       horizon: retentionHorizon(this.db),
+      budget,
+      vocabulary: this.vocabulary,
     });
     const facetNames = options.facets === false ? [] : (options.facets ?? DEFAULT_FACETS);
     const facetColumns = [...new Set(facetNames.map((f) => FACET_COLUMN[f]))];
@@ -146,10 +165,12 @@ export class SearchEngine {
     const candidates: number[] = [];
     let largest = 0;
     for (const segment of segments) largest = Math.max(largest, segment.n);
+    budget.reserveMarks(largest);
     const marks = scan.sets.map(() => new Uint8Array(largest));
     acc.selection = new Uint32Array(largest);
     for (const segment of segments) {
       if (segment.maxPos < plan.lo || segment.minPos >= plan.hi) continue;
+      budget.check();
       const start = lowerBound(segment.pos, plan.lo);
       const end = lowerBound(segment.pos, plan.hi, start);
       if (start >= end) continue;
