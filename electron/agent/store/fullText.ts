@@ -42,9 +42,18 @@ export interface PrefixVocabulary {
  * before that query runs. `postings` counts an event once per word it holds, so it is an upper bound.
  */
 export function prefixVocabulary(db: Db): PrefixVocabulary {
-  db.exec(
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.events_fts_vocab USING fts5vocab(main, 'events_fts', 'row')",
-  );
+  // The service's reading connection is query_only (only the writer thread writes), and query_only also
+  // refuses DDL in the connection's own temp schema; this table writes nothing to the file, so lift it
+  // for this one statement.
+  const queryOnly = db.pragma('query_only', { simple: true }) === 1;
+  if (queryOnly) db.pragma('query_only = OFF');
+  try {
+    db.exec(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.events_fts_vocab USING fts5vocab(main, 'events_fts', 'row')",
+    );
+  } finally {
+    if (queryOnly) db.pragma('query_only = ON');
+  }
   const stmt = db.prepare(
     `SELECT count(*) AS words, coalesce(sum(doc), 0) AS postings
      FROM (SELECT doc FROM temp.events_fts_vocab WHERE term >= ? AND term < ? LIMIT ?)`,
