@@ -57,16 +57,24 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
   } catch (error) {
     return reject(notJsonReason(error), trimmed, options);
   }
+  // Secrets go before anything else reads the value: the event, or the excerpt of a line that is not one.
+  const redacted = options.redact ? redactInPlace(value) : 0;
+  // A rejected line's excerpt is the redacted value re-serialised when redaction found something: the text
+  // rules alone cannot see into JSON held in a string (its quotes are escaped).
+  const excerptSource = () => (redacted > 0 ? JSON.stringify(value) : trimmed);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return reject(`not a JSON object (found ${found})`, trimmed, options);
+    return reject(`not a JSON object (found ${found})`, excerptSource(), options);
   }
   const obj = value as Record<string, unknown>;
-  const redacted = options.redact ? redactInPlace(obj) : 0;
   const spec = options.pinned ?? detectFormat(obj as JsonObject, options.formats);
   if (spec === null) {
     const keys = Object.keys(obj).slice(0, 8).join(', ');
-    return reject(`no known format matches this line (its keys: ${keys || 'none'})`, trimmed, options);
+    return reject(
+      `no known format matches this line (its keys: ${keys || 'none'})`,
+      excerptSource(),
+      options,
+    );
   }
   const fields = mapEvent(spec, obj as JsonObject);
   return {
@@ -133,9 +141,13 @@ function notJsonReason(error: unknown): string {
   return position ? `not JSON: unexpected character at column ${Number(position[1]) + 1}` : 'not JSON';
 }
 
-function reject(reason: string, trimmed: string, options: PrepareOptions): RejectedLine {
-  const excerpt = trimmed.length > EXCERPT_CHARS ? trimmed.slice(0, EXCERPT_CHARS) : trimmed;
-  return { kind: 'bad', reason, excerpt: options.redact ? redactText(excerpt) : excerpt };
+/** Text read past the excerpt's end before redacting, so a secret that straddles the cut is still seen. */
+const REDACT_LOOKAHEAD = 4096;
+
+function reject(reason: string, text: string, options: PrepareOptions): RejectedLine {
+  const window = options.redact ? redactText(text.slice(0, EXCERPT_CHARS + REDACT_LOOKAHEAD)) : text;
+  const excerpt = window.length > EXCERPT_CHARS ? window.slice(0, EXCERPT_CHARS) : window;
+  return { kind: 'bad', reason, excerpt };
 }
 
 /**
