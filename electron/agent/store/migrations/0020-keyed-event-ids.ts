@@ -164,7 +164,10 @@ function rebuildTextAndSegments(db: Database.Database): void {
           txn: e.txn,
         };
         const spec = embedded.get(value(DICT_FIELDS.format, e.format) ?? '') ?? {};
-        insertText.run(e.pos, eventText(JSON.parse(line) as Record<string, unknown>, spec, fields));
+        const parsed = parseStored(line);
+        // A stored line that no longer parses is damage for `check` to report; the event stays findable by
+        // its fields rather than failing the whole migration.
+        if (parsed !== null) insertText.run(e.pos, eventText(parsed, spec, fields));
       }
       rows.pos.push(e.pos);
       rows.cols.user.push(e.user ?? 0);
@@ -185,4 +188,15 @@ function rebuildTextAndSegments(db: Database.Database): void {
     after = chunk[chunk.length - 1]!.pos;
   }
   appendSegment(db, rows);
+}
+
+function parseStored(line: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
 }
