@@ -12,6 +12,7 @@ import type { FormatConfig } from './ingest/formatConfig.ts';
 import { runIngest } from './ingest/runIngest.ts';
 import { projectPath } from './resources.ts';
 import { WriterClient } from './ingest/writerClient.ts';
+import { readEventIdKey } from './store/eventId.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { needsMigration, openDatabase, type Db } from './store/open.ts';
@@ -164,7 +165,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     const id = await client.call('ensureSource', { name: source, kind: 'import' });
     const summary = await runIngest(
       client,
-      { sourceId: id, target: { kind: 'files', paths }, formats, redact },
+      { sourceId: id, target: { kind: 'files', paths }, formats, redact, idKey: readEventIdKey(db) },
       (progress) => emit({ name: 'ingest.progress', payload: progress }),
       { onThisThread: options.ingestOnCallingThread ?? false, signal },
     );

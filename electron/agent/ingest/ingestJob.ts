@@ -1,3 +1,4 @@
+import { EventIdHasher } from '../store/eventId.ts';
 import { listFiles } from './files.ts';
 import { resolveFormats } from './formatConfig.ts';
 import { ingestObjects, type IngestProgress, type IngestSummary } from './ingestObjects.ts';
@@ -13,7 +14,7 @@ export function ingestJob(
 ): Promise<IngestSummary> {
   const { formats, pinned } = resolveFormats(job.formats);
   return ingestObjects(writer, job.sourceId, listFiles(job.target.paths), {
-    prepare: { formats, pinned, redact: job.redact },
+    prepare: { formats, pinned, redact: job.redact, ids: new EventIdHasher(job.idKey) },
     limits: job.limits,
     onProgress,
     signal,

@@ -14,6 +14,8 @@ export interface IngestJob {
   readonly target: IngestTarget;
   readonly formats: FormatConfig;
   readonly redact: boolean;
+  /** The database's event id key (hex, from readEventIdKey): secret, never logged or sent elsewhere. */
+  readonly idKey: string;
   readonly limits?: BatchLimits;
 }
 

@@ -1,5 +1,5 @@
 import type { EventFields } from '../../../shared/event.ts';
-import { hash } from 'node:crypto';
+import type { EventIdHasher } from '../store/eventId.ts';
 import { detectFormat, mapEvent, type FormatSpec, type JsonObject } from '../../../shared/formats/index.ts';
 import { JsonTooDeepError, MAX_JSON_DEPTH } from './jsonDepth.ts';
 import { redactInPlace, redactText } from './redact.ts';
@@ -12,15 +12,14 @@ export interface PrepareOptions {
   readonly pinned?: FormatSpec | null;
   /** Replace secret values before storage and indexing (on by default, per source). */
   readonly redact: boolean;
+  /** Makes event ids with the database's key (see eventId.ts). */
+  readonly ids: EventIdHasher;
 }
 
 /** One line made ready for the writer. */
 export interface PreparedEvent {
   readonly kind: 'event';
-  /**
-   * First 16 bytes of SHA-256 of the trimmed line, as a latin1 string (one char per byte): asking
-   * node:crypto for a string is ~2.5× faster than for a Buffer, whose allocation dominates.
-   */
+  /** The keyed id of the trimmed line (eventId.ts), as a latin1 string of 16 chars (one per byte). */
   readonly id: string;
   readonly fields: EventFields;
   readonly format: string;
@@ -41,6 +40,12 @@ export interface RejectedLine {
   readonly excerpt: string;
 }
 
+/** The fields that decide what an event's full text leaves out. */
+export type TextFields = Pick<
+  EventFields,
+  'user' | 'action' | 'opType' | 'status' | 'org' | 'userAgent' | 'target' | 'ip' | 'txn'
+>;
+
 /** Quarantine keeps at most this much of a bad line. */
 export const EXCERPT_CHARS = 1024;
 
@@ -53,12 +58,8 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
   } catch (error) {
     return reject(notJsonReason(error), trimmed, options);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return reject(`not a JSON object (found ${found})`, trimmed, options);
-  }
   try {
-    return prepareObject(value as Record<string, unknown>, trimmed, options);
+    return prepareValue(value, trimmed, options);
   } catch (error) {
     // One line nested thousands deep is one bad line: the walks below stop at MAX_JSON_DEPTH.
     if (error instanceof JsonTooDeepError) return reject(error.message, trimmed, options);
@@ -66,23 +67,37 @@ export function prepareLine(line: string, options: PrepareOptions): PreparedEven
   }
 }
 
-function prepareObject(
-  obj: Record<string, unknown>,
+function prepareValue(
+  value: unknown,
   trimmed: string,
   options: PrepareOptions,
 ): PreparedEvent | RejectedLine {
-  const redacted = options.redact ? redactInPlace(obj) : 0;
+  // Secrets go before anything else reads the value: the event, or the excerpt of a line that is not one.
+  const redacted = options.redact ? redactInPlace(value) : 0;
+  // A rejected line's excerpt is the redacted value re-serialised when redaction found something: the text
+  // rules alone cannot see into JSON held in a string (its quotes are escaped).
+  const excerptSource = () => (redacted > 0 ? JSON.stringify(value) : trimmed);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return reject(`not a JSON object (found ${found})`, excerptSource(), options);
+  }
+  const obj = value as Record<string, unknown>;
   const spec = options.pinned ?? detectFormat(obj as JsonObject, options.formats);
   if (spec === null) {
     const keys = Object.keys(obj).slice(0, 8).join(', ');
-    return reject(`no known format matches this line (its keys: ${keys || 'none'})`, trimmed, options);
+    return reject(
+      `no known format matches this line (its keys: ${keys || 'none'})`,
+      excerptSource(),
+      options,
+    );
   }
   const fields = mapEvent(spec, obj as JsonObject);
-  // Before JSON.stringify, which recurses too: fullText checks the depth whether or not redaction ran.
-  const text = fullText(decodeEmbeddedJson(obj, spec), dictionaryValues(fields));
+  // Before JSON.stringify, which recurses too: the full-text walk checks the depth whether or not
+  // redaction ran.
+  const text = eventText(obj, spec, fields);
   return {
     kind: 'event',
-    id: hash('sha256', trimmed, 'binary'),
+    id: options.ids.ofLine(trimmed),
     fields,
     format: spec.id,
     raw: redacted > 0 ? JSON.stringify(obj) : trimmed,
@@ -92,10 +107,22 @@ function prepareObject(
 }
 
 /**
+ * The full-text index's text of an event: its (redacted) parsed line read as `spec`, less its dictionary
+ * values. Deterministic, so the index can be rebuilt from the stored raw lines (migration 0020 does).
+ */
+export function eventText(
+  obj: Record<string, unknown>,
+  spec: Pick<FormatSpec, 'embeddedJson'>,
+  fields: TextFields,
+): string {
+  return fullText(decodeEmbeddedJson(obj, spec), dictionaryValues(fields));
+}
+
+/**
  * The event's values that free text finds through the dictionary, and so leaves out of its own text —
  * unless one is also its target, IP or transaction id, which are looked up in the text.
  */
-function dictionaryValues(f: EventFields): (string | null)[] {
+function dictionaryValues(f: TextFields): (string | null)[] {
   const keep = (v: string | null) => (v === f.target || v === f.ip || v === f.txn ? null : v);
   return [keep(f.user), keep(f.action), keep(f.opType), keep(f.status), keep(f.org), keep(f.userAgent)];
 }
@@ -104,7 +131,7 @@ function dictionaryValues(f: EventFields): (string | null)[] {
  * The line with its format's embedded JSON strings (DronaHQ database rows keep `meta` as a JSON string)
  * replaced by what they hold, so the full text indexes their values, not their key names.
  */
-function decodeEmbeddedJson(obj: Record<string, unknown>, spec: FormatSpec): unknown {
+function decodeEmbeddedJson(obj: Record<string, unknown>, spec: Pick<FormatSpec, 'embeddedJson'>): unknown {
   if (spec.embeddedJson === undefined) return obj;
   let copy: Record<string, unknown> | null = null;
   for (const key of spec.embeddedJson) {
@@ -132,9 +159,13 @@ function notJsonReason(error: unknown): string {
   return position ? `not JSON: unexpected character at column ${Number(position[1]) + 1}` : 'not JSON';
 }
 
-function reject(reason: string, trimmed: string, options: PrepareOptions): RejectedLine {
-  const excerpt = trimmed.length > EXCERPT_CHARS ? trimmed.slice(0, EXCERPT_CHARS) : trimmed;
-  return { kind: 'bad', reason, excerpt: options.redact ? redactText(excerpt) : excerpt };
+/** Text read past the excerpt's end before redacting, so a secret that straddles the cut is still seen. */
+const REDACT_LOOKAHEAD = 4096;
+
+function reject(reason: string, text: string, options: PrepareOptions): RejectedLine {
+  const window = options.redact ? redactText(text.slice(0, EXCERPT_CHARS + REDACT_LOOKAHEAD)) : text;
+  const excerpt = window.length > EXCERPT_CHARS ? window.slice(0, EXCERPT_CHARS) : window;
+  return { kind: 'bad', reason, excerpt };
 }
 
 /**

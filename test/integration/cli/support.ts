@@ -4,7 +4,6 @@
  * and a small RFC 4180 reader to parse CSV output back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import zlib from 'node:zlib';
 import { onTestFinished } from 'vitest';
 import { openDatabase } from '../../../electron/agent/store/open.ts';
 import { main } from '../../../electron/cli/main.ts';
+import { eventIdOf } from '../engine/support.ts';
 
 /** The repository root (the binary runs from here). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -196,10 +196,9 @@ function procStatus(pid: number): { state: string; ppid: number } | null {
   }
 }
 
-/** DESIGN §3: hex of the first 16 bytes of SHA-256 of the line trimmed of whitespace and BOM. */
-export function eventId(line: string): string {
-  const trimmed = line.replace(/^\uFEFF/, '').trim();
-  return createHash('sha256').update(trimmed, 'utf8').digest('hex').slice(0, 32);
+/** The id of `line` in the database file `db` (keyed per database: see the engine tests' eventIdOf). */
+export function eventId(db: string, line: string): string {
+  return eventIdOf(db, line);
 }
 
 export interface ProphecyLine {

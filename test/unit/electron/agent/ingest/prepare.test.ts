@@ -4,10 +4,12 @@ import { describe, expect, test } from 'vitest';
 const MAX_JSON_DEPTH = 256;
 import { prepareLine, type PrepareOptions } from '../../../../../electron/agent/ingest/prepare.ts';
 import { REDACTED } from '../../../../../electron/agent/ingest/redact.ts';
+import { EventIdHasher, newEventIdKey } from '../../../../../electron/agent/store/eventId.ts';
 import { BUILTIN_FORMATS, prophecyFormat } from '../../../../../shared/formats/index.ts';
 
-const REDACT: PrepareOptions = { formats: BUILTIN_FORMATS, redact: true };
-const KEEP: PrepareOptions = { formats: BUILTIN_FORMATS, redact: false };
+const ids = new EventIdHasher(newEventIdKey());
+const REDACT: PrepareOptions = { formats: BUILTIN_FORMATS, redact: true, ids };
+const KEEP: PrepareOptions = { formats: BUILTIN_FORMATS, redact: false, ids };
 const REASON = `nested deeper than ${MAX_JSON_DEPTH} levels`;
 
 /** `depth` objects, each the value of `key` in the one around it, around `inner`. */
