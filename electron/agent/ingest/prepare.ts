@@ -72,22 +72,20 @@ function prepareValue(
   trimmed: string,
   options: PrepareOptions,
 ): PreparedEvent | RejectedLine {
-  // Secrets go before anything else reads the value: the event, or the excerpt of a line that is not one.
-  const redacted = options.redact ? redactInPlace(value) : 0;
-  // A rejected line's excerpt is the redacted value re-serialised when redaction found something: the text
-  // rules alone cannot see into JSON held in a string (its quotes are escaped).
-  const excerptSource = () => (redacted > 0 ? JSON.stringify(value) : trimmed);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return reject(`not a JSON object (found ${found})`, excerptSource(), options);
+    return reject(`not a JSON object (found ${found})`, redactedExcerpt(value, trimmed, options), options);
   }
+  // Secrets go before anything else reads the value: the event, or the excerpt of a line that is not one.
+  const redacted = options.redact ? redactInPlace(value) : 0;
   const obj = value as Record<string, unknown>;
   const spec = options.pinned ?? detectFormat(obj as JsonObject, options.formats);
   if (spec === null) {
     const keys = Object.keys(obj).slice(0, 8).join(', ');
     return reject(
       `no known format matches this line (its keys: ${keys || 'none'})`,
-      excerptSource(),
+      // The redacted value re-serialised: the text rules alone cannot see into JSON held in a string.
+      redacted > 0 ? JSON.stringify(obj) : trimmed,
       options,
     );
   }
@@ -145,6 +143,21 @@ function decodeEmbeddedJson(obj: Record<string, unknown>, spec: Pick<FormatSpec,
     }
   }
   return copy ?? obj;
+}
+
+/**
+ * The excerpt of a parsed line that is not an event: the value redacted and re-serialised when redaction
+ * found something (the text rules alone cannot see into JSON held in a string, its quotes are escaped),
+ * else the line, which reject() redacts as text.
+ */
+function redactedExcerpt(value: unknown, trimmed: string, options: PrepareOptions): string {
+  if (!options.redact) return trimmed;
+  try {
+    return redactInPlace(value) > 0 ? JSON.stringify(value) : trimmed;
+  } catch (error) {
+    if (error instanceof JsonTooDeepError) return trimmed;
+    throw error;
+  }
 }
 
 /**
