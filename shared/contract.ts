@@ -246,8 +246,20 @@ export const ERROR_CODES = [
   'not_found',
   'schema_too_new',
   'not_our_database',
+  /** The database file or its folder cannot be written here; searches still work on an existing file. */
+  'read_only',
+  /** `--db` names a folder. */
+  'db_is_folder',
+  /** The disk is full: the write in progress rolled back, nothing stored before it was lost. */
+  'disk_full',
+  /** The database is damaged (truncated, a broken header or page): run `check`, re-import to recover. */
+  'database_damaged',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+/** A code received from another thread or process, checked: anything unknown is `internal`. */
+export function toErrorCode(value: unknown): ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value) ? (value as ErrorCode) : 'internal';
+}
 export type Result<T> =
   { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; column?: number } };

@@ -4,7 +4,16 @@ import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { PathNotFoundError } from './ingest/files.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
-import { NotOurDatabaseError, SchemaTooNewError } from './store/errors.ts';
+import { WriterError } from './ingest/writerClient.ts';
+import {
+  DatabaseDamagedError,
+  DatabaseIsFolderError,
+  DatabaseMissingError,
+  DatabaseReadOnlyError,
+  DiskFullError,
+  NotOurDatabaseError,
+  SchemaTooNewError,
+} from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
 import { CursorError } from './store/search.ts';
 
@@ -26,17 +35,16 @@ export function describeError(error: unknown): ErrorInfo {
   }
   if (error instanceof CursorError || error instanceof UnknownFormatError)
     return { code: 'bad_input', message: error.message };
-  if (error instanceof PathNotFoundError) return { code: 'not_found', message: error.message };
-  if (error instanceof IngestError) {
-    const code: ErrorCode =
-      error.name === 'PathNotFoundError'
-        ? 'not_found'
-        : error.name === 'UnknownFormatError'
-          ? 'bad_input'
-          : 'internal';
-    return { code, message: error.message };
-  }
+  if (error instanceof PathNotFoundError || error instanceof DatabaseMissingError)
+    return { code: 'not_found', message: error.message };
+  // Errors from another thread carry the code they were given there.
+  if (error instanceof IngestError || error instanceof WriterError)
+    return { code: error.code, message: error.message };
   if (error instanceof SchemaTooNewError) return { code: 'schema_too_new', message: error.message };
   if (error instanceof NotOurDatabaseError) return { code: 'not_our_database', message: error.message };
+  if (error instanceof DatabaseReadOnlyError) return { code: 'read_only', message: error.message };
+  if (error instanceof DatabaseIsFolderError) return { code: 'db_is_folder', message: error.message };
+  if (error instanceof DiskFullError) return { code: 'disk_full', message: error.message };
+  if (error instanceof DatabaseDamagedError) return { code: 'database_damaged', message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

@@ -14,7 +14,8 @@ import { projectPath } from './resources.ts';
 import { WriterClient } from './ingest/writerClient.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
-import { openDatabase, type Db } from './store/open.ts';
+import { DatabaseReadOnlyError, storageFault } from './store/errors.ts';
+import { notWritable, openDatabase, settleForRest, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
 import { SearchEngine } from './store/search.ts';
@@ -50,11 +51,22 @@ type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOut
 /** Opens the database and returns the service; the writer thread starts with the first write. */
 export async function createService(options: ServiceOptions): Promise<AuditService> {
   const now = options.now ?? Date.now;
-  const db = openDatabase(options.dbFile, { cacheMiB: 64 });
+  // A database that cannot be written here (permissions, a read-only mount) still answers searches.
+  const db = openDatabase(options.dbFile, { cacheMiB: 64, readOnlyFallback: true });
   const engine = new SearchEngine(db);
   let writer: Promise<WriterClient> | null = null;
   let closing: Promise<void> | null = null;
-  const writerClient = () => (writer ??= WriterClient.start(options.dbFile));
+  const writerClient = () => {
+    if (db.readonly) {
+      return Promise.reject(
+        new DatabaseReadOnlyError(options.dbFile, {
+          creating: false,
+          why: notWritable(options.dbFile) ?? undefined,
+        }),
+      );
+    }
+    return (writer ??= WriterClient.start(options.dbFile));
+  };
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
     for (const listener of listeners) listener(event);
@@ -142,7 +154,12 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     const schema = contract[method].input;
     (api as Record<string, unknown>)[method] = async (input: unknown) => {
       const args = schema.parse(input ?? {});
-      return (handlers[method] as (a: unknown) => unknown)(args);
+      try {
+        return await (handlers[method] as (a: unknown) => unknown)(args);
+      } catch (error) {
+        // A corrupt page met by a query, a full disk: the error that says what to do, not SQLite's text.
+        throw storageFault(error, options.dbFile);
+      }
     };
   }
 
@@ -155,7 +172,13 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     close() {
       // Idempotent: a second close (shutdown paths race) waits for the first.
       closing ??= (async () => {
-        if (writer !== null) await (await writer).close();
+        // A writer that never started (its error was already reported) has nothing to close.
+        if (writer !== null)
+          await writer.then(
+            (w) => w.close(),
+            () => undefined,
+          );
+        settleForRest(db);
         db.close();
       })();
       return closing;

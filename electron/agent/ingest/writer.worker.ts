@@ -2,7 +2,10 @@
 // queries. Plain RPC over postMessage (from the thread that started it, or any port attached to it); every
 // method is a store function.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/contract.ts';
+import { describeError } from '../errors.ts';
 import { deleteSource } from '../store/deleteSource.ts';
+import { storageFault } from '../store/errors.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
 import { ensureSource } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
@@ -49,8 +52,7 @@ try {
         const handler = handlers[request.method] as (args: unknown) => unknown;
         reply = { seq: request.seq, ok: true, value: handler(request.args) };
       } catch (error) {
-        const e = error instanceof Error ? error : new Error(String(error));
-        reply = { seq: request.seq, ok: false, error: { name: e.name, message: e.message } };
+        reply = { seq: request.seq, ok: false, error: replyError(error) };
       }
       port.postMessage(reply);
       if (request.method === 'close') {
@@ -63,6 +65,15 @@ try {
   serve(main);
   main.postMessage({ seq: 0, ok: true, value: 'ready' } satisfies WriterReply);
 } catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  main.postMessage({ seq: 0, ok: false, error: { name: e.name, message: e.message } } satisfies WriterReply);
+  main.postMessage({ seq: 0, ok: false, error: replyError(error) } satisfies WriterReply);
+}
+
+/**
+ * An error as it crosses back: a storage fault (disk full, damage, read-only) as the domain error that
+ * says what to do, with its stable code — never raw SQLite text.
+ */
+function replyError(error: unknown): { name: string; message: string; code: ErrorCode } {
+  const fault = storageFault(error, file);
+  const e = fault instanceof Error ? fault : new Error(String(fault));
+  return { name: e.name, message: e.message, code: describeError(e).code };
 }

@@ -1,4 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { toErrorCode, type ErrorCode } from '../../../shared/contract.ts';
 import { workerUrl } from '../workerUrl.ts';
 import type {
   WriterData,
@@ -8,11 +9,14 @@ import type {
   WriterRequest,
 } from './writerProtocol.ts';
 
-/** An error raised on the writer thread, with its original name. */
+/** An error raised on the writer thread, with its original name and the stable code it was given there. */
 export class WriterError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
+  readonly code: ErrorCode;
+
+  constructor(error: { name: string; message: string; code?: unknown }) {
+    super(error.message);
+    this.name = error.name;
+    this.code = toErrorCode(error.code);
   }
 }
 
@@ -47,7 +51,7 @@ export class WriterClient {
       worker.once('message', (reply: WriterReply) => {
         worker.off('error', reject);
         if (reply.ok) resolve();
-        else reject(new WriterError(reply.error.name, reply.error.message));
+        else reject(new WriterError(reply.error));
       });
       worker.once('error', reject);
     });
@@ -103,7 +107,7 @@ export class WriterClient {
     if (!waiter) return;
     this.pending.delete(reply.seq);
     if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(new WriterError(reply.error.name, reply.error.message));
+    else waiter.reject(new WriterError(reply.error));
   }
 
   private fail(error: Error): void {

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/contract.ts';
 import type { SourceKind } from '../store/objects.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 
@@ -27,7 +28,7 @@ export interface WriterRequest<M extends WriterMethod = WriterMethod> {
 
 export type WriterReply =
   | { seq: number; ok: true; value: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string } };
+  | { seq: number; ok: false; error: { name: string; message: string; code: ErrorCode } };
 
 export interface WriterData {
   file: string;

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** The database was written by a newer Audit Explorer than this one. */
 export class SchemaTooNewError extends Error {
   override name = 'SchemaTooNewError';
@@ -16,17 +18,142 @@ export class SchemaTooNewError extends Error {
   }
 }
 
-/** The file exists but is not an Audit Explorer database (or not SQLite at all). */
+/**
+ * The file is a SQLite database of another application (another application_id, or foreign tables), or a
+ * file whose content is clearly not a database of ours. Never used for a damaged or unreadable file of
+ * ours: this message invites the user to use another file, which must not cost them good data.
+ */
 export class NotOurDatabaseError extends Error {
   override name = 'NotOurDatabaseError';
   readonly file: string;
 
   constructor(file: string, options?: { cause?: unknown }) {
     super(
-      `${file} is not an Audit Explorer database. Point --db (or AUDIT_EXPLORER_DB) at a new file or one ` +
-        `Audit Explorer created.`,
+      `${file} is not an Audit Explorer database (it belongs to another application or is not a database). ` +
+        `It was left as it is. Point --db (or AUDIT_EXPLORER_DB) at a new file or one Audit Explorer created.`,
       options,
     );
     this.file = file;
+  }
+}
+
+/** `--db` names a folder. */
+export class DatabaseIsFolderError extends Error {
+  override name = 'DatabaseIsFolderError';
+  readonly file: string;
+
+  constructor(file: string) {
+    super(
+      `${file} is a folder, not a database file. Point --db (or AUDIT_EXPLORER_DB) at a file, for example ` +
+        `${path.join(file, 'audit-explorer.db')}.`,
+    );
+    this.file = file;
+  }
+}
+
+/** The database cannot be written here: a read-only file, folder or mount, or a folder we may not create in. */
+export class DatabaseReadOnlyError extends Error {
+  override name = 'DatabaseReadOnlyError';
+  readonly file: string;
+
+  /**
+   * `creating`: there is no database yet and it cannot be made; otherwise the database exists, is open for
+   * searching, and a write was refused.
+   */
+  constructor(file: string, options: { creating: boolean; why?: string; cause?: unknown }) {
+    const why = options.why ? ` (${options.why})` : '';
+    super(
+      options.creating
+        ? `Cannot create the database ${file}: its folder ${path.dirname(path.resolve(file))} is not ` +
+            `writable${why}. Point --db (or AUDIT_EXPLORER_DB) at a file in a folder you can write to.`
+        : `The database ${file} is read-only here${why}: searches work, but importing, retention and other ` +
+            `changes need write permission on the file and its folder. Check the permissions or the mount ` +
+            `(or copy the database to a folder you can write to); nothing was changed.`,
+      { cause: options.cause },
+    );
+    this.file = file;
+  }
+}
+
+/** A write failed because the disk (or the database's size limit) is full; the transaction rolled back. */
+export class DiskFullError extends Error {
+  override name = 'DiskFullError';
+  readonly file: string;
+
+  constructor(file: string, options?: { cause?: unknown; detail?: string }) {
+    super(
+      `The disk holding ${file} is full: the write in progress was rolled back${options?.detail ? ` (${options.detail})` : ''}, ` +
+        `and nothing stored before it was lost. Free some space and run the same command again: events ` +
+        `already stored are recognised and not duplicated.`,
+      options,
+    );
+    this.file = file;
+  }
+}
+
+/** The database file of ours is damaged: a truncated file, a broken header, a corrupt page. */
+export class DatabaseDamagedError extends Error {
+  override name = 'DatabaseDamagedError';
+  readonly file: string;
+  readonly detail: string;
+
+  constructor(file: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `The database ${file} is damaged (${detail}). Its answers cannot be trusted and nothing was changed. ` +
+        `Run "audit-explorer check --db ${file}" to see what is wrong; to recover, import your sources ` +
+        `again into a new database file (identical lines are one event, so the result is exact).`,
+      options,
+    );
+    this.file = file;
+    this.detail = detail;
+  }
+}
+
+/** The database file does not exist (when opening without creating). */
+export class DatabaseMissingError extends Error {
+  override name = 'DatabaseMissingError';
+  readonly file: string;
+
+  constructor(file: string) {
+    super(
+      `There is no database at ${file}. Import something first (audit-explorer ingest PATH) or fix --db.`,
+    );
+    this.file = file;
+  }
+}
+
+/** SQLite's extended result codes arrive as e.g. `SQLITE_CORRUPT_VTAB`; this is the primary part. */
+function primaryCode(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  const m = /^SQLITE_[A-Z]+/.exec(code);
+  return m ? m[0] : null;
+}
+
+/**
+ * Turns a SQLite error about the storage itself (disk full, corruption, read-only, I/O) into the domain
+ * error that says what to do; returns other errors unchanged. Used wherever SQLite errors can surface
+ * (the writer thread, queries), so no door shows raw SQLite text for a storage fault.
+ */
+export function storageFault(error: unknown, file: string): unknown {
+  switch (primaryCode(error)) {
+    case 'SQLITE_FULL':
+      return new DiskFullError(file, { cause: error });
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return new DatabaseDamagedError(file, (error as Error).message, { cause: error });
+    case 'SQLITE_IOERR':
+      return new DatabaseDamagedError(
+        file,
+        `an I/O error reading or writing it: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    case 'SQLITE_READONLY':
+    case 'SQLITE_PERM':
+      return new DatabaseReadOnlyError(file, { creating: false, cause: error });
+    default:
+      return error;
   }
 }

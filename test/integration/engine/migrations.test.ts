@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { NotOurDatabaseError, SchemaTooNewError } from '../../../electron/agent/store/errors.ts';
+import {
+  DatabaseMissingError,
+  NotOurDatabaseError,
+  SchemaTooNewError,
+} from '../../../electron/agent/store/errors.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../electron/agent/store/migrations/index.ts';
 import { APPLICATION_ID, openDatabase, type Db } from '../../../electron/agent/store/open.ts';
 import { createService } from '../../../electron/agent/service.ts';
@@ -203,7 +207,7 @@ describe('reopening', () => {
 
   test('opening read-only never migrates or writes: a missing file is an error, not a new database', () => {
     const file = path.join(dir, 'missing.sqlite');
-    expect(() => openDatabase(file, { readonly: true })).toThrow(NotOurDatabaseError);
+    expect(() => openDatabase(file, { readonly: true })).toThrow(DatabaseMissingError);
     expect(fs.existsSync(file)).toBe(false);
   });
 });
