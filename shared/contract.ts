@@ -117,6 +117,8 @@ export const IngestSummarySchema = z.object({
       error: z.string().nullable(),
     }),
   ),
+  /** What was passed over on purpose (FIFOs, links leaving a folder, empty folders), with a sentence why. */
+  skipped: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 
 export const QuarantineEntrySchema = z.object({

@@ -1,7 +1,6 @@
 import { ZodError } from 'zod';
 import type { ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
-import { PathNotFoundError } from './ingest/files.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
 import { WriterError } from './ingest/writerClient.ts';
@@ -35,7 +34,7 @@ export function describeError(error: unknown): ErrorInfo {
   }
   if (error instanceof CursorError || error instanceof UnknownFormatError)
     return { code: 'bad_input', message: error.message };
-  if (error instanceof PathNotFoundError || error instanceof DatabaseMissingError)
+  if (error instanceof DatabaseMissingError)
     return { code: 'not_found', message: error.message };
   // Errors from another thread carry the code they were given there.
   if (error instanceof IngestError || error instanceof WriterError)

@@ -104,14 +104,18 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     },
     'ingest.paths': async ({ paths, source, redact, format, mappings }) => {
       // The sample corpus is there to show the product on an empty database; the first real import
-      // replaces it, so the user's counts are their own. It goes before the import (after the paths are
-      // known to exist): an identical line is stored once, under whichever object brought it first, so
+      // replaces it, so the user's counts are their own. It goes before the import (once the paths are
+      // known to hold files): an identical line is stored once, under whichever object brought it first, so
       // removing the samples afterwards could take the user's own events with them.
       let sampleEventsRemoved = 0;
       const sample = sourceId(SAMPLE_SOURCE);
       const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
-      if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE) {
-        listFiles(paths);
+      if (
+        sample !== undefined &&
+        sources === 1 &&
+        source !== SAMPLE_SOURCE &&
+        listFiles(paths).files.length > 0
+      ) {
         sampleEventsRemoved = await (await writerClient()).call('deleteSource', { sourceId: sample });
       }
       const summary = await ingest(paths, source || IMPORT_SOURCE, redact, {

@@ -110,8 +110,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         paths: string[],
         opts: { source: string; format?: string; mapping: string[]; redact: boolean; json?: boolean },
         cmd: Command,
-      ) =>
-        withService(cmd, async (service) => {
+      ) => {
+        // Not one path exists: say so without creating (or touching) a database.
+        if (paths.every((p) => !fs.existsSync(p))) {
+          for (const p of paths)
+            io.err(`audit-explorer: ${p} does not exist. Give files or folders of NDJSON.\n`);
+          setExit(EXIT.failure);
+          return;
+        }
+        return withService(cmd, async (service) => {
           const started = performance.now();
           let lastDraw = 0;
           const stop = service.subscribe((event) => {
@@ -152,10 +159,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
                 `errors ${count(summary.errors)} · secrets redacted ${count(summary.redacted)}\n`,
             );
             for (const f of failures) io.out(`  error: ${f.error}\n`);
+            for (const s of summary.skipped) io.out(`  skipped: ${s.message}\n`);
             if (summary.quarantined > 0) io.out('  See the bad lines with: audit-explorer quarantine\n');
           }
           return summary.errors > 0 ? EXIT.failure : EXIT.ok;
-        }),
+        });
+      },
     );
 
   command('search')

@@ -44,6 +44,8 @@ export interface IngestSummary {
   /** Bytes read from the sources (compressed size for compressed objects). */
   bytes: number;
   perObject: ObjectOutcome[];
+  /** Things under the given paths that were passed over on purpose, each with a sentence saying why. */
+  skipped: { path: string; message: string }[];
 }
 
 export interface IngestProgress {
@@ -79,6 +81,7 @@ export async function ingestObjects(
     lines: 0,
     bytes: 0,
     perObject: [],
+    skipped: [],
   };
   const outcomes = new Map<ObjectRef, ObjectOutcome>();
   const builder = new BatchBuilder(options.limits ?? DEFAULT_BATCH_LIMITS);
