@@ -136,7 +136,10 @@ export const StatsSchema = z.object({
   sources: z.number().int(),
   objects: z.number().int(),
   objectErrors: z.number().int(),
+  /** Bad lines in all (kept with an excerpt or only counted). */
   quarantined: z.number().int(),
+  /** Of those, the ones kept with an excerpt. */
+  quarantineExcerpts: z.number().int(),
   duplicates: z.number().int(),
   /** Bytes read from sources in total. */
   rawBytes: z.number().int(),
@@ -210,7 +213,23 @@ export const contract = {
   },
   'quarantine.list': {
     input: z.strictObject({ limit: z.number().int().min(1).max(100_000).default(1000) }),
-    output: z.object({ total: z.number().int(), entries: z.array(QuarantineEntrySchema) }),
+    output: z.object({
+      /** Bad lines in all: those kept with an excerpt and those only counted. */
+      total: z.number().int(),
+      /** Bad lines kept with an excerpt (the first ones of each object); `entries` lists up to `limit`. */
+      withExcerpts: z.number().int(),
+      entries: z.array(QuarantineEntrySchema),
+      /** The bad lines past those of each object, counted per kind of reason. */
+      counted: z.array(
+        z.object({
+          source: z.string(),
+          object: z.string(),
+          reason: z.string(),
+          lines: z.number().int(),
+          firstLine: z.number().int(),
+        }),
+      ),
+    }),
   },
   'stats.get': { input: z.strictObject({}).default({}), output: StatsSchema },
   'retention.run': { input: RetentionInputSchema, output: RetentionOutputSchema },

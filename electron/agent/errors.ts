@@ -34,8 +34,7 @@ export function describeError(error: unknown): ErrorInfo {
   }
   if (error instanceof CursorError || error instanceof UnknownFormatError)
     return { code: 'bad_input', message: error.message };
-  if (error instanceof DatabaseMissingError)
-    return { code: 'not_found', message: error.message };
+  if (error instanceof DatabaseMissingError) return { code: 'not_found', message: error.message };
   // Errors from another thread carry the code they were given there.
   if (error instanceof IngestError || error instanceof WriterError)
     return { code: error.code, message: error.message };

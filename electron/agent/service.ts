@@ -17,6 +17,7 @@ import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { DatabaseReadOnlyError, storageFault } from './store/errors.ts';
 import { notWritable, openDatabase, settleForRest, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
+import { listQuarantine, quarantineTotals } from './store/quarantine.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
 import { SearchEngine } from './store/search.ts';
 
@@ -190,18 +191,6 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   });
 }
 
-function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
-  const entries = db
-    .prepare(
-      `SELECT s.name AS source, o.key AS object, q.line, q.reason, q.excerpt, q.at
-       FROM quarantine q JOIN objects o ON o.id = q.object_id JOIN sources s ON s.id = o.source_id
-       ORDER BY s.name, o.key, q.line LIMIT ?`,
-    )
-    .all(limit) as MethodOutput<'quarantine.list'>['entries'];
-  const total = db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
-  return { total, entries };
-}
-
 function stats(db: Db, file: string): MethodOutput<'stats.get'> {
   const one = (sql: string, ...params: unknown[]) =>
     db
@@ -210,6 +199,7 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
       .get(...params) as number | null;
   const firstKey = one('SELECT min(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
   const lastKey = one('SELECT max(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
+  const quarantine = quarantineTotals(db);
   let dbBytes = 0;
   for (const suffix of ['', '-wal']) {
     try {
@@ -224,7 +214,8 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
     sources: one('SELECT count(*) FROM sources') ?? 0,
     objects: one('SELECT count(*) FROM objects') ?? 0,
     objectErrors: one("SELECT count(*) FROM objects WHERE status = 'error'") ?? 0,
-    quarantined: one('SELECT count(*) FROM quarantine') ?? 0,
+    quarantined: quarantine.total,
+    quarantineExcerpts: quarantine.withExcerpts,
     duplicates: one('SELECT coalesce(sum(duplicates), 0) FROM objects') ?? 0,
     rawBytes: one('SELECT coalesce(sum(size), 0) FROM objects') ?? 0,
     dbBytes,

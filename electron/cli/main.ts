@@ -267,7 +267,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .action(async (opts: { limit: number; format: string }, cmd: Command) =>
       withService(cmd, async (service) => {
-        const { total, entries } = await service['quarantine.list']({ limit: opts.limit });
+        const { total, withExcerpts, entries, counted } = await service['quarantine.list']({
+          limit: opts.limit,
+        });
         if (opts.format === 'json') io.out(JSON.stringify(entries, null, 2) + '\n');
         else if (opts.format === 'ndjson') for (const e of entries) io.out(JSON.stringify(e) + '\n');
         else if (opts.format === 'csv') {
@@ -276,9 +278,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             io.out([e.source, e.object, e.line, e.reason, e.excerpt].map(csvCell).join(',') + '\n');
         } else {
           for (const e of entries) io.out(`${e.source}  ${e.object}:${e.line}  ${e.reason}\n`);
-          io.err(
-            `${count(total)} quarantined line${total === 1 ? '' : 's'}${total > entries.length ? `, ${count(entries.length)} shown` : ''}\n`,
-          );
+          for (const c of counted)
+            io.out(
+              `${c.source}  ${c.object}:${c.firstLine}…  ${count(c.lines)} more line${c.lines === 1 ? '' : 's'}: ${c.reason} (counted, no excerpts)\n`,
+            );
+          const kept =
+            withExcerpts < total ? ` (${count(withExcerpts)} kept with excerpts, the rest counted)` : '';
+          const shown = entries.length < withExcerpts ? `, ${count(entries.length)} shown` : '';
+          io.err(`${count(total)} quarantined line${total === 1 ? '' : 's'}${kept}${shown}\n`);
         }
       }),
     );
@@ -329,7 +336,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             `time range   ${s.first === null ? '—' : `${isoTime(s.first)} … ${isoTime(s.last)}`}`,
             `sources      ${count(s.sources)}, objects ${count(s.objects)} (${count(s.objectErrors)} with errors, ${bytes(s.rawBytes)} read)`,
             `duplicates   ${count(s.duplicates)} lines skipped as already stored`,
-            `quarantined  ${count(s.quarantined)} lines`,
+            `quarantined  ${count(s.quarantined)} lines${s.quarantineExcerpts < s.quarantined ? ` (${count(s.quarantineExcerpts)} kept with excerpts)` : ''}`,
             `size         ${s.rawBytes > 0 ? `${(s.dbBytes / s.rawBytes).toFixed(2)}× the source bytes` : '—'}`,
           ].join('\n') + '\n',
         );

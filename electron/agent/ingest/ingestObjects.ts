@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ObjectInfo } from '../store/objects.ts';
+import { QUARANTINE_EXCERPTS_PER_OBJECT } from '../store/quarantine.ts';
 import type { BatchResult } from '../store/writeBatch.ts';
 import { BatchBuilder, DEFAULT_BATCH_LIMITS, type BatchLimits, type ObjectRef } from './batchBuilder.ts';
 import { CorruptObjectError, LineReader } from './lineReader.ts';
@@ -152,20 +153,25 @@ export async function ingestObjects(
           summary.lines++;
           outcome.lines++;
           if (record.kind === 'bad') {
-            const excerpt = options.prepare.redact ? redactText(record.excerpt) : record.excerpt;
-            builder.addBad(ref, record.no, record.reason, excerpt);
+            // The first bad lines of an object are kept with their excerpt, the rest only counted.
+            if (outcome.quarantined < QUARANTINE_EXCERPTS_PER_OBJECT) {
+              const excerpt = options.prepare.redact ? redactText(record.excerpt) : record.excerpt;
+              builder.addBad(ref, record.no, record.reason, excerpt);
+            } else builder.countBad(ref, record.no, record.reason);
             summary.quarantined++;
             outcome.quarantined++;
-            continue;
-          }
-          const prepared = prepareLine(record.text, options.prepare);
-          if (prepared.kind === 'event') {
-            builder.add(ref, record.no, prepared);
-            summary.redacted += prepared.redacted;
           } else {
-            builder.addBad(ref, record.no, prepared.reason, prepared.excerpt);
-            summary.quarantined++;
-            outcome.quarantined++;
+            const prepared = prepareLine(record.text, options.prepare);
+            if (prepared.kind === 'event') {
+              builder.add(ref, record.no, prepared);
+              summary.redacted += prepared.redacted;
+            } else {
+              if (outcome.quarantined < QUARANTINE_EXCERPTS_PER_OBJECT)
+                builder.addBad(ref, record.no, prepared.reason, prepared.excerpt);
+              else builder.countBad(ref, record.no, prepared.reason);
+              summary.quarantined++;
+              outcome.quarantined++;
+            }
           }
           if (builder.full) {
             // The checkpoint committed with this batch must be exactly the last line it holds.

@@ -211,3 +211,27 @@ describe('reopening', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 });
+
+describe('0020-quarantine-counts', () => {
+  test('a schema-10 database gains the counts table, keeps its quarantined lines and counts them', () => {
+    const file = path.join(dir, 'v10.sqlite');
+    const old = new Database(file);
+    MIGRATIONS[0]!.up(old);
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    old.pragma('user_version = 10');
+    old.exec(`
+      INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'import', 'import', 0);
+      INSERT INTO objects (id, source_id, key, quarantined, first_seen, updated_at) VALUES (1, 1, 'a', 1, 0, 0);
+      INSERT INTO quarantine (object_id, line, reason, excerpt, at) VALUES (1, 3, 'not JSON', 'x', 0);
+    `);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(20);
+      expect(db.prepare('SELECT count(*) FROM quarantine_counts').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM quarantine').pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+});
