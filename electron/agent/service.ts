@@ -33,6 +33,11 @@ export interface ServiceOptions {
    * it imports (the CLI). A service that answers queries meanwhile must leave this off.
    */
   readonly ingestOnCallingThread?: boolean;
+  /**
+   * A fault hook: caps the database at this many pages on the writer connection (PRAGMA max_page_count),
+   * so tests can fill the "disk" without filling a disk.
+   */
+  readonly maxDatabasePages?: number;
 }
 
 /** The engine behind every door: implements the contract, owns the database and the writer thread. */
@@ -66,7 +71,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         }),
       );
     }
-    return (writer ??= WriterClient.start(options.dbFile));
+    return (writer ??= WriterClient.start(options.dbFile, { maxPageCount: options.maxDatabasePages }));
   };
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {

@@ -7,13 +7,13 @@ import { describeError } from '../errors.ts';
 import { deleteSource } from '../store/deleteSource.ts';
 import { storageFault } from '../store/errors.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
-import { ensureSource } from '../store/objects.ts';
+import { ensureSource, failObjects } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
 import type { WriterData, WriterMethods, WriterReply, WriterRequest } from './writerProtocol.ts';
 
-const { file } = workerData as WriterData;
+const { file, maxPageCount } = workerData as WriterData;
 const main = parentPort!;
 
 try {
@@ -21,6 +21,7 @@ try {
   // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
   // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
   db.pragma('wal_autocheckpoint = 10000');
+  if (maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`);
   const writer = new BatchWriter(db);
   const attached: MessagePort[] = [];
   let closed = false;
@@ -33,6 +34,7 @@ try {
     retentionBegin: ({ before }) => beginRetention(db, before),
     retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
     retentionFinish: ({ horizon }) => finishRetention(db, horizon),
+    failObjects: ({ sourceId, keys, error }) => failObjects(db, sourceId, keys, error),
     attach: ({ port }) => {
       attached.push(port);
       serve(port);

@@ -42,9 +42,9 @@ export class WriterClient {
   }
 
   /** Starts the writer thread on `file` (creating and migrating it) and waits until it is ready. */
-  static async start(file: string): Promise<WriterClient> {
+  static async start(file: string, options: { maxPageCount?: number } = {}): Promise<WriterClient> {
     const worker = new Worker(workerUrl('writer.worker', import.meta.url), {
-      workerData: { file } satisfies WriterData,
+      workerData: { file, maxPageCount: options.maxPageCount } satisfies WriterData,
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     await new Promise<void>((resolve, reject) => {

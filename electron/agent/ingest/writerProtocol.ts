@@ -13,6 +13,8 @@ export interface WriterMethods {
   deleteSource: [{ sourceId: number }, number];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
+  /** Marks objects of a run that a failed write interrupted as failed, with the reason (best effort). */
+  failObjects: [{ sourceId: number; keys: string[]; error: string }, number];
   /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
   attach: [{ port: MessagePort }, void];
   close: [undefined, void];
@@ -32,4 +34,6 @@ export type WriterReply =
 
 export interface WriterData {
   file: string;
+  /** PRAGMA max_page_count for the writer connection: a fault hook that makes the disk "full" in tests. */
+  maxPageCount?: number;
 }
