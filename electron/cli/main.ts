@@ -6,6 +6,7 @@ import { parseDuration, parseTimeValue } from '../../shared/query/index.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { createService, type AuditService } from '../agent/service.ts';
+import { registerCheck } from './check.ts';
 import { bytes, count, csvCell, csvHeader, csvRow, isoTime, tableLines } from './output.ts';
 
 /** Exit codes (DESIGN §8). */
@@ -342,6 +343,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         );
       }),
     );
+
+  registerCheck(program, io, setExit);
 
   command('start')
     .description('open Audit Explorer on its default database (loads a sample corpus when it is empty)')

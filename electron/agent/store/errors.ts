@@ -122,6 +122,14 @@ export class DatabaseMissingError extends Error {
   }
 }
 
+/**
+ * Stored data that fails our own checks (a column segment or a block of raw lines that does not decode or
+ * does not agree with its row): damage SQLite cannot see, since it checks structure, not content.
+ */
+export class StoreCorruptError extends Error {
+  override name = 'StoreCorruptError';
+}
+
 /** SQLite's extended result codes arrive as e.g. `SQLITE_CORRUPT_VTAB`; this is the primary part. */
 function primaryCode(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
@@ -136,6 +144,8 @@ function primaryCode(error: unknown): string | null {
  * (the writer thread, queries), so no door shows raw SQLite text for a storage fault.
  */
 export function storageFault(error: unknown, file: string): unknown {
+  if (error instanceof StoreCorruptError)
+    return new DatabaseDamagedError(file, error.message, { cause: error });
   switch (primaryCode(error)) {
     case 'SQLITE_FULL':
       return new DiskFullError(file, { cause: error });
