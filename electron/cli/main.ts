@@ -344,8 +344,6 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }),
     );
 
-  registerCheck(program, io, setExit);
-
   command('start')
     .description('open Audit Explorer on its default database (loads a sample corpus when it is empty)')
     .action(async (_opts: unknown, cmd: Command) =>
@@ -378,6 +376,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }),
     );
 
+  registerCheck(program, io, setExit);
   return program;
 }
 
