@@ -58,7 +58,7 @@ type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOut
 export async function createService(options: ServiceOptions): Promise<AuditService> {
   const now = options.now ?? Date.now;
   // A database that cannot be written here (permissions, a read-only mount) still answers searches.
-  const db = openDatabase(options.dbFile, { cacheMiB: 64, readOnlyFallback: true });
+  const db = openDatabase(options.dbFile, { cacheMiB: 64, readOnlyFallback: true, wal: false });
   const engine = new SearchEngine(db);
   let writer: Promise<WriterClient> | null = null;
   let closing: Promise<void> | null = null;
@@ -66,7 +66,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     if (db.readonly) {
       return Promise.reject(
         new DatabaseReadOnlyError(options.dbFile, {
-          creating: false,
+          mode: 'write',
           why: notWritable(options.dbFile) ?? undefined,
         }),
       );

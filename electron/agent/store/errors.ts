@@ -57,20 +57,27 @@ export class DatabaseReadOnlyError extends Error {
   readonly file: string;
 
   /**
-   * `creating`: there is no database yet and it cannot be made; otherwise the database exists, is open for
-   * searching, and a write was refused.
+   * `create`: there is no database yet and it cannot be made. `write`: the database is open for searching
+   * and a write was refused. `read`: not even searching works, because the file is in WAL mode (it was open
+   * elsewhere, or not closed cleanly) and SQLite must create a `-shm` file beside it to read it.
    */
-  constructor(file: string, options: { creating: boolean; why?: string; cause?: unknown }) {
+  constructor(file: string, options: { mode: 'create' | 'write' | 'read'; why?: string; cause?: unknown }) {
     const why = options.why ? ` (${options.why})` : '';
-    super(
-      options.creating
-        ? `Cannot create the database ${file}: its folder ${path.dirname(path.resolve(file))} is not ` +
-            `writable${why}. Point --db (or AUDIT_EXPLORER_DB) at a file in a folder you can write to.`
-        : `The database ${file} is read-only here${why}: searches work, but importing, retention and other ` +
-            `changes need write permission on the file and its folder. Check the permissions or the mount ` +
-            `(or copy the database to a folder you can write to); nothing was changed.`,
-      { cause: options.cause },
-    );
+    const messages = {
+      create:
+        `Cannot create the database ${file}: its folder ${path.dirname(path.resolve(file))} is not ` +
+        `writable${why}. Point --db (or AUDIT_EXPLORER_DB) at a file in a folder you can write to.`,
+      write:
+        `The database ${file} is read-only here${why}: searches work, but importing, retention and other ` +
+        `changes need write permission on the file and its folder. Check the permissions or the mount ` +
+        `(or copy the database to a folder you can write to); nothing was changed.`,
+      read:
+        `The database ${file} cannot be read here${why}: it was left in write-ahead-log mode (open in ` +
+        `another process, or not closed cleanly), and reading it then needs a -shm file beside it. Run any ` +
+        `command on it once where its folder is writable, or copy it (with its -wal file, if any) to a ` +
+        `folder you can write to. Nothing was changed.`,
+    };
+    super(messages[options.mode], { cause: options.cause });
     this.file = file;
   }
 }
@@ -162,7 +169,7 @@ export function storageFault(error: unknown, file: string): unknown {
       );
     case 'SQLITE_READONLY':
     case 'SQLITE_PERM':
-      return new DatabaseReadOnlyError(file, { creating: false, cause: error });
+      return new DatabaseReadOnlyError(file, { mode: 'write', cause: error });
     default:
       return error;
   }

@@ -24,6 +24,13 @@ export interface OpenOptions {
    * {@link DatabaseReadOnlyError}.
    */
   readonly readOnlyFallback?: boolean;
+  /**
+   * Switch the file to WAL (default true). A connection that only reads (the service's; its writes go
+   * through the writer thread, which switches) leaves the mode as it is: switching costs a header write
+   * and an fsync at every open, and a file at rest in rollback mode (see settleForRest) is what opens
+   * on a read-only folder. Connections follow the file into WAL as soon as a writer switches it.
+   */
+  readonly wal?: boolean;
   /** Page cache per connection in MiB (the writer wants more than a reader). */
   readonly cacheMiB?: number;
 }
@@ -154,7 +161,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
           fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
         } catch (error) {
           throw new DatabaseReadOnlyError(file, {
-            creating: true,
+            mode: 'create',
             why: (error as NodeJS.ErrnoException).code,
             cause: error,
           });
@@ -166,12 +173,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     if (!readonly && verdict.kind !== 'missing') {
       const why = notWritable(file);
       if (why !== null) {
-        if (!options.readOnlyFallback) throw new DatabaseReadOnlyError(file, { creating: false, why });
+        if (!options.readOnlyFallback) throw new DatabaseReadOnlyError(file, { mode: 'write', why });
         readonly = true;
       }
     } else if (verdict.kind === 'missing') {
       const why = notWritable(file);
-      if (why !== null) throw new DatabaseReadOnlyError(file, { creating: true, why });
+      if (why !== null) throw new DatabaseReadOnlyError(file, { mode: 'create', why });
     }
   }
   let db: Db;
@@ -183,7 +190,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   try {
     db.pragma('busy_timeout = 10000');
     checkIdentity(db, file);
-    if (!readonly) {
+    if (!readonly && options.wal !== false) {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a power loss may drop the last transactions but never corrupts the file; a
       // crash of the app loses nothing that was committed.
@@ -205,14 +212,10 @@ function openFault(error: unknown, file: string, readonly: boolean): unknown {
   const code = (error as { code?: string }).code ?? '';
   if (code === 'SQLITE_CANTOPEN') {
     const why = notWritable(file);
-    if (why !== null && !readonly)
-      return new DatabaseReadOnlyError(file, { creating: !fs.existsSync(file), why, cause: error });
-    if (why !== null)
-      return new DatabaseReadOnlyError(file, {
-        creating: false,
-        why: `${why}, and SQLite needs to create a -shm file beside it`,
-        cause: error,
-      });
+    if (why !== null) {
+      const mode = !fs.existsSync(file) ? 'create' : readonly ? 'read' : 'write';
+      return new DatabaseReadOnlyError(file, { mode, why, cause: error });
+    }
   }
   return storageFault(error, file);
 }
@@ -227,6 +230,8 @@ export function settleForRest(db: Db): void {
   if (db.readonly || !db.open) return;
   try {
     db.pragma('busy_timeout = 0');
+    // A connection notices that another one switched the file to WAL only when it next reads.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
     db.pragma('journal_mode = DELETE');
   } catch {
     // Another connection (another process) has it open: it stays in WAL mode.
@@ -234,17 +239,11 @@ export function settleForRest(db: Db): void {
 }
 
 function checkIdentity(db: Db, file: string): void {
-  let appId: number;
-  let version: number;
-  let tables: number;
-  try {
-    appId = db.pragma('application_id', { simple: true }) as number;
-    version = db.pragma('user_version', { simple: true }) as number;
-    tables = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
-  } catch (error) {
-    const fault = storageFault(error, file);
-    throw fault === error ? new NotOurDatabaseError(file, { cause: error }) : fault;
-  }
+  // The header was judged already (inspectHeader): an error here is damage or access, never a foreign
+  // file, and openFault names it.
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const tables = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
   if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0)) throw new NotOurDatabaseError(file);
   if (version > SCHEMA_VERSION) throw new SchemaTooNewError(file, version, SCHEMA_VERSION);
 }

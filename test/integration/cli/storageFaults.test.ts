@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { readOnlyFile, readOnlyFolder } from '../../support/readOnly.ts';
 import { FIXTURES_DIR, runMain, workspace, type Workspace } from './support.ts';
@@ -33,6 +34,21 @@ describe('a read-only database', () => {
     expect(write.err).toContain('searches work');
     expect(write.err).not.toContain(FOREIGN);
     expect(fs.readFileSync(ws.db).equals(before)).toBe(true);
+  });
+
+  test('left in WAL mode in a read-only folder: says why it cannot be read and how to fix it', async () => {
+    const ws = workspace();
+    await filled(ws);
+    // As an import still running elsewhere (or killed) leaves it.
+    const raw = new Database(ws.db);
+    raw.pragma('journal_mode = WAL');
+    raw.close();
+    const db = path.join(readOnlyFolder(ws.dir), path.basename(ws.db));
+    const r = await cli(db, 'search', '--count');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('cannot be read here');
+    expect(r.err).toContain('-shm');
+    expect(r.err).not.toContain(FOREIGN);
   });
 
   test('a read-only file in a writable folder still answers searches; a write says it needs permission', async () => {
