@@ -92,11 +92,11 @@ export function inspectHeader(file: string): HeaderVerdict {
   const applicationId = header.readUInt32BE(68);
   // The page count in the header is valid when its "version-valid-for" matches the change counter.
   const pages = header.readUInt32BE(24) === header.readUInt32BE(92) ? header.readUInt32BE(28) : 0;
-  if (stat.size % pageSize !== 0 && !walHasFrames(file))
+  if (stat.size % pageSize !== 0 && !pendingJournal(file))
     return { kind: 'damaged', detail: `it is truncated: ${stat.size} bytes is not a whole number of pages` };
-  // Page 1 names the page count as of the last checkpoint; a shorter file lost its end — unless a WAL
-  // still holds the pages of an interrupted checkpoint, which SQLite replays.
-  if (pages > 0 && stat.size < pages * pageSize && !walHasFrames(file)) {
+  // Page 1 names the page count as of the last checkpoint or commit; a shorter file lost its end — unless
+  // a journal beside it holds what an interrupted checkpoint or transaction left (pendingJournal).
+  if (pages > 0 && stat.size < pages * pageSize && !pendingJournal(file)) {
     return {
       kind: 'damaged',
       detail: `it is truncated: ${stat.size} bytes of the ${pages * pageSize} its header names`,
@@ -105,12 +105,19 @@ export function inspectHeader(file: string): HeaderVerdict {
   return { kind: 'sqlite', applicationId, pageSize, pages, bytes: stat.size };
 }
 
-function walHasFrames(file: string): boolean {
-  try {
-    return fs.statSync(`${file}-wal`).size > 32;
-  } catch {
-    return false;
-  }
+/**
+ * A WAL with frames or a rollback journal beside the file: SQLite replays or rolls back from it on open,
+ * so the file's own size may legitimately disagree with its header until then.
+ */
+function pendingJournal(file: string): boolean {
+  const size = (suffix: string) => {
+    try {
+      return fs.statSync(file + suffix).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size('-wal') > 32 || size('-journal') > 0;
 }
 
 /**
