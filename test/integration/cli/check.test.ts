@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
+import { readOnlyFile } from '../../support/readOnly.ts';
 import { prophecyLine, workspace, type Workspace } from './support.ts';
 
 const EVENTS = 20_000;
@@ -133,6 +134,18 @@ describe('check', () => {
     const check = await ws.cli('check');
     expect(check.code).toBe(1);
     expect(check.out).toContain(`block ${id} of raw lines does not decompress`);
+  });
+
+  test('a read-only database is checked too; the full-text steps say they were skipped', async () => {
+    const ws = workspace();
+    await filled(ws);
+    readOnlyFile(ws.db);
+    const r = await ws.cli('check');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      'full-text index events_fts (FTS5 integrity-check) (skipped: the database is read-only here)',
+    );
+    expect(r.out).toContain('ok       column segments against the events table');
   });
 
   test('check --json reports each step; a text file is refused as not ours', async () => {
