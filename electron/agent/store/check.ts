@@ -46,6 +46,8 @@ export function checkDatabase(file: string): CheckReport {
   if (header.kind === 'foreign') throw new NotOurDatabaseError(file);
   if (header.kind === 'sqlite' && header.applicationId !== APPLICATION_ID && header.applicationId !== 0)
     throw new NotOurDatabaseError(file);
+  if (header.kind === 'empty')
+    return report(file, [{ name: 'file header', problems: [], note: 'the file is empty: a new database' }]);
   steps.push({
     name: 'file header',
     problems: header.kind === 'damaged' ? [`the database ${header.detail}`] : [],

@@ -154,6 +154,8 @@ describe('check', () => {
     const report = JSON.parse((await ws.cli('check', '--json')).out) as { ok: boolean; steps: unknown[] };
     expect(report.ok).toBe(true);
     expect(report.steps).toHaveLength(6);
+    fs.writeFileSync(ws.db, '');
+    expect(await ws.cli('check')).toMatchObject({ code: 0 });
     fs.writeFileSync(ws.db, 'hello\n'.repeat(1000));
     const r = await ws.cli('check');
     expect(r.code).toBe(1);
