@@ -50,7 +50,7 @@ export function checkDatabase(file: string): CheckReport {
     return report(file, [{ name: 'file header', problems: [], note: 'the file is empty: a new database' }]);
   steps.push({
     name: 'file header',
-    problems: header.kind === 'damaged' ? [`the database ${header.detail}`] : [],
+    problems: header.kind === 'damaged' ? [header.detail] : [],
   });
 
   let db: Db;
