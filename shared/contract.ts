@@ -145,6 +145,8 @@ export const IngestSummarySchema = z.object({
       error: z.string().nullable(),
     }),
   ),
+  /** What was passed over on purpose (FIFOs, links leaving a folder, empty folders), with a sentence why. */
+  skipped: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 
 export const QuarantineEntrySchema = z.object({
@@ -162,7 +164,10 @@ export const StatsSchema = z.object({
   sources: z.number().int(),
   objects: z.number().int(),
   objectErrors: z.number().int(),
+  /** Bad lines in all (kept with an excerpt or only counted). */
   quarantined: z.number().int(),
+  /** Of those, the ones kept with an excerpt. */
+  quarantineExcerpts: z.number().int(),
   duplicates: z.number().int(),
   /** Bytes read from sources in total. */
   rawBytes: z.number().int(),
@@ -236,7 +241,23 @@ export const contract = {
   },
   'quarantine.list': {
     input: z.strictObject({ limit: z.number().int().min(1).max(100_000).default(1000) }),
-    output: z.object({ total: z.number().int(), entries: z.array(QuarantineEntrySchema) }),
+    output: z.object({
+      /** Bad lines in all: those kept with an excerpt and those only counted. */
+      total: z.number().int(),
+      /** Bad lines kept with an excerpt (the first ones of each object); `entries` lists up to `limit`. */
+      withExcerpts: z.number().int(),
+      entries: z.array(QuarantineEntrySchema),
+      /** The bad lines past those of each object, counted per kind of reason. */
+      counted: z.array(
+        z.object({
+          source: z.string(),
+          object: z.string(),
+          reason: z.string(),
+          lines: z.number().int(),
+          firstLine: z.number().int(),
+        }),
+      ),
+    }),
   },
   'stats.get': { input: z.strictObject({}).default({}), output: StatsSchema },
   'retention.run': { input: RetentionInputSchema, output: RetentionOutputSchema },
@@ -293,8 +314,20 @@ export const ERROR_CODES = [
   'writer_busy',
   /** The call was stopped (shutdown, Ctrl-C) before it wrote anything. */
   'stopped',
+  /** The database file or its folder cannot be written here; searches still work on an existing file. */
+  'read_only',
+  /** `--db` names a folder. */
+  'db_is_folder',
+  /** The disk is full: the write in progress rolled back, nothing stored before it was lost. */
+  'disk_full',
+  /** The database is damaged (truncated, a broken header or page): run `check`, re-import to recover. */
+  'database_damaged',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+/** A code received from another thread or process, checked: anything unknown is `internal`. */
+export function toErrorCode(value: unknown): ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value) ? (value as ErrorCode) : 'internal';
+}
 export type Result<T> =
   { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; column?: number } };

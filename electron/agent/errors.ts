@@ -1,7 +1,6 @@
 import { ZodError } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
-import { PathNotFoundError } from './ingest/files.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
 import { WriterError } from './ingest/writerClient.ts';
@@ -40,20 +39,10 @@ export function describeError(error: unknown): ErrorInfo {
   }
   if (error instanceof CursorError || error instanceof UnknownFormatError)
     return { code: 'bad_input', message: error.message };
-  if (error instanceof PathNotFoundError) return { code: 'not_found', message: error.message };
-  if (error instanceof IngestError) {
-    const code: ErrorCode =
-      error.name === 'PathNotFoundError'
-        ? 'not_found'
-        : error.name === 'UnknownFormatError'
-          ? 'bad_input'
-          : 'internal';
-    return { code, message: error.message };
-  }
   const storeCode = storeErrorCode(error);
   if (storeCode !== null) return { code: storeCode, message: (error as Error).message };
-  // The store's errors raised on the writer thread arrive with their code.
-  if (error instanceof WriterError && error.code !== null)
+  // Errors from another thread carry the code they were given there.
+  if (error instanceof IngestError || error instanceof WriterError)
     return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

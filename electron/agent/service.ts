@@ -15,8 +15,10 @@ import { WriterClient } from './ingest/writerClient.ts';
 import { readEventIdKey } from './store/eventId.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
-import { needsMigration, openDatabase, type Db } from './store/open.ts';
+import { DatabaseReadOnlyError, storageFault } from './store/errors.ts';
+import { needsMigration, notWritable, openDatabase, settleForRest, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
+import { listQuarantine, quarantineTotals } from './store/quarantine.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
 import type { SearchLimits } from './store/budget.ts';
 import { SearchEngine } from './store/search.ts';
@@ -50,6 +52,11 @@ export interface ServiceOptions {
    * that says what to narrow; default DEFAULT_SEARCH_LIMITS (5 s, 256 MiB).
    */
   readonly searchLimits?: Partial<SearchLimits>;
+  /**
+   * A fault hook: caps the database at this many pages on the writer connection (PRAGMA max_page_count),
+   * so tests can fill the "disk" without filling a disk.
+   */
+  readonly maxDatabasePages?: number;
 }
 
 /**
@@ -83,8 +90,14 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   const now = options.now ?? Date.now;
   // The reading connection never writes: every write goes through the writer thread, which holds the
   // database's writer lock across processes (store/writerLock.ts). So it leaves migrations to the writer
-  // and is made query-only below.
-  const db = openDatabase(options.dbFile, { cacheMiB: 64, migrate: false });
+  // and is made query-only below. A database that cannot be written here (permissions, a read-only
+  // mount) still answers searches.
+  const db = openDatabase(options.dbFile, {
+    cacheMiB: 64,
+    migrate: false,
+    readOnlyFallback: true,
+    wal: false,
+  });
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
     for (const listener of listeners) listener(event);
@@ -104,6 +117,14 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   let closing: Promise<void> | null = null;
   const withWriter = <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>): Promise<T> => {
     if (closing !== null) return Promise.reject(new Error('The service is closed.'));
+    if (db.readonly) {
+      return Promise.reject(
+        new DatabaseReadOnlyError(options.dbFile, {
+          mode: 'write',
+          why: notWritable(options.dbFile) ?? undefined,
+        }),
+      );
+    }
     const signal = stopping.signal;
     writing++;
     const work = (async () => {
@@ -112,6 +133,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
           command: options.command ?? 'agent',
           waitMs: options.writerWaitMs ?? DEFAULT_WRITER_WAIT_MS,
           signal,
+          maxPageCount: options.maxDatabasePages,
           onWait: (holder) =>
             emit({
               name: 'writer.waiting',
@@ -196,17 +218,17 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return { ...result.facets[field]!, total: result.total };
     },
     'ingest.paths': async ({ paths, source, redact, format, mappings }) => {
-      // Missing paths are reported before waiting for the writer.
-      listFiles(paths);
+      // Paths are listed before waiting for the writer (a missing one is reported with the run's errors).
+      const listed = listFiles(paths);
       return withWriter(async (client, signal) => {
         // The sample corpus is there to show the product on an empty database; the first real import
-        // replaces it, so the user's counts are their own. It goes before the import: an identical line is
-        // stored once, under whichever object brought it first, so removing the samples afterwards could
-        // take the user's own events with them.
+        // replaces it, so the user's counts are their own. It goes before the import (once the paths are
+        // known to hold files): an identical line is stored once, under whichever object brought it first,
+        // so removing the samples afterwards could take the user's own events with them.
         let sampleEventsRemoved = 0;
         const sample = sourceId(SAMPLE_SOURCE);
         const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
-        if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE) {
+        if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE && listed.files.length > 0) {
           sampleEventsRemoved = await client.call('deleteSource', { sourceId: sample });
         }
         const summary = await ingest(client, signal, paths, source || IMPORT_SOURCE, redact, {
@@ -260,8 +282,13 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     const schema = contract[method].input;
     (api as Record<string, unknown>)[method] = async (input: unknown) => {
       const args = schema.parse(input ?? {});
-      await ready;
-      return (handlers[method] as (a: unknown) => unknown)(args);
+      try {
+        await ready;
+        return await (handlers[method] as (a: unknown) => unknown)(args);
+      } catch (error) {
+        // A corrupt page met by a query, a full disk: the error that says what to do, not SQLite's text.
+        throw storageFault(error, options.dbFile);
+      }
     };
   }
 
@@ -279,23 +306,14 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         // Each write closes the writer (and lets go of the lock) when it ends.
         await Promise.allSettled([...inFlight]);
         options.signal?.removeEventListener('abort', stop);
+        // The last connection of this process: leave the file at rest in rollback mode (settleForRest).
+        if (!db.readonly) db.pragma('query_only = OFF');
+        settleForRest(db);
         db.close();
       })();
       return closing;
     },
   });
-}
-
-function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
-  const entries = db
-    .prepare(
-      `SELECT s.name AS source, o.key AS object, q.line, q.reason, q.excerpt, q.at
-       FROM quarantine q JOIN objects o ON o.id = q.object_id JOIN sources s ON s.id = o.source_id
-       ORDER BY s.name, o.key, q.line LIMIT ?`,
-    )
-    .all(limit) as MethodOutput<'quarantine.list'>['entries'];
-  const total = db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
-  return { total, entries };
 }
 
 function stats(db: Db, file: string): MethodOutput<'stats.get'> {
@@ -306,6 +324,7 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
       .get(...params) as number | null;
   const firstKey = one('SELECT min(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
   const lastKey = one('SELECT max(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
+  const quarantine = quarantineTotals(db);
   let dbBytes = 0;
   for (const suffix of ['', '-wal']) {
     try {
@@ -320,7 +339,8 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
     sources: one('SELECT count(*) FROM sources') ?? 0,
     objects: one('SELECT count(*) FROM objects') ?? 0,
     objectErrors: one("SELECT count(*) FROM objects WHERE status = 'error'") ?? 0,
-    quarantined: one('SELECT count(*) FROM quarantine') ?? 0,
+    quarantined: quarantine.total,
+    quarantineExcerpts: quarantine.withExcerpts,
     duplicates: one('SELECT coalesce(sum(duplicates), 0) FROM objects') ?? 0,
     rawBytes: one('SELECT coalesce(sum(size), 0) FROM objects') ?? 0,
     dbBytes,

@@ -8,6 +8,7 @@ import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { describeHolder } from '../agent/store/errors.ts';
 import { createService, DEFAULT_WRITER_WAIT_MS, type AuditService } from '../agent/service.ts';
+import { registerCheck } from './check.ts';
 import { bytes, count, csvCell, csvHeader, csvRow, isoTime, tableLines } from './output.ts';
 
 /** Exit codes (DESIGN §8). */
@@ -179,8 +180,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         paths: string[],
         opts: { source: string; format?: string; mapping: string[]; redact: boolean; json?: boolean },
         cmd: Command,
-      ) =>
-        withService(cmd, async (service) => {
+      ) => {
+        // Not one path exists: say so without creating (or touching) a database.
+        if (paths.every((p) => !fs.existsSync(p))) {
+          for (const p of paths)
+            io.err(`audit-explorer: ${p} does not exist. Give files or folders of NDJSON.\n`);
+          setExit(EXIT.failure);
+          return;
+        }
+        return withService(cmd, async (service) => {
           const started = performance.now();
           let lastDraw = 0;
           const stop = service.subscribe((event) => {
@@ -226,10 +234,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
                 `errors ${count(summary.errors)} · secrets redacted ${count(summary.redacted)}\n`,
             );
             for (const f of failures) io.out(`  error: ${f.error}\n`);
+            for (const s of summary.skipped) io.out(`  skipped: ${s.message}\n`);
             if (summary.quarantined > 0) io.out('  See the bad lines with: audit-explorer quarantine\n');
           }
           return summary.errors > 0 ? EXIT.failure : EXIT.ok;
-        }),
+        });
+      },
     );
 
   command('search')
@@ -332,7 +342,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .action(async (opts: { limit: number; format: string }, cmd: Command) =>
       withService(cmd, async (service) => {
-        const { total, entries } = await service['quarantine.list']({ limit: opts.limit });
+        const { total, withExcerpts, entries, counted } = await service['quarantine.list']({
+          limit: opts.limit,
+        });
         if (opts.format === 'json') io.out(JSON.stringify(entries, null, 2) + '\n');
         else if (opts.format === 'ndjson') for (const e of entries) io.out(JSON.stringify(e) + '\n');
         else if (opts.format === 'csv') {
@@ -341,9 +353,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             io.out([e.source, e.object, e.line, e.reason, e.excerpt].map(csvCell).join(',') + '\n');
         } else {
           for (const e of entries) io.out(`${e.source}  ${e.object}:${e.line}  ${e.reason}\n`);
-          io.err(
-            `${count(total)} quarantined line${total === 1 ? '' : 's'}${total > entries.length ? `, ${count(entries.length)} shown` : ''}\n`,
-          );
+          for (const c of counted)
+            io.out(
+              `${c.source}  ${c.object}:${c.firstLine}…  ${count(c.lines)} more line${c.lines === 1 ? '' : 's'}: ${c.reason} (counted, no excerpts)\n`,
+            );
+          const kept =
+            withExcerpts < total ? ` (${count(withExcerpts)} kept with excerpts, the rest counted)` : '';
+          const shown = entries.length < withExcerpts ? `, ${count(entries.length)} shown` : '';
+          io.err(`${count(total)} quarantined line${total === 1 ? '' : 's'}${kept}${shown}\n`);
         }
       }),
     );
@@ -395,7 +412,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             `time range   ${s.first === null ? '—' : `${isoTime(s.first)} … ${isoTime(s.last)}`}`,
             `sources      ${count(s.sources)}, objects ${count(s.objects)} (${count(s.objectErrors)} with errors, ${bytes(s.rawBytes)} read)`,
             `duplicates   ${count(s.duplicates)} lines skipped as already stored`,
-            `quarantined  ${count(s.quarantined)} lines`,
+            `quarantined  ${count(s.quarantined)} lines${s.quarantineExcerpts < s.quarantined ? ` (${count(s.quarantineExcerpts)} kept with excerpts)` : ''}`,
             `size         ${s.rawBytes > 0 ? `${(s.dbBytes / s.rawBytes).toFixed(2)}× the source bytes` : '—'}`,
           ].join('\n') + '\n',
         );
@@ -435,6 +452,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }),
     );
 
+  registerCheck(program, io, setExit);
   return program;
 }
 

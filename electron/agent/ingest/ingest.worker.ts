@@ -1,6 +1,7 @@
 // Reads and parses objects off the thread that answers queries, and hands batches straight to the writer
 // thread. One worker per ingest run.
 import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../errors.ts';
 import { ingestJob } from './ingestJob.ts';
 import { STOP_INGEST, type IngestJob, type IngestMessage } from './ingestProtocol.ts';
 import { WriterClient } from './writerClient.ts';
@@ -24,7 +25,7 @@ try {
   post({ type: 'done', summary });
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));
-  post({ type: 'error', error: { name: e.name, message: e.message } });
+  post({ type: 'error', error: { name: e.name, message: e.message, code: describeError(e).code } });
 } finally {
   writer.release();
   port.close();

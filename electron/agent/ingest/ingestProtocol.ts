@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/contract.ts';
 import type { BatchLimits } from './batchBuilder.ts';
 import type { FormatConfig } from './formatConfig.ts';
 import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
@@ -22,7 +23,7 @@ export interface IngestJob {
 export type IngestMessage =
   | { type: 'progress'; progress: IngestProgress }
   | { type: 'done'; summary: IngestSummary }
-  | { type: 'error'; error: { name: string; message: string } };
+  | { type: 'error'; error: { name: string; message: string; code: ErrorCode } };
 
 /** Sent to an ingest worker: stop after the line in hand, commit what was read and report it. */
 export const STOP_INGEST = 'stop';

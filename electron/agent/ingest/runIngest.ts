@@ -1,15 +1,19 @@
 import { Worker } from 'node:worker_threads';
+import { toErrorCode, type ErrorCode } from '../../../shared/contract.ts';
 import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
 import { STOP_INGEST, type IngestJob, type IngestMessage } from './ingestProtocol.ts';
 import { workerUrl } from '../workerUrl.ts';
 import { ingestJob } from './ingestJob.ts';
 import type { WriterClient } from './writerClient.ts';
 
-/** An ingest run failed as a whole (bad arguments, the writer failed); the name says which. */
+/** An ingest run failed as a whole (the writer failed, the disk is full), as reported by its thread. */
 export class IngestError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
+  readonly code: ErrorCode;
+
+  constructor(error: { name: string; message: string; code?: unknown }) {
+    super(error.message);
+    this.name = error.name;
+    this.code = toErrorCode(error.code);
   }
 }
 
@@ -46,7 +50,7 @@ export async function runIngest(
         resolve(message.summary);
       } else {
         settled = true;
-        reject(new IngestError(message.error.name, message.error.message));
+        reject(new IngestError(message.error));
       }
     });
     worker.on('error', (error) => {
@@ -56,7 +60,10 @@ export async function runIngest(
     worker.on('exit', (code) => {
       if (!settled)
         reject(
-          new IngestError('IngestWorkerExit', `The ingest thread stopped unexpectedly (exit code ${code}).`),
+          new IngestError({
+            name: 'IngestWorkerExit',
+            message: `The ingest thread stopped unexpectedly (exit code ${code}).`,
+          }),
         );
     });
   }).finally(() => options.signal?.removeEventListener('abort', stop));

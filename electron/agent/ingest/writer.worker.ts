@@ -3,10 +3,11 @@
 // method is a store function. It is also the one writer across processes: it takes the database's writer
 // lock before it opens the database and lets go of it when it closes (store/writerLock.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { describeError } from '../errors.ts';
 import { deleteSource } from '../store/deleteSource.ts';
-import { storeErrorCode } from '../store/errors.ts';
+import { storageFault } from '../store/errors.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
-import { ensureSource } from '../store/objects.ts';
+import { ensureSource, failObjects } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
@@ -20,16 +21,17 @@ import {
   type WriterWaiting,
 } from './writerProtocol.ts';
 
-const { file, command, waitMs } = workerData as WriterData;
+const { file, command, waitMs, maxPageCount } = workerData as WriterData;
 const main = parentPort!;
 
+/**
+ * A failure as it crosses back: a storage fault (disk full, damage, read-only) as the domain error that
+ * says what to do, with its stable code — never raw SQLite text.
+ */
 const failure = (seq: number, error: unknown): WriterReply => {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return {
-    seq,
-    ok: false,
-    error: { name: e.name, message: e.message, code: storeErrorCode(e) ?? undefined },
-  };
+  const fault = storageFault(error, file);
+  const e = fault instanceof Error ? fault : new Error(String(fault));
+  return { seq, ok: false, error: { name: e.name, message: e.message, code: describeError(e).code } };
 };
 
 let lock: WriterLock | null = null;
@@ -55,6 +57,7 @@ try {
   // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
   // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
   db.pragma('wal_autocheckpoint = 10000');
+  if (maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`);
   const writer = new BatchWriter(db);
   const attached: MessagePort[] = [];
   let closed = false;
@@ -67,6 +70,7 @@ try {
     retentionBegin: ({ before }) => beginRetention(db, before),
     retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
     retentionFinish: ({ horizon }) => finishRetention(db, horizon),
+    failObjects: ({ sourceId, keys, error }) => failObjects(db, sourceId, keys, error),
     attach: ({ port }) => {
       attached.push(port);
       serve(port);

@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { ErrorCode } from '../../../shared/contract.ts';
+import { toErrorCode, type ErrorCode } from '../../../shared/contract.ts';
 import type { WriterHolder } from '../store/writerLock.ts';
 import { workerUrl } from '../workerUrl.ts';
 import {
@@ -12,14 +12,14 @@ import {
   type WriterWaiting,
 } from './writerProtocol.ts';
 
-/** An error raised on the writer thread, with its original name and, for the store's own errors, its code. */
+/** An error raised on the writer thread, with its original name and the stable code it was given there. */
 export class WriterError extends Error {
-  readonly code: ErrorCode | null;
+  readonly code: ErrorCode;
 
-  constructor(name: string, message: string, code?: ErrorCode) {
-    super(message);
-    this.name = name;
-    this.code = code ?? null;
+  constructor(error: { name: string; message: string; code?: unknown }) {
+    super(error.message);
+    this.name = error.name;
+    this.code = toErrorCode(error.code);
   }
 }
 
@@ -32,6 +32,8 @@ export interface WriterStartOptions {
   readonly onWait?: (holder: WriterHolder | null) => void;
   /** Aborting it while the writer waits for the lock gives up the wait (the start rejects). */
   readonly signal?: AbortSignal;
+  /** PRAGMA max_page_count for the writer connection: a fault hook that makes the disk "full" in tests. */
+  readonly maxPageCount?: number;
 }
 
 /** Either end that reaches the writer: its Worker, or a port attached to it. */
@@ -61,7 +63,12 @@ export class WriterClient {
    */
   static async start(file: string, options: WriterStartOptions): Promise<WriterClient> {
     const worker = new Worker(workerUrl('writer.worker', import.meta.url), {
-      workerData: { file, command: options.command, waitMs: options.waitMs } satisfies WriterData,
+      workerData: {
+        file,
+        command: options.command,
+        waitMs: options.waitMs,
+        maxPageCount: options.maxPageCount,
+      } satisfies WriterData,
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     const stopWaiting = () => worker.postMessage(STOP_WAITING);
@@ -76,7 +83,7 @@ export class WriterClient {
         worker.off('message', onMessage);
         worker.off('error', reject);
         if (message.ok) resolve();
-        else reject(new WriterError(message.error.name, message.error.message, message.error.code));
+        else reject(new WriterError(message.error));
       };
       worker.on('message', onMessage);
       worker.once('error', reject);
@@ -133,7 +140,7 @@ export class WriterClient {
     if (!waiter) return;
     this.pending.delete(reply.seq);
     if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(new WriterError(reply.error.name, reply.error.message, reply.error.code));
+    else waiter.reject(new WriterError(reply.error));
   }
 
   private fail(error: Error): void {

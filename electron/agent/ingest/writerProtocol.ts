@@ -14,6 +14,8 @@ export interface WriterMethods {
   deleteSource: [{ sourceId: number }, number];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
+  /** Marks objects of a run that a failed write interrupted as failed, with the reason (best effort). */
+  failObjects: [{ sourceId: number; keys: string[]; error: string }, number];
   /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
   attach: [{ port: MessagePort }, void];
   close: [undefined, void];
@@ -29,7 +31,7 @@ export interface WriterRequest<M extends WriterMethod = WriterMethod> {
 
 export type WriterReply =
   | { seq: number; ok: true; value: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string; code?: ErrorCode } };
+  | { seq: number; ok: false; error: { name: string; message: string; code: ErrorCode } };
 
 /**
  * Sent by the writer thread while it starts, before its ready (or failed) reply with seq 0: another
@@ -48,4 +50,6 @@ export interface WriterData {
   command: string;
   /** How long to wait for another process's writer, in ms. */
   waitMs: number;
+  /** PRAGMA max_page_count for the writer connection: a fault hook that makes the disk "full" in tests. */
+  maxPageCount?: number;
 }

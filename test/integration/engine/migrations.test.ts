@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { NotOurDatabaseError, SchemaTooNewError } from '../../../electron/agent/store/errors.ts';
+import {
+  DatabaseMissingError,
+  NotOurDatabaseError,
+  SchemaTooNewError,
+} from '../../../electron/agent/store/errors.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../electron/agent/store/migrations/index.ts';
 import { APPLICATION_ID, openDatabase, type Db } from '../../../electron/agent/store/open.ts';
 import { createService } from '../../../electron/agent/service.ts';
@@ -221,7 +225,7 @@ describe('reopening', () => {
 
   test('opening read-only never migrates or writes: a missing file is an error, not a new database', () => {
     const file = path.join(dir, 'missing.sqlite');
-    expect(() => openDatabase(file, { readonly: true })).toThrow(NotOurDatabaseError);
+    expect(() => openDatabase(file, { readonly: true })).toThrow(DatabaseMissingError);
     expect(fs.existsSync(file)).toBe(false);
   });
 });
@@ -346,6 +350,30 @@ describe('migration 0020: keyed event ids', () => {
       expect(await engine.service['events.count']({ query: '' })).toEqual({ total: lines.length });
     } finally {
       await engine.close();
+    }
+  });
+});
+
+describe('0030-quarantine-counts', () => {
+  test('a schema-10 database (through 0020 to 0030) gains the counts table, keeps its quarantined lines and counts them', () => {
+    const file = path.join(dir, 'v10.sqlite');
+    const old = new Database(file);
+    MIGRATIONS[0]!.up(old);
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    old.pragma('user_version = 10');
+    old.exec(`
+      INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'import', 'import', 0);
+      INSERT INTO objects (id, source_id, key, quarantined, first_seen, updated_at) VALUES (1, 1, 'a', 1, 0, 0);
+      INSERT INTO quarantine (object_id, line, reason, excerpt, at) VALUES (1, 3, 'not JSON', 'x', 0);
+    `);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(30);
+      expect(db.prepare('SELECT count(*) FROM quarantine_counts').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM quarantine').pluck().get()).toBe(1);
+    } finally {
+      db.close();
     }
   });
 });
