@@ -203,6 +203,90 @@ export const RetentionOutputSchema = z.object({
   perSource: z.record(z.string(), z.number().int()),
 });
 
+const SourceNameSchema = z.string().min(1).max(100);
+
+/** A configured source as listed: where it reads, how it is doing, when it runs. Never a secret. */
+export const SourceSummarySchema = z.object({
+  name: z.string(),
+  kind: z.enum(['s3', 'azure', 'gcs', 'folder']),
+  location: z.string(),
+  enabled: z.boolean(),
+  schedule: z.string(),
+  /** The last run's status, or `never`. */
+  status: z.string(),
+  lastRun: z.number().nullable(),
+  nextRun: z.number().nullable(),
+  events: z.number().int(),
+  objects: z.number().int(),
+  /** Objects whose last read failed. */
+  errors: z.number().int(),
+  /** The last run's first error, if any. */
+  lastError: z.string().nullable(),
+});
+
+export const SyncErrorSchema = z.object({ object: z.string().nullable(), error: z.string() });
+
+export const SyncObjectCountsSchema = z.object({
+  listed: z.number().int(),
+  new: z.number().int(),
+  changed: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+});
+
+/** One source's pass, as `sync --json` prints it. */
+export const SyncPassSchema = z.object({
+  name: z.string(),
+  run: z.number().int(),
+  status: z.enum(['ok', 'partial', 'failed', 'stopped', 'interrupted']),
+  objects: SyncObjectCountsSchema,
+  bytes: z.number().int(),
+  events: z.number().int(),
+  duplicates: z.number().int(),
+  quarantined: z.number().int(),
+  errors: z.array(SyncErrorSchema),
+});
+
+export const SyncRunSchema = SyncObjectCountsSchema.extend({
+  id: z.number().int(),
+  source: z.string(),
+  trigger: z.enum(['schedule', 'manual', 'catch-up']),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  status: z.enum(['running', 'ok', 'partial', 'failed', 'stopped', 'interrupted']),
+  bytes: z.number().int(),
+  events: z.number().int(),
+  duplicates: z.number().int(),
+  quarantined: z.number().int(),
+  errors: z.array(SyncErrorSchema),
+});
+
+export const SyncObjectSchema = z.object({
+  key: z.string(),
+  size: z.number().nullable(),
+  modified: z.number().nullable(),
+  bytesRead: z.number(),
+  lines: z.number().int(),
+  events: z.number().int(),
+  duplicates: z.number().int(),
+  quarantined: z.number().int(),
+  status: z.enum(['reading', 'done', 'error']),
+  error: z.string().nullable(),
+  attempts: z.number().int(),
+  nextAttempt: z.number().nullable(),
+  updatedAt: z.number(),
+});
+
+/** Retention as settings, in the exporters' vocabulary (DESIGN §1). */
+export const RetentionSettingsSchema = z.object({
+  /** Events older than this many days go at each retention run; null keeps everything. */
+  retentionDays: z.number().int().positive().nullable(),
+  /** 6-field cron of the retention job. */
+  gcSchedule: z.string(),
+  /** Like the exporters' `disableUeventsGC`: no scheduled retention. */
+  gcDisabled: z.boolean(),
+});
+
 export type AuditEventOut = z.output<typeof AuditEventSchema>;
 export type Facet = z.output<typeof FacetSchema>;
 export type Histogram = z.output<typeof HistogramSchema>;
@@ -261,9 +345,54 @@ export const contract = {
   },
   'stats.get': { input: z.strictObject({}).default({}), output: StatsSchema },
   'retention.run': { input: RetentionInputSchema, output: RetentionOutputSchema },
+  'sources.list': { input: z.strictObject({}).default({}), output: z.array(SourceSummarySchema) },
+  'sources.get': {
+    input: z.strictObject({ name: SourceNameSchema }),
+    /** The configuration with every secret shown as "stored". */
+    output: SourceSummarySchema.extend({ config: z.record(z.string(), z.unknown()) }),
+  },
+  'sources.add': {
+    /** A configuration as shared/sourceConfig.ts describes it, checked by the service (errors name the field). */
+    input: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+    output: SourceSummarySchema,
+  },
+  'sources.update': {
+    input: z.strictObject({ name: SourceNameSchema, config: z.record(z.string(), z.unknown()) }),
+    output: SourceSummarySchema,
+  },
+  'sources.remove': {
+    input: z.strictObject({ name: SourceNameSchema, deleteEvents: z.boolean().default(false) }),
+    output: z.object({ removed: z.boolean(), eventsDeleted: z.number().int() }),
+  },
+  'sources.test': {
+    input: z.strictObject({ name: SourceNameSchema }),
+    output: z.object({ ok: z.boolean(), message: z.string(), sample: z.array(z.string()) }),
+  },
+  'sync.run': {
+    input: z.strictObject({ source: SourceNameSchema.optional() }).default({}),
+    output: z.object({ sources: z.array(SyncPassSchema) }),
+  },
+  'sync.runs': {
+    input: z
+      .strictObject({ source: SourceNameSchema.optional(), limit: z.number().int().min(1).max(1000).default(20) })
+      .default({ limit: 20 }),
+    output: z.array(SyncRunSchema),
+  },
+  'sync.objects': {
+    input: z.strictObject({ source: SourceNameSchema, limit: z.number().int().min(1).max(10_000).default(100) }),
+    output: z.array(SyncObjectSchema),
+  },
+  'retention.settings.get': { input: z.strictObject({}).default({}), output: RetentionSettingsSchema },
+  'retention.settings.set': {
+    input: RetentionSettingsSchema.partial().strict(),
+    output: RetentionSettingsSchema,
+  },
 } as const;
 
 export const IngestProgressSchema = z.object({
+  /** The source the events go to, and the sync run (null for an import). */
+  source: z.string(),
+  run: z.number().int().nullable(),
   objects: z.number().int(),
   lines: z.number().int(),
   bytes: z.number().int(),
@@ -282,9 +411,22 @@ export const WriterWaitingSchema = z.object({
   since: z.number().nullable(),
 });
 
+/** A sync pass in progress (one per committed batch). */
+export const SyncProgressSchema = z.object({
+  source: z.string(),
+  run: z.number().int(),
+  /** Objects started and to read in this pass. */
+  objects: z.number().int(),
+  objectsToRead: z.number().int(),
+  bytes: z.number().int(),
+  events: z.number().int(),
+  eventsPerSecond: z.number(),
+});
+
 /** Events the engine pushes to the UI: name → payload schema. */
 export const events = {
   'ingest.progress': IngestProgressSchema,
+  'sync.progress': SyncProgressSchema,
   'writer.waiting': WriterWaitingSchema,
 } as const;
 

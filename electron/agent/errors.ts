@@ -8,6 +8,9 @@ import { QueryTooCostlyError } from './store/budget.ts';
 import { storeErrorCode } from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
 import { CursorError } from './store/search.ts';
+import { SecretResolutionError } from './sources/secrets/secretStore.ts';
+import { SourceConfigError } from './sync/sourceSettings.ts';
+import { SourceNotFoundError } from './sync/syncService.ts';
 
 /** An error as it crosses a door (IPC, HTTP, the CLI): a stable code, a message, a column for queries. */
 export interface ErrorInfo {
@@ -37,8 +40,14 @@ export function describeError(error: unknown): ErrorInfo {
     const issues = error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
     return { code: 'bad_input', message: `Invalid input — ${issues}` };
   }
-  if (error instanceof CursorError || error instanceof UnknownFormatError)
+  if (
+    error instanceof CursorError ||
+    error instanceof UnknownFormatError ||
+    error instanceof SourceConfigError ||
+    error instanceof SecretResolutionError
+  )
     return { code: 'bad_input', message: error.message };
+  if (error instanceof SourceNotFoundError) return { code: 'not_found', message: error.message };
   const storeCode = storeErrorCode(error);
   if (storeCode !== null) return { code: storeCode, message: (error as Error).message };
   // Errors from another thread carry the code they were given there.

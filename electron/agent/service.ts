@@ -22,6 +22,10 @@ import { listQuarantine, quarantineTotals } from './store/quarantine.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
 import type { SearchLimits } from './store/budget.ts';
 import { SearchEngine } from './store/search.ts';
+import { EnvironmentSecretStore, type SecretStore } from './sources/secrets/secretStore.ts';
+import { createSyncHandlers, type SyncSettings } from './sync/syncService.ts';
+import type { SyncPassResult } from './sync/syncSource.ts';
+import type { SyncTrigger } from './store/syncRuns.ts';
 
 export interface ServiceOptions {
   /** The database file (created and migrated if needed). */
@@ -57,6 +61,14 @@ export interface ServiceOptions {
    * so tests can fill the "disk" without filling a disk.
    */
   readonly maxDatabasePages?: number;
+  /**
+   * Where source credentials live (the database keeps references only): Electron safeStorage in the app,
+   * the encrypted file next to the database in the CLI (headlessSecretStore), memory in tests. Without
+   * one, only `{ "env": … }` references resolve and typed-in secrets are refused.
+   */
+  readonly secrets?: SecretStore;
+  /** How sync passes run (settle time, paging, concurrency, backoff, SDK retries). */
+  readonly sync?: SyncSettings;
 }
 
 /**
@@ -78,6 +90,13 @@ export interface AuditService extends AuditApi {
   stop(): void;
   /** Stops the writes in flight (see {@link stop}), lets them commit, and closes the database. */
   close(): Promise<void>;
+  /**
+   * One sync pass of the named source (the scheduler's entry; `sync.run` is the API's). A pass of the
+   * same source already running in this process is joined, not doubled.
+   */
+  syncSource(name: string, trigger: SyncTrigger, signal?: AbortSignal): Promise<SyncPassResult>;
+  /** The scheduler running in this process tells the service its next run times (for `sources.list`). */
+  setNextRuns(nextRuns: (() => Map<string, number | null>) | null): void;
 }
 
 /** The bundled sample corpus (shown on a database that has nothing else). */
@@ -188,7 +207,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     const summary = await runIngest(
       client,
       { sourceId: id, target: { kind: 'files', paths }, formats, redact, idKey: readEventIdKey(db) },
-      (progress) => emit({ name: 'ingest.progress', payload: progress }),
+      (progress) => emit({ name: 'ingest.progress', payload: { ...progress, source, run: null } }),
       { onThisThread: options.ingestOnCallingThread ?? false, signal },
     );
     const indexed = performance.now();
@@ -203,7 +222,20 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     return { ...summary, indexMs: performance.now() - indexed };
   };
 
+  let nextRuns: (() => Map<string, number | null>) | null = null;
+  const sync = createSyncHandlers({
+    db,
+    secrets: options.secrets ?? new EnvironmentSecretStore(),
+    now,
+    settings: options.sync ?? {},
+    withWriter,
+    emit,
+    nextRuns: () => nextRuns?.() ?? null,
+  });
+  const { syncOne, ...syncHandlers } = sync;
+
   const handlers: Handlers = {
+    ...syncHandlers,
     'events.search': (input) => engine.search({ ...input, now: now() }),
     'events.count': ({ query }) => ({ total: engine.count(query, now()) }),
     'events.facet': ({ query, field, limit }) => {
@@ -299,6 +331,13 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return () => listeners.delete(listener);
     },
     stop,
+    async syncSource(name: string, trigger: SyncTrigger, signal?: AbortSignal) {
+      await ready;
+      return syncOne(name, trigger, signal);
+    },
+    setNextRuns(fn: (() => Map<string, number | null>) | null) {
+      nextRuns = fn;
+    },
     close() {
       // Idempotent: a second close (shutdown paths race) waits for the first.
       closing ??= (async () => {

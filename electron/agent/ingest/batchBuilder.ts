@@ -36,6 +36,8 @@ export interface ObjectRef {
   readonly info: ObjectInfo;
   /** True until the object's first batch is taken: that batch resets its read position. */
   restart: boolean;
+  /** The object turned out gzip/zstd (recorded as objects.compressed: it resumes by a whole re-read). */
+  compressed?: boolean;
 }
 
 /** Progress of an object, as recorded with a batch. */
@@ -194,7 +196,12 @@ export class BatchBuilder {
     const n = this.n;
     const refs = this.refs;
     const objects: BatchObject[] = refs.map((ref) => {
-      const object = { ...ref.info, sourceId: ref.sourceId, restart: ref.restart };
+      const object = {
+        ...ref.info,
+        sourceId: ref.sourceId,
+        restart: ref.restart,
+        compressed: ref.compressed ?? false,
+      };
       ref.restart = false;
       return object;
     });

@@ -133,6 +133,6 @@ function fileObject(file: string, stat: fs.Stats): ObjectToRead {
     size: stat.size,
     modified: Math.floor(stat.mtimeMs),
     etag: `${stat.size}-${Math.floor(stat.mtimeMs)}`,
-    open: async () => fs.createReadStream(file, { highWaterMark: READ_CHUNK }),
+    open: async (offset) => fs.createReadStream(file, { highWaterMark: READ_CHUNK, start: offset }),
   };
 }

@@ -11,9 +11,32 @@ import type { WriterClient } from './writerClient.ts';
 /** Batches handed to the writer and not yet committed, at most. */
 const MAX_IN_FLIGHT = 2;
 
+/** Where a read of an object picks up from its stored checkpoint (see {@link ObjectToRead.resume}). */
+export interface ResumePoint {
+  /** The object's own byte offset after the last complete line committed (`objects.bytes_read`). */
+  readonly offset: number;
+  /** The number of that line (`objects.lines`). */
+  readonly lines: number;
+  /**
+   * The object was compressed (`objects.compressed`): a ranged read of gzip/zstd cannot resume, so it
+   * is read whole again and its first `lines` lines are passed over.
+   */
+  readonly compressed: boolean;
+}
+
 /** An object (file, blob) to read: its identity and a way to open it. */
 export interface ObjectToRead extends ObjectInfo {
-  open(): Promise<Readable>;
+  /**
+   * Opens the object's bytes from `offset` (0 = the whole object), as stored (compressed objects are not
+   * decompressed: the line reader finds that out from the magic bytes).
+   */
+  open(offset: number): Promise<Readable>;
+  /**
+   * Continue from a checkpoint (a grown file, an interrupted read) instead of reading from the start:
+   * what was committed stays and is not read again. Absent: a full read that resets the object's
+   * position (dedupe keeps re-read lines from counting twice).
+   */
+  readonly resume?: ResumePoint | null;
 }
 
 /** What happened to one object. */
@@ -24,6 +47,13 @@ export interface ObjectOutcome {
   duplicates: number;
   quarantined: number;
   error: string | null;
+  /**
+   * The error's class name (`ObjectChangedError`, `TransientSourceError`, `CorruptObjectError`, ...), so a
+   * caller across a thread boundary can tell a changed object from a failing one; null without error.
+   */
+  errorName?: string | null;
+  /** Bytes read from the object this run (compressed size for a compressed object). */
+  bytes?: number;
 }
 
 /** What an ingest run did; every count is kept as it happens, never inferred. */
@@ -55,6 +85,7 @@ export interface IngestSummary {
 }
 
 export interface IngestProgress {
+  /** Objects started so far. */
   objects: number;
   lines: number;
   bytes: number;
@@ -164,21 +195,47 @@ export async function ingestObjects(
         error: null,
       };
       summary.perObject.push(outcome);
+      // A plain object resumes with a ranged read from its checkpoint; a compressed one is read whole again
+      // and the lines already committed are passed over (a gzip/zstd stream cannot start mid-way).
+      const resume = object.resume ?? null;
+      const ranged = resume !== null && !resume.compressed ? resume.offset : 0;
+      const skipThrough = resume !== null && resume.compressed ? resume.lines : 0;
       // No round trip to the writer: the object is recorded with the batch that carries its lines.
-      const ref: ObjectRef = { sourceId, info: pickInfo(object), restart: true };
+      const ref: ObjectRef = {
+        sourceId,
+        info: pickInfo(object),
+        restart: resume === null,
+        compressed: resume?.compressed ?? false,
+      };
       outcomes.set(ref, outcome);
-      builder.progress(ref, { lines: 0, bytesRead: 0 });
-      let lastLine = 0;
-      let lastOffset = 0;
+      // The checkpoint: the end of the last complete line, in the object's own bytes. For a compressed
+      // object there is no such offset: `lines` is the resume point, and the offset is written as the
+      // object's size once it is read to the end.
+      let lastLine = resume?.lines ?? 0;
+      let lastOffset = resume !== null && !resume.compressed ? resume.offset : 0;
+      builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
       let reader: LineReader | null = null;
       let bytesBefore = 0;
       try {
-        reader = new LineReader(await object.open());
+        reader = new LineReader(await object.open(ranged), {
+          startOffset: ranged,
+          startLine: ranged > 0 ? lastLine + 1 : 1,
+        });
         for await (const records of reader) {
+          if (reader.compression !== undefined && reader.compression !== 'none' && !ref.compressed) {
+            // Recorded with the object (objects.compressed), so a later resume knows to read it whole.
+            ref.compressed = true;
+          }
           for (const record of records) {
             if (stopRequested()) break;
-            lastLine = record.no;
-            lastOffset = record.endOffset;
+            if (record.no <= skipThrough) continue;
+            // A last line without its newline may still be being written: it is read (nothing is lost if
+            // the object stays so), but the checkpoint stays before it, so it is read again when the
+            // object grows (dedupe keeps that exact).
+            if (record.unterminated !== true) {
+              lastLine = record.no;
+              if (!ref.compressed) lastOffset = record.endOffset;
+            }
             summary.lines++;
             outcome.lines++;
             if (record.kind === 'bad') {
@@ -219,13 +276,17 @@ export async function ingestObjects(
           summary.stopped = true;
           break;
         }
+        if (ref.compressed) lastOffset = reader.bytesRead;
+        outcome.bytes = reader.bytesRead;
         builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'done', error: null });
       } catch (error) {
         // A failed write is not this object's fault: it ends the run (see above).
         if (writeError !== null) throw writeError;
         if (reader) summary.bytes += reader.bytesRead - bytesBefore;
+        if (reader) outcome.bytes = reader.bytesRead;
         const message = describeReadError(object.key, error);
         outcome.error = message;
+        outcome.errorName = error instanceof Error ? error.name : 'Error';
         summary.errors++;
         builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'error', error: message });
       }

@@ -20,6 +20,11 @@ export interface TextLine {
   endOffset: number;
   /** The object was compressed: `endOffset` is a decompressed offset and a read cannot resume. */
   compressed: boolean;
+  /**
+   * Set on the last line when the data ended without a newline: the line may still be being written, so
+   * its `endOffset` is not a resume point (a checkpoint stops before it and it is read again).
+   */
+  unterminated?: true;
 }
 
 /** A line that cannot be used as text; the caller quarantines it and goes on. */
@@ -32,6 +37,8 @@ export interface BadLine {
   excerpt: string;
   endOffset: number;
   compressed: boolean;
+  /** As on {@link TextLine}: the data ended inside this line. */
+  unterminated?: true;
 }
 
 export type LineRecord = TextLine | BadLine;
@@ -481,6 +488,12 @@ class LineSplitter {
 
   /** Emits the last line if the data did not end with a newline. */
   end(out: LineRecord[]): void {
+    const before = out.length;
+    this.endPending(out);
+    if (this.unterminated && out.length > before) out[out.length - 1]!.unterminated = true;
+  }
+
+  private endPending(out: LineRecord[]): void {
     if (this.skipping) {
       if (!this.skipAllZero) {
         this.finishPending(this.offset, false, out);

@@ -10,6 +10,14 @@ import { mergeFullText } from '../store/ftsMaintenance.ts';
 import { ensureSource, failObjects } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
+import { setSetting } from '../store/settings.ts';
+import {
+  beginSyncRun,
+  finishSyncRun,
+  recordAttempts,
+  saveSource,
+  unconfigureSource,
+} from '../store/syncRuns.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
 import { acquireWriterLock, type WriterLock } from '../store/writerLock.ts';
 import {
@@ -71,6 +79,12 @@ try {
     retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
     retentionFinish: ({ horizon }) => finishRetention(db, horizon),
     failObjects: ({ sourceId, keys, error }) => failObjects(db, sourceId, keys, error),
+    saveSource: (source) => saveSource(db, source),
+    unconfigureSource: ({ sourceId }) => unconfigureSource(db, sourceId),
+    syncRunBegin: ({ sourceId, trigger, now }) => beginSyncRun(db, sourceId, trigger, now),
+    syncRunFinish: ({ runId, now, ...outcome }) => finishSyncRun(db, runId, outcome, now),
+    recordAttempts: ({ sourceId, now, ...outcome }) => recordAttempts(db, sourceId, outcome, now),
+    setSetting: ({ key, value }) => setSetting(db, key, value),
     attach: ({ port }) => {
       attached.push(port);
       serve(port);

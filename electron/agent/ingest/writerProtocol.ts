@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../../shared/contract.ts';
 import type { SourceKind } from '../store/objects.ts';
 import type { WriterHolder } from '../store/writerLock.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
+import type { StoredSource, SyncCounts, SyncError, SyncStatus, SyncTrigger } from '../store/syncRuns.ts';
 
 /** The writer thread's methods: name → [arguments, result]. */
 export interface WriterMethods {
@@ -16,6 +17,30 @@ export interface WriterMethods {
   retentionFinish: [{ horizon: number }, number];
   /** Marks objects of a run that a failed write interrupted as failed, with the reason (best effort). */
   failObjects: [{ sourceId: number; keys: string[]; error: string }, number];
+  /** Creates or replaces a configured source (config JSON with secret references only); returns its id. */
+  saveSource: [
+    { name: string; kind: StoredSource['kind']; config: string; format: string | null; redact: boolean },
+    number,
+  ];
+  /** Forgets a source's configuration, keeping its events. */
+  unconfigureSource: [{ sourceId: number }, void];
+  syncRunBegin: [{ sourceId: number; trigger: SyncTrigger; now: number }, number];
+  syncRunFinish: [
+    {
+      runId: number;
+      status: Exclude<SyncStatus, 'running'>;
+      counts: SyncCounts;
+      errors: SyncError[];
+      now: number;
+    },
+    void,
+  ];
+  /** Pushes out the next attempt of objects that failed; clears it for objects read to the end. */
+  recordAttempts: [
+    { sourceId: number; failed: string[]; succeeded: string[]; baseMs: number; maxMs: number; now: number },
+    void,
+  ];
+  setSetting: [{ key: string; value: string }, void];
   /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
   attach: [{ port: MessagePort }, void];
   close: [undefined, void];

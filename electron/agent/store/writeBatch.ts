@@ -63,6 +63,8 @@ export interface BatchObject extends ObjectInfo {
   sourceId: number;
   /** First batch of a full read: reset the object's read position. */
   restart: boolean;
+  /** The object is gzip/zstd: its checkpoint is a line number, not an offset (objects.compressed). */
+  compressed?: boolean;
 }
 
 export interface QuarantineEntry {
@@ -236,7 +238,7 @@ export class BatchWriter {
   private writeInTransaction(batch: EventBatch, now: number): BatchResult {
     const { stmts } = this;
     const objectIds = batch.objects.map((o) =>
-      beginObject(this.db, o.sourceId, o, { restart: o.restart }, now),
+      beginObject(this.db, o.sourceId, o, { restart: o.restart, compressed: o.compressed }, now),
     );
     const result: BatchResult = {
       inserted: 0,

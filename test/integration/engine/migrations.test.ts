@@ -373,7 +373,7 @@ describe('0030-quarantine-counts', () => {
     old.close();
     const db = openDatabase(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(30);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.prepare('SELECT count(*) FROM quarantine_counts').pluck().get()).toBe(0);
       expect(db.prepare('SELECT count(*) FROM quarantine').pluck().get()).toBe(1);
     } finally {

@@ -1,0 +1,309 @@
+/**
+ * The service's sync methods (shared/contract.ts `sources.*`, `sync.*`, `retention.settings.*`): source
+ * configuration with secrets kept in the secret store, passes of every (or one) source, run history and
+ * object state. Wired into createService (service.ts), which owns the database and the writer.
+ */
+import cron from 'node-cron';
+import type { MethodArgs, MethodOutput, ServiceEvent } from '../../../shared/contract.ts';
+import { SourceConfigSchema, type SourceConfig } from '../../../shared/sourceConfig.ts';
+import type { WriterClient } from '../ingest/writerClient.ts';
+import { openSource, type OpenSourceOptions } from '../sources/openSource.ts';
+import type { SecretStore } from '../sources/secrets/secretStore.ts';
+import { readEventIdKey } from '../store/eventId.ts';
+import type { Db } from '../store/open.ts';
+import { getSetting } from '../store/settings.ts';
+import {
+  getStoredSource,
+  listObjects,
+  listStoredSources,
+  listSyncRuns,
+  objectStates,
+  sourceTotals,
+  type StoredSource,
+  type SyncTrigger,
+} from '../store/syncRuns.ts';
+import {
+  deleteSecrets,
+  locationOf,
+  parseSourceConfig,
+  publicConfig,
+  SourceConfigError,
+} from './sourceSettings.ts';
+import { nextRunAfter } from './cronTimes.ts';
+import { syncSource, type SyncPassResult } from './syncSource.ts';
+import { storeSecrets } from './sourceSettings.ts';
+
+/** No configured source by that name. */
+export class SourceNotFoundError extends Error {
+  override name = 'SourceNotFoundError';
+}
+
+/** How passes run (tests shorten the waits). */
+export interface SyncSettings {
+  /** Objects modified less than this long ago wait for the next pass, ms. Default 5 000. */
+  readonly settleMs?: number;
+  readonly pageSize?: number;
+  readonly concurrency?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Retry tuning of each SDK, and where `{env}` secrets resolve. */
+  readonly sources?: OpenSourceOptions;
+}
+
+export interface SyncDeps {
+  readonly db: Db;
+  readonly secrets: SecretStore;
+  readonly now: () => number;
+  readonly settings: SyncSettings;
+  readonly withWriter: <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
+  readonly emit: (event: ServiceEvent) => void;
+  /** Next run per source, when a scheduler runs in this process (else computed from the schedule). */
+  readonly nextRuns: () => Map<string, number | null> | null;
+}
+
+export const RETENTION_SETTINGS = {
+  retentionDays: 'retention.days',
+  gcSchedule: 'retention.gcSchedule',
+  gcDisabled: 'retention.gcDisabled',
+} as const;
+/** The exporters' own GC schedule (DESIGN §1): daily at 01:00. */
+export const DEFAULT_GC_SCHEDULE = '0 0 1 * * *';
+
+type SyncMethods =
+  | 'sources.list'
+  | 'sources.get'
+  | 'sources.add'
+  | 'sources.update'
+  | 'sources.remove'
+  | 'sources.test'
+  | 'sync.run'
+  | 'sync.runs'
+  | 'sync.objects'
+  | 'retention.settings.get'
+  | 'retention.settings.set';
+
+export type SyncHandlers = {
+  [M in SyncMethods]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
+
+/** The stored configuration, parsed (it was validated on the way in; a bad row is reported, not trusted). */
+export function storedConfig(row: StoredSource): SourceConfig {
+  const parsed = SourceConfigSchema.safeParse(JSON.parse(row.config));
+  if (!parsed.success)
+    throw new SourceConfigError(
+      `The stored configuration of source '${row.name}' is no longer valid; fix it with sources update ${row.name} --file SOURCE.json.`,
+    );
+  return parsed.data;
+}
+
+export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
+  /** One pass of one source (joins a pass of it already in flight in this process). */
+  syncOne(name: string, trigger: SyncTrigger, signal?: AbortSignal): Promise<SyncPassResult>;
+} {
+  const { db, secrets, now } = deps;
+  const inFlight = new Map<string, Promise<SyncPassResult>>();
+
+  const find = (name: string) => {
+    const row = getStoredSource(db, name);
+    if (row === null)
+      throw new SourceNotFoundError(
+        `There is no source named '${name}'. See the configured ones with: audit-explorer sources list`,
+      );
+    return row;
+  };
+
+  const summary = (row: StoredSource): MethodOutput<'sources.list'>[number] => {
+    const config = storedConfig(row);
+    const last = listSyncRuns(db, { source: row.name, limit: 1 })[0];
+    const totals = sourceTotals(db, row.id);
+    const scheduled = deps.nextRuns();
+    const nextRun = !config.enabled
+      ? null
+      : scheduled !== null
+        ? (scheduled.get(row.name) ?? null)
+        : nextRunAfter(config.schedule, now());
+    return {
+      name: row.name,
+      kind: row.kind,
+      location: locationOf(config),
+      enabled: config.enabled,
+      schedule: config.schedule,
+      status: last?.status ?? 'never',
+      lastRun: last?.startedAt ?? null,
+      nextRun,
+      events: totals.events,
+      objects: totals.objects,
+      errors: totals.errors,
+      lastError: last?.errors[0]?.error ?? null,
+    };
+  };
+
+  const save = async (config: SourceConfig, previous: SourceConfig | null) => {
+    const stored = await storeSecrets(config, secrets, previous);
+    await deps.withWriter((client) =>
+      client.call('saveSource', {
+        name: stored.name,
+        kind: stored.kind,
+        config: JSON.stringify(stored),
+        format: stored.format === 'auto' ? null : stored.format,
+        redact: stored.redact,
+      }),
+    );
+    if (previous !== null) await deleteSecrets(previous, secrets, stored);
+    return summary(find(stored.name));
+  };
+
+  const runPass = (row: StoredSource, trigger: SyncTrigger, signal?: AbortSignal) =>
+    deps.withWriter(async (client, stopSignal) => {
+      const config = storedConfig(row);
+      const passSignal = signal ? AbortSignal.any([signal, stopSignal]) : stopSignal;
+      let source;
+      try {
+        source = await openSource(config, secrets, deps.settings.sources);
+      } catch (error) {
+        // A secret that does not resolve, a malformed key: the run fails with the reason, others go on.
+        const run = await client.call('syncRunBegin', { sourceId: row.id, trigger, now: now() });
+        const message = error instanceof Error ? error.message : String(error);
+        const errors = [{ object: null, error: message }];
+        const counts = { listed: 0, new: 0, changed: 0, skipped: 0, failed: 0, bytes: 0, events: 0, duplicates: 0, quarantined: 0 };
+        await client.call('syncRunFinish', { runId: run, status: 'failed', counts, errors, now: now() });
+        return { name: row.name, run, status: 'failed' as const, objects: counts, bytes: 0, events: 0, duplicates: 0, quarantined: 0, errors };
+      }
+      try {
+        return await syncSource({
+          writer: client,
+          source,
+          config,
+          sourceId: row.id,
+          states: () => objectStates(db, row.id),
+          idKey: readEventIdKey(db),
+          trigger,
+          now,
+          settleMs: deps.settings.settleMs,
+          pageSize: deps.settings.pageSize,
+          concurrency: deps.settings.concurrency,
+          retryBaseMs: deps.settings.retryBaseMs,
+          retryMaxMs: deps.settings.retryMaxMs,
+          signal: passSignal,
+          onProgress: (payload) => deps.emit({ name: 'sync.progress', payload }),
+        });
+      } finally {
+        await source.close();
+      }
+    });
+
+  const syncOne = (name: string, trigger: SyncTrigger, signal?: AbortSignal) => {
+    // One pass per source at a time in this process: a second request joins the one in flight.
+    const running = inFlight.get(name.toLowerCase());
+    if (running) return running;
+    const pass = (async () => runPass(find(name), trigger, signal))();
+    inFlight.set(name.toLowerCase(), pass);
+    void pass.finally(() => inFlight.delete(name.toLowerCase())).catch(() => undefined);
+    return pass;
+  };
+
+  const retentionSettings = (): MethodOutput<'retention.settings.get'> => {
+    const days = getSetting(db, RETENTION_SETTINGS.retentionDays);
+    return {
+      retentionDays: days === null || days === '' ? null : Number(days),
+      gcSchedule: getSetting(db, RETENTION_SETTINGS.gcSchedule) ?? DEFAULT_GC_SCHEDULE,
+      gcDisabled: getSetting(db, RETENTION_SETTINGS.gcDisabled) === 'true',
+    };
+  };
+
+  return {
+    syncOne,
+    'sources.list': () => listStoredSources(db).map(summary),
+    'sources.get': ({ name }) => {
+      const row = find(name);
+      return { ...summary(row), config: publicConfig(storedConfig(row)) };
+    },
+    'sources.add': async ({ config: input }) => {
+      const config = parseSourceConfig(input);
+      const existing = db
+        .prepare('SELECT kind, config FROM sources WHERE name = ?')
+        .get(config.name) as { kind: string; config: string } | undefined;
+      if (existing !== undefined && existing.config !== '{}')
+        throw new SourceConfigError(
+          `name: a source named '${config.name}' exists already. Change it with sources update ${config.name} --file, or pick another name.`,
+        );
+      if (existing !== undefined && existing.kind !== config.kind)
+        throw new SourceConfigError(
+          `name: '${config.name}' already names the ${existing.kind} events imported earlier. Pick another name.`,
+        );
+      return save(config, null);
+    },
+    'sources.update': async ({ name, config: input }) => {
+      const row = find(name);
+      const config = parseSourceConfig(input);
+      if (config.name.toLowerCase() !== row.name.toLowerCase())
+        throw new SourceConfigError(
+          `name: "${config.name}" differs from the source being updated ('${row.name}'). Renaming is not supported: add a new source and remove this one.`,
+        );
+      if (config.kind !== row.kind)
+        throw new SourceConfigError(
+          `kind: a ${row.kind} source cannot become ${config.kind}. Add a new source and remove this one.`,
+        );
+      return save(config, storedConfig(row));
+    },
+    'sources.remove': async ({ name, deleteEvents }) => {
+      const row = find(name);
+      const config = storedConfig(row);
+      const eventsDeleted = await deps.withWriter(async (client) => {
+        if (deleteEvents) return client.call('deleteSource', { sourceId: row.id });
+        await client.call('unconfigureSource', { sourceId: row.id });
+        return 0;
+      });
+      await deleteSecrets(config, secrets);
+      return { removed: true, eventsDeleted };
+    },
+    'sources.test': async ({ name }) => {
+      const config = storedConfig(find(name));
+      try {
+        const source = await openSource(config, secrets, deps.settings.sources);
+        try {
+          const report = await source.test({ prefix: config.prefix });
+          return { ok: report.ok, message: report.message, sample: [...report.sample] };
+        } finally {
+          await source.close();
+        }
+      } catch (error) {
+        return { ok: false, message: error instanceof Error ? error.message : String(error), sample: [] };
+      }
+    },
+    'sync.run': async ({ source }) => {
+      const names =
+        source !== undefined
+          ? [find(source).name]
+          : listStoredSources(db)
+              .filter((row) => storedConfig(row).enabled)
+              .map((row) => row.name);
+      const sources: SyncPassResult[] = [];
+      // One after the other: they share the one writer, and each reads its objects concurrently already.
+      for (const name of names) sources.push(await syncOne(name, 'manual'));
+      return { sources };
+    },
+    'sync.runs': ({ source, limit }) => {
+      if (source !== undefined) find(source);
+      return listSyncRuns(db, { source, limit });
+    },
+    'sync.objects': ({ source, limit }) => listObjects(db, find(source).id, limit),
+    'retention.settings.get': retentionSettings,
+    'retention.settings.set': async (input) => {
+      const next = { ...retentionSettings(), ...input };
+      if (next.gcSchedule.trim().split(/\s+/).length !== 6 || !cron.validate(next.gcSchedule))
+        throw new SourceConfigError(
+          `gcSchedule: "${next.gcSchedule}" is not a 6-field cron expression. Write seconds minutes hours day-of-month month day-of-week, e.g. "0 0 1 * * *" for 01:00 daily.`,
+        );
+      await deps.withWriter(async (client) => {
+        await client.call('setSetting', {
+          key: RETENTION_SETTINGS.retentionDays,
+          value: next.retentionDays === null ? '' : String(next.retentionDays),
+        });
+        await client.call('setSetting', { key: RETENTION_SETTINGS.gcSchedule, value: next.gcSchedule });
+        await client.call('setSetting', { key: RETENTION_SETTINGS.gcDisabled, value: String(next.gcDisabled) });
+      });
+      return retentionSettings();
+    },
+  };
+}
