@@ -374,12 +374,18 @@ export const contract = {
   },
   'sync.runs': {
     input: z
-      .strictObject({ source: SourceNameSchema.optional(), limit: z.number().int().min(1).max(1000).default(20) })
+      .strictObject({
+        source: SourceNameSchema.optional(),
+        limit: z.number().int().min(1).max(1000).default(20),
+      })
       .default({ limit: 20 }),
     output: z.array(SyncRunSchema),
   },
   'sync.objects': {
-    input: z.strictObject({ source: SourceNameSchema, limit: z.number().int().min(1).max(10_000).default(100) }),
+    input: z.strictObject({
+      source: SourceNameSchema,
+      limit: z.number().int().min(1).max(10_000).default(100),
+    }),
     output: z.array(SyncObjectSchema),
   },
   'retention.settings.get': { input: z.strictObject({}).default({}), output: RetentionSettingsSchema },

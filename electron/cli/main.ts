@@ -8,7 +8,11 @@ import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { describeHolder } from '../agent/store/errors.ts';
 import { createService, DEFAULT_WRITER_WAIT_MS, type AuditService } from '../agent/service.ts';
+import { headlessSecretStore } from '../agent/sources/secrets/fileSecretStore.ts';
+import { registerAgent } from './agent.ts';
 import { registerCheck } from './check.ts';
+import { registerSources } from './sources.ts';
+import { registerSync } from './sync.ts';
 import { bytes, count, csvCell, csvHeader, csvRow, isoTime, tableLines } from './output.ts';
 
 /** Exit codes (DESIGN §8). */
@@ -35,7 +39,7 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * Commands that stop cleanly on a stop signal: they commit what they did, say so and exit 128 + the
  * signal's number. The others end the default way (what they write is atomic anyway).
  */
-const STOPPABLE = new Set(['ingest']);
+const STOPPABLE = new Set(['ingest', 'sync', 'agent']);
 /** The exit status of a process stopped by `signal`, as shells report it (SIGINT 130, SIGTERM 143). */
 const signalExit = (signal: NodeJS.Signals) => 128 + os.constants.signals[signal];
 
@@ -75,8 +79,14 @@ const processIo = (): Io => {
   };
 };
 
+/** Runs a command against the service (opened on `--db`, with the headless secret store), closing it afterwards. */
+export type WithService = (
+  command: Command,
+  run: (service: AuditService) => Promise<number | void>,
+) => Promise<void>;
+
 /** A usage error found after parsing (a bad query, a bad date): exit 2 with the message. */
-class UsageError extends Error {
+export class UsageError extends Error {
   override name = 'UsageError';
 }
 
@@ -119,7 +129,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError('(run audit-explorer --help for usage)');
 
   /** Runs a command against the service, closing it afterwards. */
-  const withService = async (command: Command, run: (service: AuditService) => Promise<number | void>) => {
+  const withService: WithService = async (command, run) => {
     const opts = command.optsWithGlobals() as { db?: string; waitTimeout?: number };
     const file = opts.db ?? defaultDbFile(io.env);
     let stoppedBy: NodeJS.Signals | null = null;
@@ -139,6 +149,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         command: command.name(),
         writerWaitMs: opts.waitTimeout,
         signal: stopping.signal,
+        // Source credentials: an encrypted file beside the database (the key from the environment or a
+        // key file); the database keeps references only.
+        secrets: headlessSecretStore(file, io.env),
       });
       service.subscribe((event) => {
         if (event.name !== 'writer.waiting') return;
@@ -453,6 +466,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     );
 
   registerCheck(program, io, setExit);
+  registerSources(program, io, withService);
+  registerSync(program, io, withService);
+  registerAgent(program, io, withService);
   return program;
 }
 
@@ -522,7 +538,7 @@ function queryOf(words: readonly string[]): string {
 }
 
 /** How long a command that writes waits while another process writes the same database (in ms). */
-function waitTimeoutOption(): Option {
+export function waitTimeoutOption(): Option {
   return new Option(
     '--wait-timeout <seconds>',
     `while another Audit Explorer process writes the database, wait this long for it (default ${DEFAULT_WRITER_WAIT_MS / 1000})`,

@@ -37,6 +37,11 @@ export interface ObjectToRead extends ObjectInfo {
    * position (dedupe keeps re-read lines from counting twice).
    */
   readonly resume?: ResumePoint | null;
+  /**
+   * Leave a last line without its newline unread (a file still being written: the rest of the line is
+   * coming). By default such a line is read, since a finished object may simply lack the final newline.
+   */
+  readonly holdUnterminated?: boolean;
 }
 
 /** What happened to one object. */
@@ -229,6 +234,7 @@ export async function ingestObjects(
           for (const record of records) {
             if (stopRequested()) break;
             if (record.no <= skipThrough) continue;
+            if (record.unterminated === true && object.holdUnterminated === true) continue;
             // A last line without its newline may still be being written: it is read (nothing is lost if
             // the object stays so), but the checkpoint stays before it, so it is read again when the
             // object grows (dedupe keeps that exact).

@@ -42,7 +42,13 @@ export function getStoredSource(db: Db, name: string): StoredSource | null {
  */
 export function saveSource(
   db: Db,
-  source: { name: string; kind: StoredSource['kind']; config: string; format: string | null; redact: boolean },
+  source: {
+    name: string;
+    kind: StoredSource['kind'];
+    config: string;
+    format: string | null;
+    redact: boolean;
+  },
   now = Date.now(),
 ): number {
   return db

@@ -46,6 +46,10 @@ export async function* prefetch(
           };
     }
   } finally {
-    for (const loading of started) void loading?.then((body) => body.destroy(), () => undefined);
+    for (const loading of started)
+      void loading?.then(
+        (body) => body.destroy(),
+        () => undefined,
+      );
   }
 }

@@ -6,11 +6,7 @@
 import cron from 'node-cron';
 import path from 'node:path';
 import type { ZodError } from 'zod';
-import {
-  SourceConfigSchema,
-  type SecretValue,
-  type SourceConfig,
-} from '../../../shared/sourceConfig.ts';
+import { SourceConfigSchema, type SecretValue, type SourceConfig } from '../../../shared/sourceConfig.ts';
 import { resolveFormats } from '../ingest/formatConfig.ts';
 import type { SecretStore } from '../sources/secrets/secretStore.ts';
 
@@ -42,23 +38,31 @@ export function parseSourceConfig(input: unknown): SourceConfig {
       `schedule: "${config.schedule}" is not a 6-field cron expression. Write seconds minutes hours day-of-month month day-of-week, e.g. "0 0 */1 * * *" for every hour.`,
     );
   if (config.kind === 'folder' && !path.isAbsolute(config.path))
-    problems.push(`path: "${config.path}" is not absolute. Write the folder's full path, e.g. "/var/log/audit".`);
+    problems.push(
+      `path: "${config.path}" is not absolute. Write the folder's full path, e.g. "/var/log/audit".`,
+    );
   if (config.format !== 'auto') {
     try {
       resolveFormats({ pinned: config.format });
     } catch (error) {
-      problems.push(`format: ${(error as Error).message.replace(/add a mapping\.$/, 'or "auto" to detect per line.')}`);
+      problems.push(
+        `format: ${(error as Error).message.replace(/add a mapping\.$/, 'or "auto" to detect per line.')}`,
+      );
     }
   }
   if (config.include !== undefined && config.include.trim() === '')
-    problems.push('include: empty. Leave it out to take every object, or write a glob such as "**/*.ndjson".');
+    problems.push(
+      'include: empty. Leave it out to take every object, or write a glob such as "**/*.ndjson".',
+    );
   if (problems.length > 0) throw new SourceConfigError(`Source configuration: ${problems.join('; ')}`);
   return config;
 }
 
 function describeIssues(error: ZodError, input: unknown): string {
   const kind =
-    input !== null && typeof input === 'object' && 'kind' in input ? String((input as { kind: unknown }).kind) : null;
+    input !== null && typeof input === 'object' && 'kind' in input
+      ? String((input as { kind: unknown }).kind)
+      : null;
   const lines = error.issues.map((issue) => {
     const field = issue.path.join('.') || 'configuration';
     if (issue.path[0] === 'kind' || (issue.path.length === 0 && issue.code === 'invalid_union'))

@@ -40,7 +40,7 @@ export class SourceNotFoundError extends Error {
 
 /** How passes run (tests shorten the waits). */
 export interface SyncSettings {
-  /** Objects modified less than this long ago wait for the next pass, ms. Default 5 000. */
+  /** Objects modified less than this long ago wait for the next pass, ms. Default 0 (see syncSource.ts). */
   readonly settleMs?: number;
   readonly pageSize?: number;
   readonly concurrency?: number;
@@ -165,9 +165,29 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
         const run = await client.call('syncRunBegin', { sourceId: row.id, trigger, now: now() });
         const message = error instanceof Error ? error.message : String(error);
         const errors = [{ object: null, error: message }];
-        const counts = { listed: 0, new: 0, changed: 0, skipped: 0, failed: 0, bytes: 0, events: 0, duplicates: 0, quarantined: 0 };
+        const counts = {
+          listed: 0,
+          new: 0,
+          changed: 0,
+          skipped: 0,
+          failed: 0,
+          bytes: 0,
+          events: 0,
+          duplicates: 0,
+          quarantined: 0,
+        };
         await client.call('syncRunFinish', { runId: run, status: 'failed', counts, errors, now: now() });
-        return { name: row.name, run, status: 'failed' as const, objects: counts, bytes: 0, events: 0, duplicates: 0, quarantined: 0, errors };
+        return {
+          name: row.name,
+          run,
+          status: 'failed' as const,
+          objects: counts,
+          bytes: 0,
+          events: 0,
+          duplicates: 0,
+          quarantined: 0,
+          errors,
+        };
       }
       try {
         return await syncSource({
@@ -220,9 +240,8 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
     },
     'sources.add': async ({ config: input }) => {
       const config = parseSourceConfig(input);
-      const existing = db
-        .prepare('SELECT kind, config FROM sources WHERE name = ?')
-        .get(config.name) as { kind: string; config: string } | undefined;
+      const existing = db.prepare('SELECT kind, config FROM sources WHERE name = ?').get(config.name) as
+        { kind: string; config: string } | undefined;
       if (existing !== undefined && existing.config !== '{}')
         throw new SourceConfigError(
           `name: a source named '${config.name}' exists already. Change it with sources update ${config.name} --file, or pick another name.`,
@@ -301,7 +320,10 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
           value: next.retentionDays === null ? '' : String(next.retentionDays),
         });
         await client.call('setSetting', { key: RETENTION_SETTINGS.gcSchedule, value: next.gcSchedule });
-        await client.call('setSetting', { key: RETENTION_SETTINGS.gcDisabled, value: String(next.gcDisabled) });
+        await client.call('setSetting', {
+          key: RETENTION_SETTINGS.gcDisabled,
+          value: String(next.gcDisabled),
+        });
       });
       return retentionSettings();
     },

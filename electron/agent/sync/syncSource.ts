@@ -36,7 +36,11 @@ export interface SyncPassOptions {
   readonly idKey: string;
   readonly trigger: SyncTrigger;
   readonly now: () => number;
-  /** Objects modified less than this long ago wait for the next pass, ms. Default 5 000. */
+  /**
+   * Objects modified less than this long ago wait for the next pass, ms. Default 0: checkpoints are exact
+   * (a file still being written is read to its last complete line and resumed from there), and object
+   * stores show an object only once its upload is complete.
+   */
   readonly settleMs?: number;
   /** Listing page size (tests use 1–2); the source's default otherwise. */
   readonly pageSize?: number;
@@ -76,14 +80,23 @@ export interface SyncPassResult {
   errors: SyncError[];
 }
 
-export const DEFAULT_SETTLE_MS = 5_000;
+export const DEFAULT_SETTLE_MS = 0;
+/**
+ * A folder file modified this recently may be in the middle of a line: its last line without a newline is
+ * left for the next pass instead of being read (and quarantined) half-written.
+ */
+export const PARTIAL_LINE_MS = 5_000;
 
 /** Runs one pass and records it in sync_runs; never throws for a source's own failure (it is the run's status). */
 export async function syncSource(options: SyncPassOptions): Promise<SyncPassResult> {
   const { writer, config, now } = options;
   const started = now();
   const clockStarted = performance.now();
-  const run = await writer.call('syncRunBegin', { sourceId: options.sourceId, trigger: options.trigger, now: started });
+  const run = await writer.call('syncRunBegin', {
+    sourceId: options.sourceId,
+    trigger: options.trigger,
+    now: started,
+  });
   options.onStart?.(run);
   const counts: SyncCounts = {
     listed: 0,
@@ -120,6 +133,7 @@ export async function syncSource(options: SyncPassOptions): Promise<SyncPassResu
         size: remote.size,
         modified: remote.modified,
         resume: plan.resume,
+        holdUnterminated: config.kind === 'folder' && remote.modified > started - PARTIAL_LINE_MS,
         open: async (offset) =>
           (await options.source.open(remote.key, { offset, version: remote.version, signal: options.signal }))
             .body,
@@ -229,7 +243,9 @@ async function listAll(options: SyncPassOptions): Promise<RemoteObject[]> {
       signal: options.signal,
     });
     for (const object of page.objects) {
-      const below = object.key.startsWith(config.prefix) ? object.key.slice(config.prefix.length) : object.key;
+      const below = object.key.startsWith(config.prefix)
+        ? object.key.slice(config.prefix.length)
+        : object.key;
       if (include === null || include(below.replace(/^\/+/, ''))) objects.push(object);
     }
     pageToken = page.next ?? undefined;

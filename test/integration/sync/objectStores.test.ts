@@ -39,11 +39,21 @@ describe.each([
     for (let i = 0; i < 5; i++) await store.put(config, `ns/audit/${i}.ndjson`, lines(`o${i}`, 4));
     await store.put(config, 'elsewhere/x.ndjson', lines('x', 4)); // outside the prefix
     const first = await engine.sync(config.name);
-    expect(first).toMatchObject({ status: 'ok', events: 20, duplicates: 0, objects: { listed: 5, new: 5, failed: 0 } });
+    expect(first).toMatchObject({
+      status: 'ok',
+      events: 20,
+      duplicates: 0,
+      objects: { listed: 5, new: 5, failed: 0 },
+    });
     const reads = store.reads();
     const lists = store.lists();
     const second = await engine.sync(config.name);
-    expect(second).toMatchObject({ status: 'ok', events: 0, bytes: 0, objects: { listed: 5, new: 0, changed: 0, skipped: 5 } });
+    expect(second).toMatchObject({
+      status: 'ok',
+      events: 0,
+      bytes: 0,
+      objects: { listed: 5, new: 0, changed: 0, skipped: 5 },
+    });
     expect(store.reads()).toBe(reads);
     expect(store.lists() - lists).toBe(3); // 5 objects in pages of 2
     expect(await engine.users()).toEqual(usersOf(['o0', 4], ['o1', 4], ['o2', 4], ['o3', 4], ['o4', 4]));
@@ -101,13 +111,19 @@ describe.each([
   test('wrong credentials: a clear error for that source while the others sync', async () => {
     const good = await source();
     await store.put(good, 'ns/audit/a.ndjson', lines('a', 2));
-    const bad = store.wrongCredentials({ ...(await store.bucket('bad')), name: 'badcreds', prefix: 'ns/audit/' });
+    const bad = store.wrongCredentials({
+      ...(await store.bucket('bad')),
+      name: 'badcreds',
+      prefix: 'ns/audit/',
+    });
     await engine.add(bad);
     const { sources } = await engine.service['sync.run']({});
     const byName = Object.fromEntries(sources.map((s) => [s.name, s]));
     expect(byName[good.name]).toMatchObject({ status: 'ok', events: 2 });
     expect(byName.badcreds!.status).toBe('failed');
-    expect(byName.badcreds!.errors[0]!.error).toMatch(/credential|key|denied|rejected|auth|permission|forbidden/i);
+    expect(byName.badcreds!.errors[0]!.error).toMatch(
+      /credential|key|denied|rejected|auth|permission|forbidden/i,
+    );
     expect(JSON.stringify(sources)).not.toContain('wrong-secret-value');
     const listed = await engine.service['sources.list']({});
     expect(listed.find((s) => s.name === 'badcreds')).toMatchObject({ status: 'failed' });

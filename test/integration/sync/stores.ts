@@ -50,7 +50,11 @@ export async function startS3Store(): Promise<TestStore> {
         bucket,
         endpoint: proxy.url,
         forcePathStyle: true,
-        credentials: { type: 'keys', accessKeyId: S3RVER_CREDENTIALS.accessKeyId, secretAccessKey: S3RVER_CREDENTIALS.secretAccessKey },
+        credentials: {
+          type: 'keys',
+          accessKeyId: S3RVER_CREDENTIALS.accessKeyId,
+          secretAccessKey: S3RVER_CREDENTIALS.secretAccessKey,
+        },
       };
     },
     wrongCredentials: (config) => ({
@@ -90,15 +94,21 @@ export async function startAzureStore(): Promise<TestStore> {
       credentials: {
         type: 'accountKey',
         accountName: DEV_ACCOUNT,
-        accountKey: Buffer.from('a wrong key of the right length, 64 bytes long............').toString('base64'),
+        accountKey: Buffer.from('a wrong key of the right length, 64 bytes long............').toString(
+          'base64',
+        ),
       },
     }),
     async put(config, key, body) {
       const data = Buffer.from(body);
-      await admin.getContainerClient(config.container as string).getBlockBlobClient(key).upload(data, data.length);
+      await admin
+        .getContainerClient(config.container as string)
+        .getBlockBlobClient(key)
+        .upload(data, data.length);
     },
     reads: () =>
-      proxy.requests.filter((r) => r.method === 'GET' && !isList(r.url) && !/[?&]restype=/.test(r.url)).length,
+      proxy.requests.filter((r) => r.method === 'GET' && !isList(r.url) && !/[?&]restype=/.test(r.url))
+        .length,
     lists: () => proxy.requests.filter((r) => r.method === 'GET' && isList(r.url)).length,
     async stop() {
       await proxy.close();
@@ -119,7 +129,10 @@ export async function startGcsStore(): Promise<TestStore> {
       return { kind: 'gcs', bucket, endpoint: proxy.url, projectId: 'test' };
     },
     // A key that is not a service-account key: refused before any request, with the field named.
-    wrongCredentials: (config) => ({ ...config, credentials: { type: 'serviceAccount', json: '{"type":"nonsense"}' } }),
+    wrongCredentials: (config) => ({
+      ...config,
+      credentials: { type: 'serviceAccount', json: '{"type":"nonsense"}' },
+    }),
     async put(config, key, body) {
       server.putObject(config.bucket as string, key, body);
     },

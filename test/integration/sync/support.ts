@@ -71,7 +71,14 @@ export async function openSyncEngine(options: Partial<ServiceOptions> = {}): Pro
       const users: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = await service['events.search']({ query, limit: 1000, cursor, facets: false, histogram: false, raw: false });
+        const page = await service['events.search']({
+          query,
+          limit: 1000,
+          cursor,
+          facets: false,
+          histogram: false,
+          raw: false,
+        });
         for (const e of page.events) users.push(e.user ?? '');
         cursor = page.nextCursor;
       } while (cursor !== null);
@@ -92,6 +99,7 @@ export async function openSyncEngine(options: Partial<ServiceOptions> = {}): Pro
 /** The users `lines(tag, n, from)` writes, sorted like {@link SyncEngine.users}. */
 export function usersOf(...sets: [tag: string, n: number, from?: number][]): string[] {
   const users: string[] = [];
-  for (const [tag, n, from = 0] of sets) for (let i = from; i < from + n; i++) users.push(`${tag}-${i}@x.example`);
+  for (const [tag, n, from = 0] of sets)
+    for (let i = from; i < from + n; i++) users.push(`${tag}-${i}@x.example`);
   return users.sort();
 }
