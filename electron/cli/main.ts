@@ -169,7 +169,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       unlisten?.();
       await service?.close();
     }
-    if (stoppedBy !== null) setExit(signalExit(stoppedBy));
+    // The agent's normal end is a signal: once it has drained, that is a clean exit.
+    if (stoppedBy !== null && command.name() !== 'agent') setExit(signalExit(stoppedBy));
   };
   const command = (name: string) =>
     program.command(name).option('--db <file>', 'database file').exitOverride();
