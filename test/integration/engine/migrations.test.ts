@@ -381,3 +381,31 @@ describe('0030-quarantine-counts', () => {
     }
   });
 });
+
+describe('0050-sync', () => {
+  test('a schema-30 database gains the run history and per-object backoff; its objects keep their state', () => {
+    const file = path.join(dir, 'v30.sqlite');
+    const old = new Database(file);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 30)) m.up(old);
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    old.pragma('user_version = 30');
+    old.exec(`
+      INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'import', 'import', 0);
+      INSERT INTO objects (id, source_id, key, status, lines, first_seen, updated_at) VALUES (1, 1, 'a', 'done', 7, 0, 0);
+    `);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.prepare('SELECT lines, status, attempts, next_attempt FROM objects').get()).toEqual({
+        lines: 7,
+        status: 'done',
+        attempts: 0,
+        next_attempt: null,
+      });
+      expect(db.prepare('SELECT count(*) FROM sync_runs').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+});

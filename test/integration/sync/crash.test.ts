@@ -54,7 +54,11 @@ beforeAll(async () => {
       bucket: 'crash',
       endpoint: s3.endpoint,
       forcePathStyle: true,
-      credentials: { type: 'keys', accessKeyId: S3RVER_CREDENTIALS.accessKeyId, secretAccessKey: 'crash-secret' },
+      credentials: {
+        type: 'keys',
+        accessKeyId: S3RVER_CREDENTIALS.accessKeyId,
+        secretAccessKey: 'crash-secret',
+      },
     }),
   );
   await cli(db, 'sources', 'add', '--file', path.join(template, 'folder.json'));
@@ -87,35 +91,31 @@ function copyTemplate(): { dir: string; db: string } {
   return { dir, db: path.join(dir, 'audit.db') };
 }
 
-test(
-  `SIGKILL at random points of a sync, ${TRIALS} trials: after another pass the event set is exact`,
-  async () => {
-    let killedMidPass = 0;
-    for (let t = 0; t < TRIALS; t++) {
-      const trial = copyTemplate();
-      try {
-        const run = startBinary(['--db', trial.db, 'sync'], trial.db);
-        const delay = Math.random() * fullRunMs;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        const alive = run.child.exitCode === null;
-        run.child.kill('SIGKILL');
-        await run.result;
-        if (alive) killedMidPass++;
-        // Another pass (a restarted agent) finishes what the killed one left.
-        const after = JSON.parse(await cli(trial.db, 'sync', '--json')) as { status: string }[];
-        expect(after.map((p) => p.status)).toEqual(['ok', 'ok']);
-        expect(await usersIn(trial.db), `trial ${t}, killed after ${Math.round(delay)} ms`).toEqual(expected);
-        // And nothing is read again on the pass after that.
-        const again = JSON.parse(await cli(trial.db, 'sync', '--json')) as { events: number; bytes: number }[];
-        expect(again.map((p) => [p.events, p.bytes])).toEqual([
-          [0, 0],
-          [0, 0],
-        ]);
-      } finally {
-        fs.rmSync(trial.dir, { recursive: true, force: true });
-      }
+test(`SIGKILL at random points of a sync, ${TRIALS} trials: after another pass the event set is exact`, async () => {
+  let killedMidPass = 0;
+  for (let t = 0; t < TRIALS; t++) {
+    const trial = copyTemplate();
+    try {
+      const run = startBinary(['--db', trial.db, 'sync'], trial.db);
+      const delay = Math.random() * fullRunMs;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const alive = run.child.exitCode === null;
+      run.child.kill('SIGKILL');
+      await run.result;
+      if (alive) killedMidPass++;
+      // Another pass (a restarted agent) finishes what the killed one left.
+      const after = JSON.parse(await cli(trial.db, 'sync', '--json')) as { status: string }[];
+      expect(after.map((p) => p.status)).toEqual(['ok', 'ok']);
+      expect(await usersIn(trial.db), `trial ${t}, killed after ${Math.round(delay)} ms`).toEqual(expected);
+      // And nothing is read again on the pass after that.
+      const again = JSON.parse(await cli(trial.db, 'sync', '--json')) as { events: number; bytes: number }[];
+      expect(again.map((p) => [p.events, p.bytes])).toEqual([
+        [0, 0],
+        [0, 0],
+      ]);
+    } finally {
+      fs.rmSync(trial.dir, { recursive: true, force: true });
     }
-    expect(killedMidPass).toBeGreaterThan(TRIALS / 2);
-  },
-  900_000,
-);
+  }
+  expect(killedMidPass).toBeGreaterThan(TRIALS / 2);
+}, 900_000);

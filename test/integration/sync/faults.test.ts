@@ -6,7 +6,6 @@ import { s3ErrorXml } from '../../support/s3Server.ts';
 import { lines, openSyncEngine, usersOf, type SyncEngine } from './support.ts';
 import { FAST_RETRIES, startGcsStore, startS3Store, type TestStore } from './stores.ts';
 
-const isList = (r: ProxiedRequest) => r.method === 'GET' && r.url.includes('list-type=2');
 const isRead = (key: string) => (r: ProxiedRequest) =>
   r.method === 'GET' && !r.url.includes('list-type=2') && r.url.split('?')[0]!.endsWith(key);
 const slowDown = {
@@ -34,7 +33,9 @@ afterEach(async () => {
 });
 
 async function s3Source(objects: Record<string, string>) {
-  const config = { name: `f${++n}`, ...(await s3.bucket(`faults${n}`)) } as Record<string, unknown> & { name: string };
+  const config = { name: `f${++n}`, ...(await s3.bucket(`faults${n}`)) } as Record<string, unknown> & {
+    name: string;
+  };
   for (const [key, body] of Object.entries(objects)) await s3.put(config, key, body);
   await engine.add(config);
   return config.name;
@@ -85,7 +86,18 @@ describe('S3 faults during a sync', () => {
     const name = await s3Source({ 'a.ndjson': lines('a', 3) });
     // s3rver ignores If-Match: the proxy answers as S3 does when the ETag no longer matches.
     s3.proxy!.intercept(
-      faultTimes(1, { kind: 'respond', status: 412, body: s3ErrorXml('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold') }, isRead('a.ndjson')),
+      faultTimes(
+        1,
+        {
+          kind: 'respond',
+          status: 412,
+          body: s3ErrorXml(
+            'PreconditionFailed',
+            'At least one of the pre-conditions you specified did not hold',
+          ),
+        },
+        isRead('a.ndjson'),
+      ),
     );
     const pass = await engine.sync(name);
     expect(pass).toMatchObject({ status: 'ok', events: 0, objects: { listed: 1, skipped: 1, failed: 0 } });
@@ -104,7 +116,9 @@ describe('GCS: a real change between list and read', () => {
   });
 
   test('the conditional read sees the new generation: nothing of either version is half-read', async () => {
-    const config = { name: 'gcs-change', ...(await gcs.bucket('change')) } as Record<string, unknown> & { name: string };
+    const config = { name: 'gcs-change', ...(await gcs.bucket('change')) } as Record<string, unknown> & {
+      name: string;
+    };
     await gcs.put(config, 'a.ndjson', lines('old', 3));
     await engine.add(config);
     // Rewritten by the proxy just before the read it holds back: a new generation between list and read.

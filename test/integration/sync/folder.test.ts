@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { lines, openSyncEngine, usersOf, type SyncEngine } from './support.ts';
 
@@ -119,6 +120,45 @@ describe('folder sync', () => {
     expect(await engine.users()).toEqual(usersOf(['z', 10]));
     const objects = await engine.service['sync.objects']({ source: 'gravitee' });
     expect(objects[0]).toMatchObject({ lines: 10, status: 'done' });
+    // Recorded as compressed, so a resume re-reads it whole; its offset is the object's own size.
+    const db = new Database(engine.dbFile, { readonly: true });
+    try {
+      expect(db.prepare('SELECT compressed, bytes_read FROM objects').get()).toEqual({
+        compressed: 1,
+        bytes_read: fs.statSync(file).size,
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  test('progress events name the source and the run', async () => {
+    fs.writeFileSync(path.join(root, 'a.ndjson'), lines('p', 20));
+    await addFolder();
+    const seen: unknown[] = [];
+    const stop = engine.service.subscribe((e) => {
+      if (e.name === 'sync.progress') seen.push(e.payload);
+    });
+    const pass = await engine.sync('gravitee');
+    stop();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.at(-1)).toMatchObject({
+      source: 'gravitee',
+      run: pass.run,
+      objects: 1,
+      objectsToRead: 1,
+      events: 20,
+    });
+    const runs = await engine.service['sync.runs']({ source: 'gravitee' });
+    expect(runs[0]).toMatchObject({
+      id: pass.run,
+      status: 'ok',
+      trigger: 'manual',
+      listed: 1,
+      new: 1,
+      events: 20,
+    });
+    expect(runs[0]!.finishedAt).not.toBeNull();
   });
 
   test('a corrupt object among good ones is recorded with its error and does not stop the pass', async () => {

@@ -80,7 +80,13 @@ test('a file replaced after it was opened is read as listed; the replacement is 
   writer = null;
   const service = await createService({ dbFile: engine.dbFile });
   try {
-    const page = await service['events.search']({ query: '', limit: 1000, facets: false, histogram: false, raw: false });
+    const page = await service['events.search']({
+      query: '',
+      limit: 1000,
+      facets: false,
+      histogram: false,
+      raw: false,
+    });
     expect(page.events.map((e) => e.user).sort()).toEqual(usersOf(['old', 50], ['new', 20]));
   } finally {
     await service.close();

@@ -7,12 +7,7 @@ import type { Migration } from './types.ts';
 export type { Migration } from './types.ts';
 
 /** Every schema step, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [
-  migration0010,
-  migration0020,
-  migration0030,
-  migration0050,
-];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0050];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

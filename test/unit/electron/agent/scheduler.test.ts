@@ -85,7 +85,11 @@ function fakeService(lastRunStartedAt: number | null) {
               errors: [],
             },
           ],
-    'retention.settings.get': async () => ({ retentionDays: null, gcSchedule: '0 0 1 * * *', gcDisabled: false }),
+    'retention.settings.get': async () => ({
+      retentionDays: null,
+      gcSchedule: '0 0 1 * * *',
+      gcDisabled: false,
+    }),
     'retention.run': async () => {
       throw new Error('not expected');
     },
@@ -104,7 +108,13 @@ describe('Scheduler', () => {
     const { service, calls } = fakeService(now - 20 * 60_000); // ran at 10:00: nothing to catch up
     const cron = fakeCron();
     const log: string[] = [];
-    const scheduler = new Scheduler({ service, cron: cron.driver, now: () => now, heartbeatMs: 0, log: (l) => log.push(l) });
+    const scheduler = new Scheduler({
+      service,
+      cron: cron.driver,
+      now: () => now,
+      heartbeatMs: 0,
+      log: (l) => log.push(l),
+    });
     await scheduler.start();
     expect(calls).toHaveLength(0);
     cron.tick('prod');
@@ -152,7 +162,12 @@ describe('Scheduler', () => {
 
   test('a run missed while the agent was stopped is caught up at start; a recent one is not', async () => {
     const missed = fakeService(now - 2 * HOUR - 20 * 60_000); // last ran 08:00, 09:00 and 10:00 were missed
-    const scheduler = new Scheduler({ service: missed.service, cron: fakeCron().driver, now: () => now, heartbeatMs: 0 });
+    const scheduler = new Scheduler({
+      service: missed.service,
+      cron: fakeCron().driver,
+      now: () => now,
+      heartbeatMs: 0,
+    });
     const starting = scheduler.start();
     await settle();
     expect(missed.calls.map((c) => c.trigger)).toEqual(['catch-up']);
@@ -161,7 +176,12 @@ describe('Scheduler', () => {
     await scheduler.stop();
 
     const recent = fakeService(now - 19 * 60_000); // ran 10:01, after the 10:00 slot
-    const other = new Scheduler({ service: recent.service, cron: fakeCron().driver, now: () => now, heartbeatMs: 0 });
+    const other = new Scheduler({
+      service: recent.service,
+      cron: fakeCron().driver,
+      now: () => now,
+      heartbeatMs: 0,
+    });
     await other.start();
     expect(recent.calls).toHaveLength(0);
     await other.stop();
