@@ -22,6 +22,10 @@ describe('bin/audit-explorer.js', () => {
       'stats',
       'start',
       'check',
+      'sources',
+      'sync',
+      'agent',
+      'retention',
       'help',
     ]);
   });
