@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createHttpClient } from './api/http.ts';
 import type { AuditClient } from './api/types.ts';
+import { routeCodeMirrorStylesThroughCssom } from './lib/cspStyles.ts';
 import { takeToken } from './lib/urlState.ts';
 import { SearchScreen } from './screens/SearchScreen.tsx';
 import './styles.css';
@@ -18,6 +19,7 @@ function pickClient(): AuditClient | string {
   return createHttpClient({ baseUrl: window.location.origin, token });
 }
 
+routeCodeMirrorStylesThroughCssom(document);
 const root = createRoot(document.getElementById('root')!);
 const client = pickClient();
 root.render(

@@ -156,7 +156,6 @@ function MoreDialog({
   return (
     <Dialog.Root open={field != null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog facet-dialog" data-testid="facet-dialog">
           <Dialog.Title>{field ? FACET_LABELS[field] : ''}: all values</Dialog.Title>
           <Dialog.Description className="muted">Exact counts under the current query. Click to filter, − to exclude.</Dialog.Description>

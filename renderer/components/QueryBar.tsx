@@ -40,6 +40,8 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
   onRunRef.current = onRun;
   indexRef.current = valueIndex;
   const [draft, setDraft] = useState(value);
+  // While typing, a half-written term is an error for a moment: say so once the typing pauses (or on Enter).
+  const [settled, setSettled] = useState(value);
   const wrap = useRef<HTMLDivElement>(null);
 
   useImperativeHandle(ref, () => ({
@@ -70,6 +72,7 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
           {
             key: 'Enter',
             run: (v) => {
+              setSettled(v.state.doc.toString());
               onRunRef.current(v.state.doc.toString());
               return true;
             },
@@ -117,7 +120,11 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
     el.classList.add('query-bar--flash');
   }, [flashKey]);
 
-  const local = queryError(draft);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(draft), 600);
+    return () => clearTimeout(timer);
+  }, [draft]);
+  const local = settled === draft ? queryError(draft) : null;
   const shown = local
     ? { message: local.message, column: local.column }
     : draft === value && serverError

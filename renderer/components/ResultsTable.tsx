@@ -14,6 +14,8 @@ import type { ColumnKey } from './columns.ts';
 import { OutcomeIcon } from './Histogram.tsx';
 
 const ROW_HEIGHT = 28;
+/** The sticky header's height: rows start below it inside the scroller. */
+const HEAD_HEIGHT = 30;
 
 export interface ResultsTableProps {
   total: number;
@@ -24,7 +26,6 @@ export interface ResultsTableProps {
   /** Asks for rows up to this index to be loaded. */
   onNeedRows(lastIndex: number): void;
   columns: readonly ColumnKey[];
-  onColumnsChange(columns: ColumnKey[]): void;
   zone: TimeZoneMode;
   selected: number | null;
   onSelect(index: number): void;
@@ -41,6 +42,7 @@ export function ResultsTable(props: ResultsTableProps) {
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
+    scrollMargin: HEAD_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
   const last = items.length > 0 ? items[items.length - 1]!.index : -1;
@@ -56,7 +58,9 @@ export function ResultsTable(props: ResultsTableProps) {
   // The grid's column tracks are a CSS variable set through the CSSOM (allowed by a strict style-src).
   const table = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
-    table.current?.style.setProperty('--columns', columns.map((k) => COLUMNS.find((c) => c.key === k)!.width).join(' '));
+    const defs = columns.map((k) => COLUMNS.find((c) => c.key === k)!);
+    table.current?.style.setProperty('--columns', defs.map((c) => c.width).join(' '));
+    table.current?.style.setProperty('--table-min', `${defs.reduce((n, c) => n + c.min, 1)}rem`);
   }, [columns]);
   useLayoutEffect(() => {
     scroller.current?.querySelector<HTMLElement>('.rows')?.style.setProperty('--rows-height', `${virtualizer.getTotalSize()}px`);
@@ -89,15 +93,6 @@ export function ResultsTable(props: ResultsTableProps) {
 
   return (
     <div className="results" ref={table}>
-      <div className="results__head" role="row">
-        {columns.map((key) => (
-          <div key={key} role="columnheader" className={`cell cell--${key}`}>
-            {COLUMNS.find((c) => c.key === key)!.label}
-            {key === 'ts' && <span className="muted"> ▾ {zone === 'utc' ? 'UTC' : 'local'}</span>}
-          </div>
-        ))}
-        <ColumnChooser columns={columns} onChange={props.onColumnsChange} />
-      </div>
       <div
         className="results__body"
         ref={scroller}
@@ -110,6 +105,15 @@ export function ResultsTable(props: ResultsTableProps) {
         onKeyDown={onKeyDown}
         onFocus={() => selected == null && total > 0 && onSelect(0)}
       >
+        {/* Inside the scroller (sticky) so it scrolls sideways with the rows. */}
+        <div className="results__head" role="row">
+          {columns.map((key) => (
+            <div key={key} role="columnheader" className={`cell cell--${key}`}>
+              {COLUMNS.find((c) => c.key === key)!.label}
+              {key === 'ts' && <span className="muted"> ▾ newest first, {zone === 'utc' ? 'UTC' : 'local'}</span>}
+            </div>
+          ))}
+        </div>
         <div className="rows">
           {items.map((item) => {
             const event = rowAt(item.index);
@@ -117,7 +121,7 @@ export function ResultsTable(props: ResultsTableProps) {
               <Row
                 key={item.key}
                 index={item.index}
-                start={item.start}
+                start={item.start - HEAD_HEIGHT}
                 event={event}
                 columns={columns}
                 zone={zone}
@@ -199,9 +203,9 @@ function Cell({ event, column, zone }: { event: AuditEvent; column: ColumnKey; z
   );
 }
 
-function ColumnChooser({ columns, onChange }: { columns: readonly ColumnKey[]; onChange(columns: ColumnKey[]): void }) {
+export function ColumnChooser({ columns, onChange }: { columns: readonly ColumnKey[]; onChange(columns: ColumnKey[]): void }) {
   return (
-    <DropdownMenu.Root>
+    <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger asChild>
         <button type="button" className="button button--ghost column-chooser" aria-label="Choose columns" data-testid="column-chooser">
           ⚙ Columns

@@ -37,7 +37,7 @@ export function TimeRangePicker({ range, zone, onChange, onZoneChange }: TimeRan
       <Popover.Root open={open} onOpenChange={openWith}>
         <Popover.Trigger asChild>
           <button type="button" className="button time-range__trigger" data-testid="time-range" aria-label={`Time range: ${rangeLabel(range, zone)}`}>
-            <span aria-hidden="true">🕑</span> {rangeLabel(range, zone)} <span aria-hidden="true">▾</span>
+            {rangeLabel(range, zone)} <span aria-hidden="true">▾</span>
           </button>
         </Popover.Trigger>
         <Popover.Portal>

@@ -143,7 +143,7 @@ export function queryCompletions(getIndex: () => ValueIndex) {
     const colon = word.indexOf(':');
     if (colon < 0) {
       if (!word && !context.explicit) return null;
-      if (word.startsWith('"')) return null;
+      if (word.startsWith('"') || /^(OR|AND|NOT)$/.test(word)) return null;
       const options: Completion[] = [...FIELD_NAMES.keys()]
         .filter((name) => name !== 'optype')
         .map((name) => ({ label: `${name}:`, type: 'keyword', detail: FIELD_HELP[name] ?? '' }));

@@ -14,7 +14,7 @@ import { Histogram } from '../components/Histogram.tsx';
 import { QueryBar } from '../components/QueryBar.tsx';
 import type { QueryBarHandle } from '../components/QueryBar.tsx';
 import { queryError, VALUE_FIELDS, ValueIndex } from '../components/queryLanguage.ts';
-import { ResultsTable } from '../components/ResultsTable.tsx';
+import { ColumnChooser, ResultsTable } from '../components/ResultsTable.tsx';
 import { loadColumns, saveColumns } from '../components/columns.ts';
 import type { ColumnKey } from '../components/columns.ts';
 import { FirstRun, NoMatches, SearchError } from '../components/States.tsx';
@@ -249,6 +249,7 @@ export function SearchScreen({ client }: { client: AuditClient }) {
         {result?.histogram && result.total > 0 && (
           <Histogram histogram={result.histogram} zone={zone} onSelect={(from, to) => setRange({ kind: 'between', from, to })} />
         )}
+        <div className="summary-bar">
         <p className="summary" data-testid="summary">
           {result ? (
             <>
@@ -263,6 +264,8 @@ export function SearchScreen({ client }: { client: AuditClient }) {
             ' '
           )}
         </p>
+        <ColumnChooser columns={columns} onChange={setColumns} />
+        </div>
         <div className="results-area">
           {firstRun ? (
             <FirstRun
@@ -294,7 +297,6 @@ export function SearchScreen({ client }: { client: AuditClient }) {
               version={search.version}
               onNeedRows={search.needRows}
               columns={columns}
-              onColumnsChange={setColumns}
               zone={zone}
               selected={selected}
               onSelect={setSelected}
@@ -351,7 +353,6 @@ function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(o
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
-        <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog" data-testid="shortcuts">
           <Dialog.Title>Keyboard shortcuts</Dialog.Title>
           <Dialog.Description className="muted">Every control is also reachable with Tab; the focused one is outlined.</Dialog.Description>
