@@ -16,6 +16,7 @@ export const ENTRY_POINTS = [
   'electron/agent/service.ts',
   'electron/agent/ingest/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
+  'electron/agent/store/query.worker.ts',
 ];
 
 /** Builds what is stale in dist/ (everything with `force`); resolves when done. */

@@ -2,11 +2,12 @@ import { ZodError } from 'zod';
 import type { ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { PathNotFoundError } from './ingest/files.ts';
+import { RpcError } from './rpc/client.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
 import { NotOurDatabaseError, SchemaTooNewError } from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
-import { CursorError } from './store/search.ts';
+import { CancelledError, CursorError } from './store/search.ts';
 
 /** An error as it crosses a door (IPC, HTTP, the CLI): a stable code, a message, a column for queries. */
 export interface ErrorInfo {
@@ -17,6 +18,15 @@ export interface ErrorInfo {
 
 /** Maps the engine's errors to stable codes; anything unexpected is `internal`. */
 export function describeError(error: unknown): ErrorInfo {
+  // Raised on another thread and already described there.
+  if (error instanceof RpcError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.column !== undefined ? { column: error.column } : {}),
+    };
+  }
+  if (error instanceof CancelledError) return { code: 'cancelled', message: error.message };
   if (error instanceof QuerySyntaxError || error instanceof QueryError) {
     return { code: 'query_syntax', message: error.message, column: error.column };
   }

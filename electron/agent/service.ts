@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import {
   contract,
-  type AuditApi,
   type MethodArgs,
+  type MethodInput,
   type MethodName,
   type MethodOutput,
   type ServiceEvent,
@@ -17,6 +17,8 @@ import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { openDatabase, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
+import { readHandlers, type ReadContext, type ReadMethod } from './store/queries.ts';
+import { QueryWorker } from './store/queryClient.ts';
 import { SearchEngine } from './store/search.ts';
 
 export interface ServiceOptions {
@@ -31,10 +33,36 @@ export interface ServiceOptions {
    * it imports (the CLI). A service that answers queries meanwhile must leave this off.
    */
   readonly ingestOnCallingThread?: boolean;
+  /**
+   * Answer reads (search, count, facets, values, events) on the query worker instead of the calling
+   * thread, so a long search never holds up other calls. Every service that serves requests concurrently
+   * (`serve`, the desktop app) turns this on; a one-shot CLI command leaves it off (one thread less).
+   */
+  readonly queryWorker?: boolean;
+  /**
+   * Tests only: the query worker pauses at the start of every read until `Int32Array(gate)[0]` is
+   * non-zero, and counts arrivals in `[1]` (so a test can hold a search "running" without timing it).
+   */
+  readonly testGate?: SharedArrayBuffer;
 }
 
+/** Per-call options a door passes besides the input. */
+export interface CallOptions {
+  /**
+   * A key naming the caller (a browser tab): a read made with a key cancels the previous call of the same
+   * method made with the same key if it is still running (it rejects with code `cancelled`). Only the
+   * query worker honours it.
+   */
+  readonly supersede?: string;
+}
+
+/** The API with per-call options; still assignable to {@link AuditApi}. */
+export type ServiceApi = {
+  [M in MethodName]: (input: MethodInput<M>, call?: CallOptions) => Promise<MethodOutput<M>>;
+};
+
 /** The engine behind every door: implements the contract, owns the database and the writer thread. */
-export interface AuditService extends AuditApi {
+export interface AuditService extends ServiceApi {
   readonly dbFile: string;
   /** Listens to the engine's events (ingest progress); returns the way to stop. */
   subscribe(listener: (event: ServiceEvent) => void): () => void;
@@ -45,13 +73,33 @@ export interface AuditService extends AuditApi {
 /** The bundled sample corpus (shown on a database that has nothing else). */
 export const SAMPLE_CORPUS_DIR = projectPath('samples', 'corpus');
 
-type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+type Handlers = {
+  [M in MethodName]: (input: MethodArgs<M>, call: CallOptions) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
 
 /** Opens the database and returns the service; the writer thread starts with the first write. */
 export async function createService(options: ServiceOptions): Promise<AuditService> {
   const now = options.now ?? Date.now;
   const db = openDatabase(options.dbFile, { cacheMiB: 64 });
-  const engine = new SearchEngine(db);
+  // Reads run on the query worker or here; either way through the same handlers (store/queries.ts).
+  let queries: QueryWorker | null = null;
+  let engine: SearchEngine | null = null;
+  if (options.queryWorker) {
+    try {
+      queries = await QueryWorker.start(options.dbFile, options.testGate);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } else engine = new SearchEngine(db);
+  const reads = engine === null ? null : readHandlers(engine);
+  const read = <M extends ReadMethod>(method: M, input: MethodArgs<M>, call: CallOptions = {}) =>
+    queries !== null
+      ? queries.call(method, input, now(), call.supersede)
+      : Promise.resolve(
+          (reads![method] as (i: MethodArgs<M>, c: ReadContext) => MethodOutput<M>)(input, { now: now() }),
+        );
+  const count = async (query: string) => (await read('events.count', { query })).total;
   let writer: Promise<WriterClient> | null = null;
   let closing: Promise<void> | null = null;
   const writerClient = () => (writer ??= WriterClient.start(options.dbFile));
@@ -73,23 +121,21 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     );
     const indexed = performance.now();
     await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });
-    return { ...summary, indexMs: performance.now() - indexed };
+    const indexMs = performance.now() - indexed;
+    if (summary.events > 0) changed(summary.events);
+    return { ...summary, indexMs };
   };
+  /** Tells listeners that committed writes changed the events (the UI offers a refresh). */
+  const changed = (added: number) =>
+    emit({ name: 'events.changed', payload: { total: eventTotal(db), added } });
 
   const handlers: Handlers = {
-    'events.search': (input) => engine.search({ ...input, now: now() }),
-    'events.count': ({ query }) => ({ total: engine.count(query, now()) }),
-    'events.facet': ({ query, field, limit }) => {
-      const result = engine.search({
-        query,
-        limit: 0,
-        facets: [field],
-        facetLimit: limit,
-        histogram: false,
-        now: now(),
-      });
-      return { ...result.facets[field]!, total: result.total };
-    },
+    'events.search': (input, call) => read('events.search', input, call),
+    'events.count': (input, call) => read('events.count', input, call),
+    'events.facet': (input, call) => read('events.facet', input, call),
+    'events.get': (input, call) => read('events.get', input, call),
+    'events.surrounding': (input, call) => read('events.surrounding', input, call),
+    'values.list': (input, call) => read('values.list', input, call),
     'ingest.paths': async ({ paths, source, redact, format, mappings }) => {
       // The sample corpus is there to show the product on an empty database; the first real import
       // replaces it, so the user's counts are their own. It goes before the import (after the paths are
@@ -101,6 +147,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE) {
         listFiles(paths);
         sampleEventsRemoved = await (await writerClient()).call('deleteSource', { sourceId: sample });
+        if (sampleEventsRemoved > 0) changed(0);
       }
       const summary = await ingest(paths, source || IMPORT_SOURCE, redact, {
         pinned: format,
@@ -110,7 +157,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     },
     'samples.load': async () => {
       if (sourceId(SAMPLE_SOURCE) !== undefined) {
-        return { events: engine.count(`source:${SAMPLE_SOURCE}`, now()), alreadyLoaded: true };
+        return { events: await count(`source:${SAMPLE_SOURCE}`), alreadyLoaded: true };
       }
       const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
       return { events: summary.events, alreadyLoaded: false };
@@ -132,17 +179,19 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         blocks += chunk.blocks;
       }
       await client.call('retentionFinish', { horizon });
-      engine.raw.clear();
+      engine?.raw.clear();
+      await queries?.invalidate();
+      if (events > 0) changed(0);
       return { events, perSource: preview.perSource, before: cutoff, blocks, dryRun };
     },
   };
 
-  const api = {} as AuditApi;
+  const api = {} as ServiceApi;
   for (const method of Object.keys(contract) as MethodName[]) {
     const schema = contract[method].input;
-    (api as Record<string, unknown>)[method] = async (input: unknown) => {
+    (api as Record<string, unknown>)[method] = async (input: unknown, call: CallOptions = {}) => {
       const args = schema.parse(input ?? {});
-      return (handlers[method] as (a: unknown) => unknown)(args);
+      return (handlers[method] as (a: unknown, c: CallOptions) => unknown)(args, call);
     };
   }
 
@@ -156,6 +205,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       // Idempotent: a second close (shutdown paths race) waits for the first.
       closing ??= (async () => {
         if (writer !== null) await (await writer).close();
+        await queries?.close();
         db.close();
       })();
       return closing;
@@ -163,6 +213,26 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   });
 }
 
+/**
+ * What `start` and `serve` do on an empty database (no events, no sources): load the bundled sample
+ * corpus, so the product shows something. Returns the events loaded, or null when it was not empty.
+ */
+export async function loadSamplesIfEmpty(service: AuditService): Promise<number | null> {
+  const stats = await service['stats.get']({});
+  if (stats.events !== 0 || stats.sources !== 0) return null;
+  return (await service['samples.load']({})).events;
+}
+
+/** Events the database holds (the segments' row counts: one cheap query). */
+function eventTotal(db: Db): number {
+  return db.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get() as number;
+}
+
+/**
+ * Every quarantined line belongs to an object, and every object to a configured source row (`objects
+ * .source_id` is NOT NULL with a foreign key; one-off imports get a source row of kind `import`): the join
+ * below therefore lists only lines of configured sources, which is what a door may show. Keep it so.
+ */
 function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
   const entries = db
     .prepare(
@@ -193,7 +263,7 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
   }
   return {
     file,
-    events: one('SELECT coalesce(sum(n), 0) FROM segments') ?? 0,
+    events: eventTotal(db),
     sources: one('SELECT count(*) FROM sources') ?? 0,
     objects: one('SELECT count(*) FROM objects') ?? 0,
     objectErrors: one("SELECT count(*) FROM objects WHERE status = 'error'") ?? 0,

@@ -1,39 +1,13 @@
 /**
- * What the UI needs from the engine, as types derived from shared/contract.ts. The contract is the one
- * source; this file only names the pieces the components pass around.
- *
- * Until the engine side lands (branch h-serve), the few shapes it adds are declared here in the same form
- * (PENDING below); the merge replaces them with the contract's own.
+ * What the UI needs from the engine, as types derived from shared/contract.ts (the one source): this file
+ * only names the pieces the components pass around.
  */
-import type {
-  AuditApi,
-  AuditEventOut,
-  FacetName,
-  MethodInput,
-  MethodOutput,
-  ServiceEvent,
-} from '../../shared/contract.ts';
+import type { AuditClient, AuditEventOut, MethodInput, MethodOutput } from '../../shared/contract.ts';
 
-// PENDING(h-serve): histogram.byOutcome, events.get, values.list, events.changed, AuditClient.
-export interface ByOutcome {
-  success: number[];
-  failure: number[];
-  unknown: number[];
-}
-type BaseSearch = MethodOutput<'events.search'>;
-export type SearchResult = Omit<BaseSearch, 'histogram'> & {
-  histogram: (NonNullable<BaseSearch['histogram']> & { byOutcome?: ByOutcome }) | null;
-};
-export type ValuesResult = { values: { value: string; count: number }[] };
-export type ClientEvent = ServiceEvent | { name: 'events.changed'; payload: { total: number; added: number } };
-export type AuditClient = Omit<AuditApi, 'events.search'> & {
-  'events.search': (input: MethodInput<'events.search'>) => Promise<SearchResult>;
-  'events.get': (input: { id: string }) => Promise<AuditEventOut>;
-  'values.list': (input: { field: FacetName; prefix?: string; limit?: number }) => Promise<ValuesResult>;
-  subscribe(listener: (event: ClientEvent) => void): () => void;
-};
-
+export type { AuditClient };
 export type SearchInput = MethodInput<'events.search'>;
+export type SearchResult = MethodOutput<'events.search'>;
+export type ByOutcome = NonNullable<SearchResult['histogram']>['byOutcome'];
 export type AuditEvent = AuditEventOut;
 export type FacetResult = MethodOutput<'events.facet'>;
 export type Stats = MethodOutput<'stats.get'>;

@@ -54,14 +54,14 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
   useEffect(() => {
     let live = true;
     setFull(null);
-    client['events.get']({ id: event.id }).then(
-      (e) => live && setFull({ event: e }),
+    client['events.get']({ id: event.id, ts: event.ts }).then(
+      (r) => live && setFull(r.event ? { event: r.event } : { error: 'The event is no longer in the database (retention or a re-import removed it).' }),
       (e: unknown) => live && setFull({ error: describeError(e).message }),
     );
     return () => {
       live = false;
     };
-  }, [client, event.id]);
+  }, [client, event.id, event.ts]);
   useEffect(() => {
     heading.current?.focus();
   }, [event.id]);

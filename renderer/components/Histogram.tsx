@@ -4,7 +4,7 @@
  */
 import { useRef, useState } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
-import type { ByOutcome, SearchResult } from '../api/types.ts';
+import type { SearchResult } from '../api/types.ts';
 import { formatCount, formatSpan, formatTimestamp } from '../lib/format.ts';
 import type { TimeZoneMode } from '../lib/format.ts';
 
@@ -20,12 +20,7 @@ export interface HistogramProps {
 }
 
 export function Histogram({ histogram, zone, onSelect }: HistogramProps) {
-  const { from, bucketMs, counts } = histogram;
-  const byOutcome: ByOutcome = histogram.byOutcome ?? {
-    success: counts.map(() => 0),
-    failure: counts.map(() => 0),
-    unknown: counts,
-  };
+  const { from, bucketMs, counts, byOutcome } = histogram;
   const n = counts.length;
   const max = Math.max(1, ...counts);
   const svg = useRef<SVGSVGElement>(null);

@@ -61,9 +61,19 @@ function useExclusions(client: AuditClient, query: string, range: TimeRange) {
       return { label: `without ${printQuery(part)}`, query: combineQuery(printQuery(rest), range) };
     });
     if (range.kind !== 'all' && query.trim()) probes.push({ label: 'over all time', query: query });
-    Promise.all(probes.map((p) => client['events.count']({ query: p.query }).then((r) => ({ label: p.label, total: r.total }))))
-      .then((r) => live && setFound(r.filter((x) => x.total > 0)))
-      .catch(() => live && setFound([]));
+    // One after another: a transport may cancel a client's older call of the same method.
+    void (async () => {
+      const counted: { label: string; total: number }[] = [];
+      for (const p of probes) {
+        if (!live) return;
+        try {
+          counted.push({ label: p.label, total: (await client['events.count']({ query: p.query })).total });
+        } catch {
+          // A probe that fails is left out; the rest still help.
+        }
+      }
+      if (live) setFound(counted.filter((x) => x.total > 0));
+    })();
     return () => {
       live = false;
     };

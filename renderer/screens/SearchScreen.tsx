@@ -60,21 +60,23 @@ export function SearchScreen({ client }: { client: AuditClient }) {
   const refreshStats = useCallback(() => {
     client['stats.get']({}).then(setStats, () => setStats(null));
   }, [client]);
-  const refreshValues = useCallback(() => {
-    Promise.all(
-      VALUE_FIELDS.map((field) =>
-        client['values.list']({ field, limit: 5000 }).then(
-          (r) => [field, r.values] as const,
-          () => [field, []] as const,
-        ),
-      ),
-    ).then((lists) => setValueIndex(new ValueIndex(Object.fromEntries(lists))));
+  const refreshValues = useCallback(async () => {
+    // One field after another: a transport may cancel a client's older call of the same method.
+    const lists: [string, { value: string; count: number }[]][] = [];
+    for (const field of VALUE_FIELDS) {
+      try {
+        lists.push([field, (await client['values.list']({ field, limit: 5000 })).values]);
+      } catch {
+        lists.push([field, []]);
+      }
+    }
+    setValueIndex(new ValueIndex(Object.fromEntries(lists)));
   }, [client]);
   useEffect(() => {
     refreshStats();
-    refreshValues();
+    void refreshValues();
     return client.subscribe((event) => {
-      if (event.name === 'events.changed') setArrived((n) => n + (event.payload as { added: number }).added);
+      if (event.name === 'events.changed' && event.payload.added > 0) setArrived((n) => n + event.payload.added);
     });
   }, [client, refreshStats, refreshValues]);
 
@@ -272,7 +274,7 @@ export function SearchScreen({ client }: { client: AuditClient }) {
               client={client}
               onLoaded={() => {
                 refreshStats();
-                refreshValues();
+                void refreshValues();
                 run(sent);
               }}
             />

@@ -8,7 +8,8 @@ import type { QueryNode } from '../../shared/query/index.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import type { AuditEventOut, FacetName } from '../../shared/contract.ts';
 import { DEFAULT_FACETS } from '../../shared/contract.ts';
-import type { AuditClient, ClientEvent, SearchResult } from '../../renderer/api/types.ts';
+import type { AuditClient, ServiceEvent } from '../../shared/contract.ts';
+import type { SearchResult } from '../../renderer/api/types.ts';
 
 export class MemoryApiError extends Error {
   override name = 'MemoryApiError';
@@ -76,7 +77,7 @@ export interface MemoryClientOptions {
 export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClientOptions = {}) {
   let events = [...fixture].sort((a, b) => (b.ts ?? 0) - (a.ts ?? 0));
   const now = options.now ?? Math.max(0, ...events.map((e) => e.ts ?? 0)) + 1;
-  const listeners = new Set<(event: ClientEvent) => void>();
+  const listeners = new Set<(event: ServiceEvent) => void>();
   const calls: { method: string; input: unknown }[] = [];
   const record = (method: string, input: unknown) => {
     calls.push({ method, input });
@@ -147,19 +148,23 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     },
     async 'events.get'(input) {
       record('events.get', input);
-      const found = events.find((e) => e.id === input.id);
-      if (!found) throw new MemoryApiError(`No event has id ${input.id}.`, 'not_found');
-      return found;
+      return { event: events.find((e) => e.id === input.id) ?? null };
+    },
+    async 'events.surrounding'(input) {
+      record('events.surrounding', input);
+      const all = select(input.query ?? '');
+      const at = all.findIndex((e) => e.id === input.id);
+      if (at < 0) return { events: [], anchorIndex: null };
+      const from = Math.max(0, at - (input.after ?? 10));
+      return { events: all.slice(from, at + (input.before ?? 10) + 1).map((e) => strip(e, false)), anchorIndex: at - from };
     },
     async 'values.list'(input) {
       record('values.list', input);
       const prefix = input.prefix?.toLowerCase() ?? '';
-      const f = facetOf(events, input.field, 100_000);
-      return {
-        values: f.values
-          .filter((v): v is { value: string; count: number } => v.value != null && v.value.toLowerCase().startsWith(prefix))
-          .slice(0, input.limit ?? 1000),
-      };
+      const matching = facetOf(events, input.field, 100_000).values.filter(
+        (v): v is { value: string; count: number } => v.value != null && v.value.toLowerCase().startsWith(prefix),
+      );
+      return { values: matching.slice(0, input.limit ?? 50), distinct: matching.length };
     },
     async 'stats.get'(input) {
       record('stats.get', input);
@@ -197,7 +202,7 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'retention.run'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
-    subscribe(listener: (event: ClientEvent) => void) {
+    subscribe(listener: (event: ServiceEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
@@ -210,7 +215,7 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     clear() {
       events = [];
     },
-    emit(event: ClientEvent) {
+    emit(event: ServiceEvent) {
       for (const l of listeners) l(event);
     },
   };
@@ -234,7 +239,7 @@ export function fixtureEvents(): AuditEventOut[] {
     const body: Record<string, unknown> = { userEmail: user, nameHints: [action], opType, responseCode: failure ? 403 : 200 };
     if (action === 'setPassword') body.requestParams = { newPassword: '[REDACTED]', userId: `u-${i}` };
     out.push({
-      id: `ev${String(i).padStart(4, '0')}`,
+      id: (0xa0000 + i).toString(16).padStart(32, '0'),
       ts: base - i * 37 * 60_000 - i * 123,
       user,
       entity,

@@ -1,68 +1,41 @@
 // The single writer: one thread owns the write connection, so ingest never blocks the thread that answers
-// queries. Plain RPC over postMessage (from the thread that started it, or any port attached to it); every
-// method is a store function.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+// queries. Served over the engine's RPC helper (from the thread that started it, or any port attached to
+// it); every method is a store function.
+import { workerData } from 'node:worker_threads';
+import { describeError } from '../errors.ts';
+import { serveRpc } from '../rpc/server.ts';
 import { deleteSource } from '../store/deleteSource.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
 import { ensureSource } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
-import type { WriterData, WriterMethods, WriterReply, WriterRequest } from './writerProtocol.ts';
+import type { WriterData, WriterMethods } from './writerProtocol.ts';
 
 const { file } = workerData as WriterData;
-const main = parentPort!;
 
-try {
+serveRpc<WriterMethods>(() => {
   const db = openDatabase(file, { cacheMiB: 4 });
   // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
   // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
   db.pragma('wal_autocheckpoint = 10000');
   const writer = new BatchWriter(db);
-  const attached: MessagePort[] = [];
-  let closed = false;
-
-  const handlers: { [M in keyof WriterMethods]: (args: WriterMethods[M][0]) => WriterMethods[M][1] } = {
-    ensureSource: ({ name, kind }) => ensureSource(db, name, kind),
-    write: (batch) => writer.write(batch),
-    maintain: ({ budgetMs }) => mergeFullText(db, budgetMs),
-    deleteSource: ({ sourceId }) => deleteSource(db, sourceId),
-    retentionBegin: ({ before }) => beginRetention(db, before),
-    retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
-    retentionFinish: ({ horizon }) => finishRetention(db, horizon),
-    attach: ({ port }) => {
-      attached.push(port);
-      serve(port);
+  return {
+    handlers: {
+      ensureSource: ({ name, kind }) => ensureSource(db, name, kind),
+      write: (batch) => writer.write(batch),
+      maintain: ({ budgetMs }) => mergeFullText(db, budgetMs),
+      deleteSource: ({ sourceId }) => deleteSource(db, sourceId),
+      retentionBegin: ({ before }) => beginRetention(db, before),
+      retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
+      retentionFinish: ({ horizon }) => finishRetention(db, horizon),
     },
-    close: () => {
-      closed = true;
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
+    options: {
+      describe: describeError,
+      onClose: () => {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+      },
     },
   };
-
-  const serve = (port: MessagePort | typeof main) => {
-    port.on('message', (request: WriterRequest) => {
-      let reply: WriterReply;
-      try {
-        if (closed) throw new Error('The writer was closed.');
-        const handler = handlers[request.method] as (args: unknown) => unknown;
-        reply = { seq: request.seq, ok: true, value: handler(request.args) };
-      } catch (error) {
-        const e = error instanceof Error ? error : new Error(String(error));
-        reply = { seq: request.seq, ok: false, error: { name: e.name, message: e.message } };
-      }
-      port.postMessage(reply);
-      if (request.method === 'close') {
-        for (const other of attached) other.close();
-        main.close();
-      }
-    });
-  };
-
-  serve(main);
-  main.postMessage({ seq: 0, ok: true, value: 'ready' } satisfies WriterReply);
-} catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  main.postMessage({ seq: 0, ok: false, error: { name: e.name, message: e.message } } satisfies WriterReply);
-}
+});

@@ -1,9 +1,11 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { SourceKind } from '../store/objects.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 
-/** The writer thread's methods: name → [arguments, result]. */
-export interface WriterMethods {
+/**
+ * The writer thread's methods: name → [arguments, result]. Spoken over the engine's one RPC helper
+ * (../rpc/), which adds `attach` (an ingest worker talks to the writer directly) and `close`.
+ */
+export type WriterMethods = {
   ensureSource: [{ name: string; kind: SourceKind }, number];
   write: [EventBatch, BatchResult];
   /** Merge full-text segments for at most `budgetMs`; `merged` tells whether anything is left. */
@@ -12,22 +14,9 @@ export interface WriterMethods {
   deleteSource: [{ sourceId: number }, number];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
-  /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
-  attach: [{ port: MessagePort }, void];
-  close: [undefined, void];
-}
+};
 
 export type WriterMethod = keyof WriterMethods;
-
-export interface WriterRequest<M extends WriterMethod = WriterMethod> {
-  seq: number;
-  method: M;
-  args: WriterMethods[M][0];
-}
-
-export type WriterReply =
-  | { seq: number; ok: true; value: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string } };
 
 export interface WriterData {
   file: string;
