@@ -2,28 +2,25 @@
 import { json } from '@codemirror/lang-json';
 import { syntaxHighlighting } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
-import { Decoration, EditorView, MatchDecorator, ViewPlugin } from '@codemirror/view';
-import type { DecorationSet, ViewUpdate } from '@codemirror/view';
+import { Decoration, EditorView } from '@codemirror/view';
+import type { DecorationSet } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 import { useEffect, useRef } from 'react';
 
-const redactions = new MatchDecorator({
-  regexp: /"\[REDACTED\]"/g,
-  decoration: Decoration.mark({ class: 'redacted', attributes: { title: 'Redacted before storage: the original value was never indexed' } }),
+const redactedMark = Decoration.mark({
+  class: 'redacted',
+  attributes: { title: 'Redacted before storage: the original value was never stored or indexed' },
 });
 
-const markRedactions = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = redactions.createDeco(view);
-    }
-    update(update: ViewUpdate) {
-      this.decorations = redactions.updateDeco(update, this.decorations);
-    }
-  },
-  { decorations: (v) => v.decorations },
-);
+/** Where the redacted values are: every `"[REDACTED]"` string, as [from, to) offsets. */
+export function redactedRanges(doc: string): [number, number][] {
+  return [...doc.matchAll(/"\[REDACTED\]"/g)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+/** Marks them once over the whole (read-only, small) document, whatever part of it is on screen. */
+function redactions(doc: string): DecorationSet {
+  return Decoration.set(redactedRanges(doc).map(([from, to]) => redactedMark.range(from, to)));
+}
 
 /** Pretty-prints a JSON string; text that is not JSON is shown as it is. */
 export function prettyJson(text: string): string {
@@ -37,17 +34,18 @@ export function prettyJson(text: string): string {
 export function JsonView({ text, label }: { text: string; label: string }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    const doc = prettyJson(text);
     const view = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: prettyJson(text),
+        doc,
         extensions: [
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
           EditorView.lineWrapping,
           json(),
           syntaxHighlighting(classHighlighter),
-          markRedactions,
+          EditorView.decorations.of(redactions(doc)),
           EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
         ],
       }),
