@@ -2,11 +2,12 @@
  * The renderer's entry: picks the transport (Electron's preload bridge when present, else HTTP to the
  * `serve` that delivered this page) and mounts the search screen.
  */
+// First: it configures zod before the contract's schemas are built (see csp.ts).
+import { fitStrictCsp } from './lib/csp.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createHttpClient } from './api/http.ts';
 import type { AuditClient } from './api/types.ts';
-import { routeCodeMirrorStylesThroughCssom } from './lib/cspStyles.ts';
 import { takeToken } from './lib/urlState.ts';
 import { SearchScreen } from './screens/SearchScreen.tsx';
 import './styles.css';
@@ -19,7 +20,7 @@ function pickClient(): AuditClient | string {
   return createHttpClient({ baseUrl: window.location.origin, token });
 }
 
-routeCodeMirrorStylesThroughCssom(document);
+fitStrictCsp(document);
 const root = createRoot(document.getElementById('root')!);
 const client = pickClient();
 root.render(

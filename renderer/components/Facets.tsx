@@ -10,6 +10,7 @@ import type { AuditClient } from '../api/types.ts';
 import { describeError } from '../api/types.ts';
 import { formatCount } from '../lib/format.ts';
 import { termState } from '../lib/queryEdit.ts';
+import { fieldTermsOf, parseQuery } from '../../shared/query/index.ts';
 import { OutcomeIcon } from './Histogram.tsx';
 
 /**
@@ -40,6 +41,17 @@ export interface FacetsProps {
   onToggle(field: FacetName, value: string, negated: boolean): void;
 }
 
+/** The query's own terms on a field, so a value it filters out stays in the list and can be clicked back. */
+function termsOn(query: string, field: FacetName): string[] {
+  try {
+    return fieldTermsOf(parseQuery(query))
+      .filter((t) => t.field === field && !t.prefix)
+      .map((t) => t.value);
+  } catch {
+    return [];
+  }
+}
+
 export function Facets({ facets, query, countedQuery, client, onToggle }: FacetsProps) {
   const [more, setMore] = useState<FacetName | null>(null);
   return (
@@ -52,7 +64,18 @@ export function Facets({ facets, query, countedQuery, client, onToggle }: Facets
             <h2 className="facet__title">
               {FACET_LABELS[field]} <span className="facet__distinct" title="distinct values">{formatCount(facet.distinct)}</span>
             </h2>
-            <FacetValues field={field} values={facet.values} query={query} onToggle={onToggle} />
+            <FacetValues
+              field={field}
+              values={[
+                ...facet.values,
+                // An excluded value has no matches left, so the engine does not list it: keep it visible.
+                ...termsOn(query, field)
+                  .filter((v) => !facet.values.some((x) => x.value?.toLowerCase() === v.toLowerCase()))
+                  .map((value) => ({ value, count: 0 })),
+              ]}
+              query={query}
+              onToggle={onToggle}
+            />
             {facet.other > 0 && (
               <button type="button" className="link facet__more" data-testid={`facet-more-${field}`} onClick={() => setMore(field)}>
                 more… <span className="muted">({formatCount(facet.distinct - facet.values.length)} values, {formatCount(facet.other)} events)</span>
@@ -100,7 +123,7 @@ function FacetValues({
               <span className="facet-value__bar" data-share={Math.round((count / (max ?? top)) * 20)} aria-hidden="true" />
               {field === 'outcome' && value != null && <OutcomeIcon outcome={value} />}
               <span className="facet-value__label">{state === -1 ? <s>{label}</s> : label}</span>
-              <span className="facet-value__count">{formatCount(count)}</span>
+              <span className="facet-value__count">{state === -1 && count === 0 ? 'excluded' : formatCount(count)}</span>
             </button>
             {value != null && (
               <button

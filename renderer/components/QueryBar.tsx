@@ -91,6 +91,16 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
           autocapitalize: 'off',
           autocorrect: 'off',
         }),
+        // Typing over a selection lets Chromium copy the replaced tokens' colours into a style attribute,
+        // which the CSP refuses (and reports); CodeMirror redraws either way, so do the replacement here.
+        EditorView.domEventHandlers({
+          beforeinput(event, v) {
+            if (event.inputType !== 'insertText' || !event.data || v.composing || v.state.selection.main.empty) return false;
+            event.preventDefault();
+            v.dispatch(v.state.replaceSelection(event.data), { userEvent: 'input.type', scrollIntoView: true });
+            return true;
+          },
+        }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) setDraft(u.state.doc.toString());
         }),

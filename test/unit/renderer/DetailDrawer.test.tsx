@@ -72,7 +72,7 @@ describe('DetailDrawer', () => {
     const { props } = drawer();
     fireEvent.click(screen.getByTestId('filter-in-user'));
     fireEvent.click(screen.getByTestId('filter-out-entity'));
-    expect(props.onFilter.mock.calls).toEqual([
+    expect((props.onFilter as ReturnType<typeof vi.fn>).mock.calls).toEqual([
       ['user', secretEvent.user, false],
       ['entity', secretEvent.entity, true],
     ]);
@@ -84,7 +84,7 @@ describe('DetailDrawer', () => {
     fireEvent.click(screen.getByTestId('pivot-txn'));
     fireEvent.click(screen.getByTestId('pivot-target'));
     fireEvent.click(screen.getByTestId('pivot-surrounding'));
-    expect(props.onPivot.mock.calls.map((c) => (c[0] as { kind: string }).kind)).toEqual(['user', 'txn', 'target', 'surrounding']);
+    expect((props.onPivot as ReturnType<typeof vi.fn>).mock.calls.map((c) => (c[0] as { kind: string }).kind)).toEqual(['user', 'txn', 'target', 'surrounding']);
     fireEvent.keyDown(screen.getByTestId('detail'), { key: 'Escape' });
     expect(props.onClose).toHaveBeenCalled();
   });

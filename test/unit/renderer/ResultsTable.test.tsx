@@ -59,7 +59,7 @@ describe('ResultsTable', () => {
   it('asks for the rows it shows that have not arrived (keyset pages as you scroll)', async () => {
     const props = table({ rowAt: (i) => (i < 10 ? events[i] : undefined) });
     await waitFor(() => expect(props.onNeedRows).toHaveBeenCalled());
-    const asked = Math.max(...props.onNeedRows.mock.calls.map((c) => c[0] as number));
+    const asked = Math.max(...(props.onNeedRows as ReturnType<typeof vi.fn>).mock.calls.map((c) => c[0] as number));
     expect(asked).toBeGreaterThan(10);
     expect(screen.getAllByText('Loading…').length).toBeGreaterThan(0);
   });
@@ -70,7 +70,7 @@ describe('ResultsTable', () => {
     fireEvent.keyDown(grid, { key: 'ArrowDown' });
     fireEvent.keyDown(grid, { key: 'ArrowUp' });
     fireEvent.keyDown(grid, { key: 'Enter' });
-    expect(props.onSelect.mock.calls).toEqual([[4], [2]]);
+    expect((props.onSelect as ReturnType<typeof vi.fn>).mock.calls).toEqual([[4], [2]]);
     expect(props.onOpen).toHaveBeenCalledWith(3);
   });
 

@@ -1,0 +1,110 @@
+/**
+ * End-to-end support: a seeded database, the real `audit-explorer serve` on a free loopback port, and
+ * Debian's Chromium driven by playwright-core (never a downloaded browser).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { BIN, REPO_ROOT, prophecyLine, runBinary } from '../integration/cli/support.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+/** Base of the seeded events: 2026-03-05 00:00 UTC; three days of events, newest first in results. */
+export const SEED_START = Date.UTC(2026, 2, 5);
+const HOUR = 3_600_000;
+
+const USERS = ['alice@acme.io', 'bob@acme.io', 'carol@acme.io', 'dave@initech.net'];
+const ACTIONS: { action: string; opType: string; params?: Record<string, string> }[] = [
+  { action: 'releaseProject', opType: 'Mutation', params: { projectID: '"p-7"', branch: '"main"' } },
+  { action: 'setPassword', opType: 'Mutation', params: { uid: '"u-42"', newPassword: '"hunter2"' } },
+  { action: 'tableQueryPipeline', opType: 'Query', params: { projectId: '"p-7"' } },
+  { action: 'addTeam', opType: 'Mutation', params: { name: '"audit"' } },
+  { action: 'fabricDetailQuery', opType: 'Query', params: { id: '"f-1"' } },
+];
+
+/** 360 Prophecy events over three days: every user, five actions, a failure every seventh. */
+export function seedLines(): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < 360; i++) {
+    const a = ACTIONS[i % ACTIONS.length]!;
+    // Busier in the middle day, so the histogram has a shape.
+    const ts = SEED_START + Math.floor((i / 360) ** 1.3 * 72 * HOUR) + i * 17;
+    lines.push(
+      prophecyLine({
+        ts,
+        user: USERS[(i * 7) % USERS.length]!,
+        action: a.action,
+        opType: a.opType,
+        responseCode: i % 7 === 0 ? 403 : 200,
+        org: 'acme.io',
+        ...(a.params ? { params: a.params } : {}),
+      }),
+    );
+  }
+  return lines;
+}
+
+export interface Served {
+  url: string;
+  token: string;
+  db: string;
+  stop(): Promise<void>;
+}
+
+/** Seeds a database in a temp dir and starts `serve --port 0` on it; resolves with its URL. */
+export async function serveSeeded(): Promise<Served> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-e2e-'));
+  const db = path.join(dir, 'audit.db');
+  const file = path.join(dir, 'audit', 'seed.ndjson');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${seedLines().join('\n')}\n`);
+  const ingest = await runBinary(['ingest', file], db);
+  if (ingest.code !== 0) throw new Error(`seeding failed: ${ingest.err}`);
+
+  const token = 'e2e-token-0123456789abcdef';
+  const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, 'serve', '--port', '0', '--token', token], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AUDIT_EXPLORER_DEBUG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve(line.trim()));
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    token,
+    db,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
