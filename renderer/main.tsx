@@ -16,7 +16,8 @@ function pickClient(): AuditClient | string {
   const bridge = (window as { auditExplorer?: AuditClient }).auditExplorer;
   if (bridge) return bridge;
   const token = takeToken(window.location, window.history, window.sessionStorage);
-  if (!token) return 'This page needs the token that `audit-explorer serve` printed: open the URL it printed (it ends in ?token=…).';
+  if (!token)
+    return 'This page needs the token that `audit-explorer serve` printed: open the URL it printed (it ends in ?token=…).';
   return createHttpClient({ baseUrl: window.location.origin, token });
 }
 

@@ -103,7 +103,11 @@ function nodeIsStale() {
 }
 
 function rendererIsStale() {
-  return isStale(path.join(root, 'dist', 'renderer', 'index.html'), ['renderer', 'shared'], /\.(ts|tsx|css|html)$/);
+  return isStale(
+    path.join(root, 'dist', 'renderer', 'index.html'),
+    ['renderer', 'shared'],
+    /\.(ts|tsx|css|html)$/,
+  );
 }
 
 /** Whether `stamp` is missing or older than any file under `dirs` whose name matches `pattern`. */

@@ -55,7 +55,13 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
     let live = true;
     setFull(null);
     client['events.get']({ id: event.id, ts: event.ts }).then(
-      (r) => live && setFull(r.event ? { event: r.event } : { error: 'The event is no longer in the database (retention or a re-import removed it).' }),
+      (r) =>
+        live &&
+        setFull(
+          r.event
+            ? { event: r.event }
+            : { error: 'The event is no longer in the database (retention or a re-import removed it).' },
+        ),
       (e: unknown) => live && setFull({ error: describeError(e).message }),
     );
     return () => {
@@ -94,7 +100,13 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
           </span>{' '}
           {event.action ?? 'Event'} <span className="muted mono">{formatTimestamp(event.ts, zone)}</span>
         </h2>
-        <button type="button" className="button button--ghost" onClick={onClose} aria-label="Close detail (Esc)" data-testid="detail-close">
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={onClose}
+          aria-label="Close detail (Esc)"
+          data-testid="detail-close"
+        >
           ✕ <span className="muted">Esc</span>
         </button>
       </header>
@@ -102,20 +114,50 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
       <section className="drawer__section" aria-label="Pivots">
         <h3>Pivot</h3>
         <div className="pivots">
-          <button type="button" className="button" disabled={!event.user || event.ts == null} data-testid="pivot-user" onClick={() => onPivot({ kind: 'user', event })}>
+          <button
+            type="button"
+            className="button"
+            disabled={!event.user || event.ts == null}
+            data-testid="pivot-user"
+            onClick={() => onPivot({ kind: 'user', event })}
+          >
             Same user ±30 min
           </button>
-          <button type="button" className="button" disabled={!event.txn} data-testid="pivot-txn" onClick={() => onPivot({ kind: 'txn', event })} title={event.txn ? undefined : 'This event has no transaction id'}>
+          <button
+            type="button"
+            className="button"
+            disabled={!event.txn}
+            data-testid="pivot-txn"
+            onClick={() => onPivot({ kind: 'txn', event })}
+            title={event.txn ? undefined : 'This event has no transaction id'}
+          >
             Same transaction
           </button>
-          <button type="button" className="button" disabled={!event.target} data-testid="pivot-target" onClick={() => onPivot({ kind: 'target', event })}>
+          <button
+            type="button"
+            className="button"
+            disabled={!event.target}
+            data-testid="pivot-target"
+            onClick={() => onPivot({ kind: 'target', event })}
+          >
             Same target
           </button>
           <span className="pivot-surrounding">
-            <button type="button" className="button" disabled={event.ts == null} data-testid="pivot-surrounding" onClick={() => onPivot({ kind: 'surrounding', event, minutes })}>
+            <button
+              type="button"
+              className="button"
+              disabled={event.ts == null}
+              data-testid="pivot-surrounding"
+              onClick={() => onPivot({ kind: 'surrounding', event, minutes })}
+            >
               Surrounding events
             </button>
-            <select aria-label="Surrounding window" className="input input--small" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
+            <select
+              aria-label="Surrounding window"
+              className="input input--small"
+              value={minutes}
+              onChange={(e) => setMinutes(Number(e.target.value))}
+            >
               {[1, 5, 15, 60].map((m) => (
                 <option key={m} value={m}>
                   ±{m} min
@@ -132,7 +174,8 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
           <div className="field">
             <dt>Time</dt>
             <dd className="mono">
-              {formatTimestamp(event.ts, zone)} <span className="muted">{zone === 'utc' ? 'UTC' : 'local'}</span>
+              {formatTimestamp(event.ts, zone)}{' '}
+              <span className="muted">{zone === 'utc' ? 'UTC' : 'local'}</span>
             </dd>
           </div>
           {FIELDS.map(({ key, label, filter }) => {
@@ -147,10 +190,24 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
                   </span>
                   {filter && text != null && (
                     <span className="field__actions">
-                      <button type="button" className="icon-button" aria-label={`Filter in ${label} ${text}`} title="Filter in" data-testid={`filter-in-${key}`} onClick={() => onFilter(filter, String(value), false)}>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Filter in ${label} ${text}`}
+                        title="Filter in"
+                        data-testid={`filter-in-${key}`}
+                        onClick={() => onFilter(filter, String(value), false)}
+                      >
                         +
                       </button>
-                      <button type="button" className="icon-button" aria-label={`Filter out ${label} ${text}`} title="Filter out" data-testid={`filter-out-${key}`} onClick={() => onFilter(filter, String(value), true)}>
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Filter out ${label} ${text}`}
+                        title="Filter out"
+                        data-testid={`filter-out-${key}`}
+                        onClick={() => onFilter(filter, String(value), true)}
+                      >
                         −
                       </button>
                     </span>
@@ -197,7 +254,10 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
 
       <section className="drawer__section drawer__raw" aria-label="Raw event">
         <h3>
-          Raw <span className="muted">(after redaction; <span className="redacted">[REDACTED]</span> marks a removed secret)</span>
+          Raw{' '}
+          <span className="muted">
+            (after redaction; <span className="redacted">[REDACTED]</span> marks a removed secret)
+          </span>
         </h3>
         {!full && <p className="muted">Loading the raw line…</p>}
         {full?.error && <p className="form-error">Could not load the raw line: {full.error}</p>}
@@ -206,4 +266,3 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
     </aside>
   );
 }
-

@@ -58,33 +58,54 @@ export function Facets({ facets, query, countedQuery, client, onToggle }: Facets
     <nav className="facets" aria-label="Facets" data-testid="facets">
       {SHOWN.map((field) => {
         const facet = facets[field];
-        if (!facet) return null;
+        const pinned = termsOn(query, field).filter(
+          (v) => !facet?.values.some((x) => x.value?.toLowerCase() === v.toLowerCase()),
+        );
+        // Nothing to count and nothing in the query on this field: an empty heading would only be noise.
+        if (!facet || (facet.values.length === 0 && pinned.length === 0)) return null;
         return (
           <section key={field} className="facet" data-testid={`facet-${field}`}>
             <h2 className="facet__title">
-              {FACET_LABELS[field]} <span className="facet__distinct" title="distinct values">{formatCount(facet.distinct)}</span>
+              {FACET_LABELS[field]}{' '}
+              <span className="facet__distinct" title="distinct values">
+                {formatCount(facet.distinct)}
+              </span>
             </h2>
             <FacetValues
               field={field}
               values={[
                 ...facet.values,
                 // An excluded value has no matches left, so the engine does not list it: keep it visible.
-                ...termsOn(query, field)
-                  .filter((v) => !facet.values.some((x) => x.value?.toLowerCase() === v.toLowerCase()))
-                  .map((value) => ({ value, count: 0 })),
+                ...pinned.map((value) => ({ value, count: 0 })),
               ]}
               query={query}
               onToggle={onToggle}
             />
             {facet.other > 0 && (
-              <button type="button" className="link facet__more" data-testid={`facet-more-${field}`} onClick={() => setMore(field)}>
-                more… <span className="muted">({formatCount(facet.distinct - facet.values.length)} values, {formatCount(facet.other)} events)</span>
+              <button
+                type="button"
+                className="link facet__more"
+                data-testid={`facet-more-${field}`}
+                onClick={() => setMore(field)}
+              >
+                more…{' '}
+                <span className="muted">
+                  ({formatCount(facet.distinct - facet.values.length)} values, {formatCount(facet.other)}{' '}
+                  events)
+                </span>
               </button>
             )}
           </section>
         );
       })}
-      <MoreDialog field={more} countedQuery={countedQuery} query={query} client={client} onClose={() => setMore(null)} onToggle={onToggle} />
+      <MoreDialog
+        field={more}
+        countedQuery={countedQuery}
+        query={query}
+        client={client}
+        onClose={() => setMore(null)}
+        onToggle={onToggle}
+      />
     </nav>
   );
 }
@@ -110,20 +131,33 @@ function FacetValues({
         const label = value ?? '(none)';
         const include = (e: MouseEvent) => value != null && onToggle(field, value, e.altKey);
         return (
-          <li key={label} className={`facet-value${state === 1 ? ' facet-value--in' : state === -1 ? ' facet-value--out' : ''}`}>
+          <li
+            key={label}
+            className={`facet-value${state === 1 ? ' facet-value--in' : state === -1 ? ' facet-value--out' : ''}`}
+          >
             <button
               type="button"
               className="facet-value__include"
               disabled={value == null}
-              title={value == null ? 'Events without this field cannot be filtered by it' : `${label} — click to filter, Alt+click to exclude`}
+              title={
+                value == null
+                  ? 'Events without this field cannot be filtered by it'
+                  : `${label} — click to filter, Alt+click to exclude`
+              }
               aria-pressed={state === 1}
               data-testid={`facet-value-${field}-${label}`}
               onClick={include}
             >
-              <span className="facet-value__bar" data-share={Math.round((count / (max ?? top)) * 20)} aria-hidden="true" />
+              <span
+                className="facet-value__bar"
+                data-share={Math.round((count / (max ?? top)) * 20)}
+                aria-hidden="true"
+              />
               {field === 'outcome' && value != null && <OutcomeIcon outcome={value} />}
               <span className="facet-value__label">{state === -1 ? <s>{label}</s> : label}</span>
-              <span className="facet-value__count">{state === -1 && count === 0 ? 'excluded' : formatCount(count)}</span>
+              <span className="facet-value__count">
+                {state === -1 && count === 0 ? 'excluded' : formatCount(count)}
+              </span>
             </button>
             {value != null && (
               <button
@@ -175,14 +209,24 @@ function MoreDialog({
       live = false;
     };
   }, [field, countedQuery, client]);
-  const shown = data?.values.filter((v) => (v.value ?? '(none)').toLowerCase().includes(filter.toLowerCase())) ?? [];
+  const shown =
+    data?.values.filter((v) => (v.value ?? '(none)').toLowerCase().includes(filter.toLowerCase())) ?? [];
   return (
     <Dialog.Root open={field != null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
         <Dialog.Content className="dialog facet-dialog" data-testid="facet-dialog">
           <Dialog.Title>{field ? FACET_LABELS[field] : ''}: all values</Dialog.Title>
-          <Dialog.Description className="muted">Exact counts under the current query. Click to filter, − to exclude.</Dialog.Description>
-          <input className="input" placeholder="Filter values" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter values" autoFocus />
+          <Dialog.Description className="muted">
+            Exact counts under the current query. Click to filter, − to exclude.
+          </Dialog.Description>
+          <input
+            className="input"
+            placeholder="Filter values"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            aria-label="Filter values"
+            autoFocus
+          />
           <div className="facet-dialog__list">
             {!data && <p className="muted">Counting…</p>}
             {data?.error && <p className="form-error">{data.error}</p>}
@@ -200,7 +244,9 @@ function MoreDialog({
             )}
           </div>
           <Dialog.Close asChild>
-            <button type="button" className="button">Close</button>
+            <button type="button" className="button">
+              Close
+            </button>
           </Dialog.Close>
         </Dialog.Content>
       </Dialog.Portal>

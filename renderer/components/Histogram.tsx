@@ -78,17 +78,35 @@ export function Histogram({ histogram, zone, onSelect }: HistogramProps) {
                 if (value === 0) return null;
                 const h = Math.max(1, (value / max) * (HEIGHT - 2));
                 y -= h;
-                return <rect key={outcome} className={`histogram__seg outcome-fill--${outcome}`} x={i * BAR + 1} y={y} width={BAR - 2} height={h} />;
+                return (
+                  <rect
+                    key={outcome}
+                    className={`histogram__seg outcome-fill--${outcome}`}
+                    x={i * BAR + 1}
+                    y={y}
+                    width={BAR - 2}
+                    height={h}
+                  />
+                );
               })}
             </g>
           );
         })}
-        {sel && <rect className="histogram__selection" x={sel.lo * BAR} y={0} width={(sel.hi - sel.lo + 1) * BAR} height={HEIGHT} />}
+        {sel && (
+          <rect
+            className="histogram__selection"
+            x={sel.lo * BAR}
+            y={0}
+            width={(sel.hi - sel.lo + 1) * BAR}
+            height={HEIGHT}
+          />
+        )}
       </svg>
       <figcaption className="histogram__legend">
         {(['success', 'failure', 'unknown'] as const).map((o) => (
           <span key={o} className="legend-item">
-            <span className={`swatch outcome-fill--${o}`} aria-hidden="true" /> <OutcomeIcon outcome={o} /> {o}
+            <span className={`swatch outcome-fill--${o}`} aria-hidden="true" /> <OutcomeIcon outcome={o} />{' '}
+            {o}
           </span>
         ))}
         <span className="muted">· {formatSpan(bucketMs)} per bar · drag to select, click to zoom</span>

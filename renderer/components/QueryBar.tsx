@@ -59,7 +59,11 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
             ? [
                 tr,
                 {
-                  changes: { from: 0, to: tr.newDoc.length, insert: tr.newDoc.toString().replace(/\r?\n/g, ' ') },
+                  changes: {
+                    from: 0,
+                    to: tr.newDoc.length,
+                    insert: tr.newDoc.toString().replace(/\r?\n/g, ' '),
+                  },
                   sequential: true,
                 },
               ]
@@ -67,7 +71,11 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
         ),
         history(),
         closeBrackets(),
-        autocompletion({ override: [queryCompletions(() => indexRef.current)], activateOnTyping: true, icons: false }),
+        autocompletion({
+          override: [queryCompletions(() => indexRef.current)],
+          activateOnTyping: true,
+          icons: false,
+        }),
         keymap.of([
           {
             key: 'Enter',
@@ -95,9 +103,18 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
         // which the CSP refuses (and reports); CodeMirror redraws either way, so do the replacement here.
         EditorView.domEventHandlers({
           beforeinput(event, v) {
-            if (event.inputType !== 'insertText' || !event.data || v.composing || v.state.selection.main.empty) return false;
+            if (
+              event.inputType !== 'insertText' ||
+              !event.data ||
+              v.composing ||
+              v.state.selection.main.empty
+            )
+              return false;
             event.preventDefault();
-            v.dispatch(v.state.replaceSelection(event.data), { userEvent: 'input.type', scrollIntoView: true });
+            v.dispatch(v.state.replaceSelection(event.data), {
+              userEvent: 'input.type',
+              scrollIntoView: true,
+            });
             return true;
           },
         }),
@@ -118,7 +135,10 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
   useEffect(() => {
     const v = view.current;
     if (!v || v.state.doc.toString() === value) return;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, selection: { anchor: value.length } });
+    v.dispatch({
+      changes: { from: 0, to: v.state.doc.length, insert: value },
+      selection: { anchor: value.length },
+    });
   }, [value]);
 
   useEffect(() => {

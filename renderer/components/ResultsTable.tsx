@@ -63,7 +63,9 @@ export function ResultsTable(props: ResultsTableProps) {
     table.current?.style.setProperty('--table-min', `${defs.reduce((n, c) => n + c.min, 1)}rem`);
   }, [columns]);
   useLayoutEffect(() => {
-    scroller.current?.querySelector<HTMLElement>('.rows')?.style.setProperty('--rows-height', `${virtualizer.getTotalSize()}px`);
+    scroller.current
+      ?.querySelector<HTMLElement>('.rows')
+      ?.style.setProperty('--rows-height', `${virtualizer.getTotalSize()}px`);
   });
 
   const move = (index: number) => {
@@ -73,7 +75,10 @@ export function ResultsTable(props: ResultsTableProps) {
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (total === 0) return;
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const page = Math.max(
+      1,
+      Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1,
+    );
     const current = selected ?? -1;
     const keys: Record<string, () => void> = {
       ArrowDown: () => move(current + 1),
@@ -110,7 +115,9 @@ export function ResultsTable(props: ResultsTableProps) {
           {columns.map((key) => (
             <div key={key} role="columnheader" className={`cell cell--${key}`}>
               {COLUMNS.find((c) => c.key === key)!.label}
-              {key === 'ts' && <span className="muted"> ▾ newest first, {zone === 'utc' ? 'UTC' : 'local'}</span>}
+              {key === 'ts' && (
+                <span className="muted"> ▾ newest first, {zone === 'utc' ? 'UTC' : 'local'}</span>
+              )}
             </div>
           ))}
         </div>
@@ -160,7 +167,12 @@ function Row({
   useLayoutEffect(() => {
     ref.current?.style.setProperty('--row-top', `${start}px`);
   }, [start]);
-  const classes = ['row', event?.outcome === 'failure' ? 'row--failure' : '', selected ? 'row--selected' : '', event ? '' : 'row--loading'];
+  const classes = [
+    'row',
+    event?.outcome === 'failure' ? 'row--failure' : '',
+    selected ? 'row--selected' : '',
+    event ? '' : 'row--loading',
+  ];
   return (
     <div
       ref={ref}
@@ -173,9 +185,13 @@ function Row({
       data-index={index}
       onClick={onClick}
     >
-      {event
-        ? columns.map((key) => <Cell key={key} event={event} column={key} zone={zone} />)
-        : <div role="gridcell" className="cell cell--placeholder">Loading…</div>}
+      {event ? (
+        columns.map((key) => <Cell key={key} event={event} column={key} zone={zone} />)
+      ) : (
+        <div role="gridcell" className="cell cell--placeholder">
+          Loading…
+        </div>
+      )}
     </div>
   );
 }
@@ -203,11 +219,22 @@ function Cell({ event, column, zone }: { event: AuditEvent; column: ColumnKey; z
   );
 }
 
-export function ColumnChooser({ columns, onChange }: { columns: readonly ColumnKey[]; onChange(columns: ColumnKey[]): void }) {
+export function ColumnChooser({
+  columns,
+  onChange,
+}: {
+  columns: readonly ColumnKey[];
+  onChange(columns: ColumnKey[]): void;
+}) {
   return (
     <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger asChild>
-        <button type="button" className="button button--ghost column-chooser" aria-label="Choose columns" data-testid="column-chooser">
+        <button
+          type="button"
+          className="button button--ghost column-chooser"
+          aria-label="Choose columns"
+          data-testid="column-chooser"
+        >
           ⚙ Columns
         </button>
       </DropdownMenu.Trigger>

@@ -57,10 +57,15 @@ function useExclusions(client: AuditClient, query: string, range: TimeRange) {
     const parts = root?.kind === 'and' ? root.nodes : root ? [root] : [];
     const probes = parts.slice(0, 6).map((part, i) => {
       const others = parts.filter((_, j) => j !== i);
-      const rest = others.length === 0 ? null : others.length === 1 ? others[0]! : { kind: 'and' as const, nodes: others, span: part.span };
-      return { label: `without ${printQuery(part)}`, query: combineQuery(printQuery(rest), range) };
+      const rest =
+        others.length === 0
+          ? null
+          : others.length === 1
+            ? others[0]!
+            : { kind: 'and' as const, nodes: others, span: part.span };
+      return { label: `Without ${printQuery(part)}`, query: combineQuery(printQuery(rest), range) };
     });
-    if (range.kind !== 'all' && query.trim()) probes.push({ label: 'over all time', query: query });
+    if (range.kind !== 'all' && query.trim()) probes.push({ label: 'Over all time', query: query });
     // One after another: a transport may cancel a client's older call of the same method.
     void (async () => {
       const counted: { label: string; total: number }[] = [];
@@ -109,7 +114,8 @@ export function NoMatches({
             <>
               {' '}
               from <span className="mono">{formatMinute(stats.first, zone)}</span> to{' '}
-              <span className="mono">{formatMinute(stats.last, zone)}</span> ({zone === 'utc' ? 'UTC' : 'local'})
+              <span className="mono">{formatMinute(stats.last, zone)}</span> (
+              {zone === 'utc' ? 'UTC' : 'local'})
             </>
           )}
           .
@@ -121,7 +127,14 @@ export function NoMatches({
           <ul className="state__list">
             {exclusions.map((x) => (
               <li key={x.label}>
-                <code>{x.label}</code>: {formatCount(x.total)} events
+                {x.label.startsWith('Without ') ? (
+                  <>
+                    Without <code>{x.label.slice('Without '.length)}</code>
+                  </>
+                ) : (
+                  x.label
+                )}
+                : {formatCount(x.total)} events
               </li>
             ))}
           </ul>
@@ -129,7 +142,12 @@ export function NoMatches({
       )}
       <div className="row-buttons">
         {range.kind !== 'all' && (
-          <button type="button" className="button button--primary" onClick={onAllTime} data-testid="widen-range">
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={onAllTime}
+            data-testid="widen-range"
+          >
             Search all time
           </button>
         )}
@@ -143,7 +161,15 @@ export function NoMatches({
   );
 }
 
-export function SearchError({ message, column, onRetry }: { message: string; column?: number; onRetry(): void }) {
+export function SearchError({
+  message,
+  column,
+  onRetry,
+}: {
+  message: string;
+  column?: number;
+  onRetry(): void;
+}) {
   return (
     <div className="state state--error" data-testid="search-error" role="alert">
       <h2>{column != null ? `The query has an error at column ${column}` : 'The search failed'}</h2>

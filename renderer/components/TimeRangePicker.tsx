@@ -30,13 +30,21 @@ export function TimeRangePicker({ range, zone, onChange, onZoneChange }: TimeRan
   };
   const fromMs = fromInputValue(from, zone);
   const toMs = fromInputValue(to, zone);
-  const invalid = (from !== '' && fromMs == null) || (to !== '' && toMs == null) || (fromMs != null && toMs != null && fromMs >= toMs);
+  const invalid =
+    (from !== '' && fromMs == null) ||
+    (to !== '' && toMs == null) ||
+    (fromMs != null && toMs != null && fromMs >= toMs);
 
   return (
     <div className="time-controls">
       <Popover.Root open={open} onOpenChange={openWith}>
         <Popover.Trigger asChild>
-          <button type="button" className="button time-range__trigger" data-testid="time-range" aria-label={`Time range: ${rangeLabel(range, zone)}`}>
+          <button
+            type="button"
+            className="button time-range__trigger"
+            data-testid="time-range"
+            aria-label={`Time range: ${rangeLabel(range, zone)}`}
+          >
             {rangeLabel(range, zone)} <span aria-hidden="true">▾</span>
           </button>
         </Popover.Trigger>
@@ -55,7 +63,13 @@ export function TimeRangePicker({ range, zone, onChange, onZoneChange }: TimeRan
                   {p.label}
                 </button>
               ))}
-              <button type="button" className="button button--ghost" aria-pressed={range.kind === 'all'} data-testid="range-all" onClick={() => pick(ALL_TIME)}>
+              <button
+                type="button"
+                className="button button--ghost"
+                aria-pressed={range.kind === 'all'}
+                data-testid="range-all"
+                onClick={() => pick(ALL_TIME)}
+              >
                 All time
               </button>
             </div>
@@ -63,19 +77,36 @@ export function TimeRangePicker({ range, zone, onChange, onZoneChange }: TimeRan
               className="time-range__absolute"
               onSubmit={(e) => {
                 e.preventDefault();
-                if (!invalid && (fromMs != null || toMs != null)) pick({ kind: 'between', from: fromMs, to: toMs });
+                if (!invalid && (fromMs != null || toMs != null))
+                  pick({ kind: 'between', from: fromMs, to: toMs });
               }}
             >
               <label>
                 From <span className="muted">({zoneLabel(zone)})</span>
-                <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="range-from" />
+                <input
+                  type="datetime-local"
+                  value={from}
+                  onChange={(e) => setFrom(e.target.value)}
+                  data-testid="range-from"
+                />
               </label>
               <label>
                 To <span className="muted">(exclusive)</span>
-                <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} data-testid="range-to" />
+                <input
+                  type="datetime-local"
+                  value={to}
+                  onChange={(e) => setTo(e.target.value)}
+                  data-testid="range-to"
+                />
               </label>
-              {invalid && <p className="form-error">Set “from” before “to”, or leave one empty for an open end.</p>}
-              <button type="submit" className="button button--primary" disabled={invalid || (fromMs == null && toMs == null)}>
+              {invalid && (
+                <p className="form-error">Set “from” before “to”, or leave one empty for an open end.</p>
+              )}
+              <button
+                type="submit"
+                className="button button--primary"
+                disabled={invalid || (fromMs == null && toMs == null)}
+              >
                 Apply range
               </button>
             </form>
@@ -84,7 +115,13 @@ export function TimeRangePicker({ range, zone, onChange, onZoneChange }: TimeRan
       </Popover.Root>
       <div className="segmented" role="group" aria-label="Time zone">
         {(['utc', 'local'] as const).map((z) => (
-          <button key={z} type="button" aria-pressed={zone === z} data-testid={`zone-${z}`} onClick={() => onZoneChange(z)}>
+          <button
+            key={z}
+            type="button"
+            aria-pressed={zone === z}
+            data-testid={`zone-${z}`}
+            onClick={() => onZoneChange(z)}
+          >
             {z === 'utc' ? 'UTC' : 'Local'}
           </button>
         ))}

@@ -49,7 +49,16 @@ export const COLUMNS: readonly ColumnDef[] = [
   { key: 'line', label: 'Line', width: '4.5rem', min: 4.5 },
 ];
 
-export const DEFAULT_COLUMNS: readonly ColumnKey[] = ['ts', 'user', 'entity', 'action', 'opType', 'outcome', 'target', 'source'];
+export const DEFAULT_COLUMNS: readonly ColumnKey[] = [
+  'ts',
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'target',
+  'source',
+];
 
 const STORAGE_KEY = 'audit-explorer.columns';
 

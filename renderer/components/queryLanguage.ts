@@ -47,7 +47,9 @@ export const queryHighlighting: Extension = ViewPlugin.fromClass(
 );
 
 /** The parser's verdict on a query: null when it parses. */
-export function queryError(text: string): { message: string; column: number; from: number; to: number } | null {
+export function queryError(
+  text: string,
+): { message: string; column: number; from: number; to: number } | null {
   try {
     parseQuery(text);
     return null;
@@ -64,7 +66,15 @@ export function queryDiagnostics(view: EditorView): Diagnostic[] {
   const length = view.state.doc.length;
   const from = Math.min(error.from, length);
   const to = Math.min(Math.max(error.to, from + 1), length);
-  return [{ from, to: Math.max(from, to), severity: 'error', message: error.message, source: `column ${error.column}` }];
+  return [
+    {
+      from,
+      to: Math.max(from, to),
+      severity: 'error',
+      message: error.message,
+      source: `column ${error.column}`,
+    },
+  ];
 }
 
 /** The fields whose values the engine lists for completion. */
@@ -84,7 +94,10 @@ export class ValueIndex {
     let id = 0;
     for (const [field, list] of Object.entries(values)) {
       if (!list) continue;
-      this.top.set(field, [...list].sort((a, b) => b.count - a.count));
+      this.top.set(
+        field,
+        [...list].sort((a, b) => b.count - a.count),
+      );
       this.search.addAll(list.map((v) => ({ id: id++, field, value: v.value, count: v.count })));
     }
   }
@@ -99,7 +112,9 @@ export class ValueIndex {
         value: r.value as string,
         count: r.count as number,
         // Literal prefixes first, then by relevance weighted by how often the value occurs.
-        rank: (String(r.value).toLowerCase().startsWith(lower) ? 1000 : 0) + r.score * Math.log2(2 + (r.count as number)),
+        rank:
+          (String(r.value).toLowerCase().startsWith(lower) ? 1000 : 0) +
+          r.score * Math.log2(2 + (r.count as number)),
       }));
     return hits.sort((a, b) => b.rank - a.rank).slice(0, limit);
   }

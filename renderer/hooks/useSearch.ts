@@ -55,11 +55,19 @@ export function useSearch(client: AuditClient) {
   const query = state.status === 'idle' ? null : state.query;
   const needRows = useCallback(
     (lastIndex: number) => {
-      if (paging.current || cursor.current == null || query == null || lastIndex < rows.current.length - 1) return;
+      if (paging.current || cursor.current == null || query == null || lastIndex < rows.current.length - 1)
+        return;
       const id = seq.current;
       paging.current = true;
       const limit = Math.min(MAX_PAGE, Math.max(PAGE, lastIndex - rows.current.length + PAGE));
-      client['events.search']({ query, limit, cursor: cursor.current, raw: false, facets: false, histogram: false }).then(
+      client['events.search']({
+        query,
+        limit,
+        cursor: cursor.current,
+        raw: false,
+        facets: false,
+        histogram: false,
+      }).then(
         (page) => {
           if (id !== seq.current) return;
           for (const e of page.events) rows.current.push(e);

@@ -23,7 +23,9 @@ export function toggleFieldTerm(query: string, field: QueryField, value: string,
   } catch {
     return appendTerm(query, term);
   }
-  const existing = terms.find((t) => t.field === field && !t.prefix && t.value.toLowerCase() === value.toLowerCase());
+  const existing = terms.find(
+    (t) => t.field === field && !t.prefix && t.value.toLowerCase() === value.toLowerCase(),
+  );
   if (!existing) return appendTerm(query, term);
   // The span covers `field:value`; a negation sits right before it as '-'.
   let start = existing.span.start;
@@ -50,5 +52,9 @@ function appendTerm(query: string, term: string): string {
 }
 
 function tidy(query: string): string {
-  return query.replace(/\s{2,}/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').trim();
+  return query
+    .replace(/\s{2,}/g, ' ')
+    .replace(/\(\s+/g, '(')
+    .replace(/\s+\)/g, ')')
+    .trim();
 }

@@ -33,7 +33,9 @@ const MINUTE = 60_000;
 
 export function SearchScreen({ client }: { client: AuditClient }) {
   const [view, setView] = useState<ViewState>(() => readView(window.location));
-  const [zone, setZoneState] = useState<TimeZoneMode>(() => (localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc'));
+  const [zone, setZoneState] = useState<TimeZoneMode>(() =>
+    localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc',
+  );
   const [columns, setColumnsState] = useState<ColumnKey[]>(loadColumns);
   const [stats, setStats] = useState<Stats | null>(null);
   const [valueIndex, setValueIndex] = useState(() => new ValueIndex());
@@ -76,7 +78,8 @@ export function SearchScreen({ client }: { client: AuditClient }) {
     refreshStats();
     void refreshValues();
     return client.subscribe((event) => {
-      if (event.name === 'events.changed' && event.payload.added > 0) setArrived((n) => n + event.payload.added);
+      if (event.name === 'events.changed' && event.payload.added > 0)
+        setArrived((n) => n + event.payload.added);
     });
   }, [client, refreshStats, refreshValues]);
 
@@ -122,11 +125,18 @@ export function SearchScreen({ client }: { client: AuditClient }) {
     setColumnsState(keys);
   };
   const toggle = (field: FacetName | QueryField, value: string, negated: boolean) =>
-    navigate({ ...view, query: toggleFieldTerm(queryBar.current?.text() ?? view.query, field, value, negated) }, { flash: true });
+    navigate(
+      { ...view, query: toggleFieldTerm(queryBar.current?.text() ?? view.query, field, value, negated) },
+      { flash: true },
+    );
 
   const pivot = (p: Pivot) => {
     const ts = p.event.ts ?? 0;
-    const around = (minutes: number): TimeRange => ({ kind: 'between', from: ts - minutes * MINUTE, to: ts + minutes * MINUTE + 1 });
+    const around = (minutes: number): TimeRange => ({
+      kind: 'between',
+      from: ts - minutes * MINUTE,
+      to: ts + minutes * MINUTE + 1,
+    });
     switch (p.kind) {
       case 'user':
         navigate({ query: fieldTerm('user', p.event.user ?? ''), range: around(30) }, { flash: true });
@@ -158,7 +168,10 @@ export function SearchScreen({ client }: { client: AuditClient }) {
       }
       if (from == null || to == null) return;
       const width = to - from;
-      navigate({ ...view, range: { kind: 'between', from: from + direction * width, to: to + direction * width } });
+      navigate({
+        ...view,
+        range: { kind: 'between', from: from + direction * width, to: to + direction * width },
+      });
     },
     [view, navigate, search.state],
   );
@@ -188,19 +201,31 @@ export function SearchScreen({ client }: { client: AuditClient }) {
   }, [detail, stepRange]);
 
   const state = search.state;
-  const result = state.status === 'ok' ? state.result : state.status === 'loading' ? state.previous : undefined;
+  // A query that does not parse (or that the engine refused) hides the last results: they would read as
+  // this query's.
+  const result =
+    localError != null
+      ? undefined
+      : state.status === 'ok'
+        ? state.result
+        : state.status === 'loading'
+          ? state.previous
+          : undefined;
   const serverError = state.status === 'error' && state.query === sent ? state.error : null;
   // The engine counts columns in the query sent (which may start with '(' for the range); map them back.
   const errorColumn =
     serverError?.column != null
-      ? serverError.column - Math.max(0, sent.indexOf(view.query.trim())) + (view.query.length - view.query.trimStart().length)
+      ? serverError.column -
+        Math.max(0, sent.indexOf(view.query.trim())) +
+        (view.query.length - view.query.trimStart().length)
       : undefined;
   const firstRun = stats != null && stats.events === 0;
 
   const rangeText = useMemo(() => {
     if (view.range.kind === 'between') return rangeLabel(view.range, zone);
     const h = result?.histogram;
-    if (h && h.counts.length > 0) return `${formatMinute(h.from, zone)} → ${formatMinute(h.from + h.counts.length * h.bucketMs, zone)}`;
+    if (h && h.counts.length > 0 && result && result.total > 0)
+      return `${formatMinute(h.from, zone)} → ${formatMinute(h.from + h.counts.length * h.bucketMs, zone)}`;
     return rangeLabel(view.range, zone);
   }, [view.range, zone, result]);
 
@@ -215,20 +240,45 @@ export function SearchScreen({ client }: { client: AuditClient }) {
           value={view.query}
           onRun={runText}
           valueIndex={valueIndex}
-          serverError={serverError && serverError.code === 'query_syntax' ? { message: serverError.message, column: errorColumn } : null}
+          serverError={
+            serverError && serverError.code === 'query_syntax'
+              ? { message: serverError.message, column: errorColumn }
+              : null
+          }
           flashKey={flashKey}
         />
-        <button type="button" className="button button--primary" data-testid="run" onClick={() => runText(queryBar.current?.text() ?? view.query)}>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="run"
+          onClick={() => runText(queryBar.current?.text() ?? view.query)}
+        >
           Search
         </button>
         <TimeRangePicker range={view.range} zone={zone} onChange={setRange} onZoneChange={setZone} />
-        <button type="button" className="button button--ghost" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)} data-testid="help">
+        <button
+          type="button"
+          className="button button--ghost"
+          aria-label="Keyboard shortcuts"
+          onClick={() => setHelpOpen(true)}
+          data-testid="help"
+        >
           ?
         </button>
       </header>
       {state.status === 'loading' && <div className="progress" role="progressbar" aria-label="Searching" />}
 
-      <aside className="sidebar">{result && !firstRun && <Facets facets={result.facets} query={view.query} countedQuery={sent} client={client} onToggle={toggle} />}</aside>
+      <aside className="sidebar">
+        {result && !firstRun && (
+          <Facets
+            facets={result.facets}
+            query={view.query}
+            countedQuery={sent}
+            client={client}
+            onToggle={toggle}
+          />
+        )}
+      </aside>
 
       <main className="main" aria-busy={state.status === 'loading'}>
         {arrived > 0 && (
@@ -249,24 +299,29 @@ export function SearchScreen({ client }: { client: AuditClient }) {
           </div>
         )}
         {result?.histogram && result.total > 0 && (
-          <Histogram histogram={result.histogram} zone={zone} onSelect={(from, to) => setRange({ kind: 'between', from, to })} />
+          <Histogram
+            histogram={result.histogram}
+            zone={zone}
+            onSelect={(from, to) => setRange({ kind: 'between', from, to })}
+          />
         )}
         <div className="summary-bar">
-        <p className="summary" data-testid="summary">
-          {result ? (
-            <>
-              <strong data-testid="total">{formatCount(result.total)}</strong> {result.total === 1 ? 'event' : 'events'} ·{' '}
-              <span className="mono">{rangeText}</span> <span className="muted">{zone === 'utc' ? 'UTC' : 'local'}</span>
-              {state.status === 'ok' && <> · {formatDuration(state.elapsedMs)}</>}
-              {state.status === 'loading' && <span className="muted"> · searching…</span>}
-            </>
-          ) : state.status === 'loading' ? (
-            'Searching…'
-          ) : (
-            ' '
-          )}
-        </p>
-        <ColumnChooser columns={columns} onChange={setColumns} />
+          <p className="summary" data-testid="summary">
+            {result ? (
+              <>
+                <strong data-testid="total">{formatCount(result.total)}</strong>{' '}
+                {result.total === 1 ? 'event' : 'events'} · <span className="mono">{rangeText}</span>{' '}
+                <span className="muted">{zone === 'utc' ? 'UTC' : 'local'}</span>
+                {state.status === 'ok' && <> · {formatDuration(state.elapsedMs)}</>}
+                {state.status === 'loading' && <span className="muted"> · searching…</span>}
+              </>
+            ) : state.status === 'loading' ? (
+              'Searching…'
+            ) : (
+              ' '
+            )}
+          </p>
+          <ColumnChooser columns={columns} onChange={setColumns} />
         </div>
         <div className="results-area">
           {firstRun ? (
@@ -281,7 +336,11 @@ export function SearchScreen({ client }: { client: AuditClient }) {
           ) : state.status === 'error' ? (
             <SearchError message={state.error.message} column={errorColumn} onRetry={() => run(sent)} />
           ) : localError ? (
-            <SearchError message={localError.message} column={localError.column} onRetry={() => undefined} />
+            <SearchError
+              message="Fix it in the query bar (the part underlined in red), then press Enter."
+              column={localError.column}
+              onRetry={() => undefined}
+            />
           ) : state.status === 'ok' && result && result.total === 0 ? (
             <NoMatches
               client={client}
@@ -335,7 +394,14 @@ export function SearchScreen({ client }: { client: AuditClient }) {
 function durationMs(text: string): number | null {
   const m = /^(\d+)([smhdwy])$/.exec(text);
   if (!m) return null;
-  const unit = { s: 1000, m: MINUTE, h: 60 * MINUTE, d: 1440 * MINUTE, w: 7 * 1440 * MINUTE, y: 365 * 1440 * MINUTE }[m[2] as 's'];
+  const unit = {
+    s: 1000,
+    m: MINUTE,
+    h: 60 * MINUTE,
+    d: 1440 * MINUTE,
+    w: 7 * 1440 * MINUTE,
+    y: 365 * 1440 * MINUTE,
+  }[m[2] as 's'];
   return Number(m[1]) * unit;
 }
 
@@ -357,7 +423,9 @@ function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(o
       <Dialog.Portal>
         <Dialog.Content className="dialog" data-testid="shortcuts">
           <Dialog.Title>Keyboard shortcuts</Dialog.Title>
-          <Dialog.Description className="muted">Every control is also reachable with Tab; the focused one is outlined.</Dialog.Description>
+          <Dialog.Description className="muted">
+            Every control is also reachable with Tab; the focused one is outlined.
+          </Dialog.Description>
           <dl className="shortcuts">
             {SHORTCUTS.map(([keys, what]) => (
               <div key={keys}>

@@ -21,8 +21,20 @@ interface Seed {
   ts: number;
 }
 const seed: Seed[] = seedLines().map((line) => {
-  const o = JSON.parse(line) as { userEmail: string; nameHints: string[]; opType: string; responseCode: number; createdAt: number };
-  return { user: o.userEmail, action: o.nameHints[0]!, opType: o.opType, failure: o.responseCode >= 400, ts: o.createdAt };
+  const o = JSON.parse(line) as {
+    userEmail: string;
+    nameHints: string[];
+    opType: string;
+    responseCode: number;
+    createdAt: number;
+  };
+  return {
+    user: o.userEmail,
+    action: o.nameHints[0]!,
+    opType: o.opType,
+    failure: o.responseCode >= 400,
+    ts: o.createdAt,
+  };
 });
 const count = (pred: (e: Seed) => boolean) => seed.filter(pred).length;
 
@@ -92,14 +104,18 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.waitForResults();
     expect(await ui.query()).toBe('user:bob@acme.io -action:setPassword');
     expect(await ui.total()).toBe(count((e) => e.user === 'bob@acme.io' && e.action !== 'setPassword'));
-    expect(await ui.page.getByTestId('facet-exclude-action-setPassword').getAttribute('aria-pressed')).toBe('true');
+    expect(await ui.page.getByTestId('facet-exclude-action-setPassword').getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     await ui.screenshot('03-facet-include-exclude');
 
     // Alt-click excludes too.
     await ui.facetValue('opType', 'Query').click({ modifiers: ['Alt'] });
     await ui.waitForUrlQuery('user:bob@acme.io -action:setPassword -op:Query');
     await ui.waitForResults();
-    expect(await ui.total()).toBe(count((e) => e.user === 'bob@acme.io' && e.action !== 'setPassword' && e.opType !== 'Query'));
+    expect(await ui.total()).toBe(
+      count((e) => e.user === 'bob@acme.io' && e.action !== 'setPassword' && e.opType !== 'Query'),
+    );
   });
 
   it('dragging over the histogram narrows the time range to the selection', async () => {
@@ -107,7 +123,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.dragHistogram(0.3, 0.6);
     await ui.page.waitForFunction(() => new URLSearchParams(location.search).get('range')?.includes('..'));
     await ui.waitForResults();
-    const [from, to] = new URLSearchParams(new URL(ui.page.url()).search).get('range')!.split('..').map((t) => Date.parse(t));
+    const [from, to] = new URLSearchParams(new URL(ui.page.url()).search)
+      .get('range')!
+      .split('..')
+      .map((t) => Date.parse(t));
     expect(await ui.total()).toBe(count((e) => e.ts >= from! && e.ts < to!));
     expect(await ui.total()).toBeLessThan(seed.length);
     expect(await ui.page.getByTestId('time-range').innerText()).toContain('→');
@@ -121,7 +140,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.rows.first().click();
     await ui.detail.waitFor();
     await ui.page.locator('[data-testid="raw-json"] .redacted').first().waitFor();
-    expect(await ui.page.locator('[data-testid="raw-json"] .redacted').first().innerText()).toBe('"[REDACTED]"');
+    expect(await ui.page.locator('[data-testid="raw-json"] .redacted').first().innerText()).toBe(
+      '"[REDACTED]"',
+    );
     await ui.screenshot('05-detail');
 
     const user = (await ui.page.getByTestId('field-user').locator('.field__value').innerText()).trim();
@@ -131,7 +152,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.waitForUrlQuery(`user:${user}`);
     await ui.waitForResults();
     expect(await ui.query()).toBe(`user:${user}`);
-    expect(await ui.total()).toBe(count((e) => e.user === user && e.ts >= ts - 30 * 60_000 && e.ts <= ts + 30 * 60_000));
+    expect(await ui.total()).toBe(
+      count((e) => e.user === user && e.ts >= ts - 30 * 60_000 && e.ts <= ts + 30 * 60_000),
+    );
     expect(new Set(await ui.column(1))).toEqual(new Set([user]));
     await ui.screenshot('06-pivot-same-user');
 
@@ -174,7 +197,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.page.keyboard.type('user:ca');
     const option = ui.page.locator('.cm-tooltip-autocomplete li', { hasText: 'carol@acme.io' });
     await option.waitFor();
-    expect(await option.innerText()).toMatch(new RegExp(`carol@acme\\.io\\s+${count((e) => e.user === 'carol@acme.io')}`));
+    expect(await option.innerText()).toMatch(
+      new RegExp(`carol@acme\\.io\\s+${count((e) => e.user === 'carol@acme.io')}`),
+    );
     await ui.screenshot('09-autocomplete');
   });
 

@@ -21,7 +21,7 @@ export class SearchPage {
 
   async open(url: string): Promise<void> {
     await this.page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e: SecurityPolicyViolationEvent) =>
+      document.addEventListener('securitypolicyviolation', (e: SecurityPolicyViolationEvent) =>
         console.error(`CSP violation: ${e.violatedDirective} at ${e.sourceFile}:${e.lineNumber}`),
       );
     });
@@ -41,7 +41,9 @@ export class SearchPage {
 
   /** The query bar's text. */
   async query(): Promise<string> {
-    return (await this.queryInput.evaluate((el) => (el as HTMLElement).innerText)).replace(/\u200b/g, '').trim();
+    return (await this.queryInput.evaluate((el) => (el as HTMLElement).innerText))
+      .replace(/\u200b/g, '')
+      .trim();
   }
 
   /** The total the summary shows, as a number. */

@@ -68,11 +68,15 @@ export async function serveSeeded(): Promise<Served> {
   if (ingest.code !== 0) throw new Error(`seeding failed: ${ingest.err}`);
 
   const token = 'e2e-token-0123456789abcdef';
-  const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, 'serve', '--port', '0', '--token', token], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, AUDIT_EXPLORER_DEBUG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [BIN, '--db', db, 'serve', '--port', '0', '--token', token],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, AUDIT_EXPLORER_DEBUG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const url = await new Promise<string>((resolve, reject) => {

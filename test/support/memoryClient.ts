@@ -22,7 +22,22 @@ export class MemoryApiError extends Error {
   }
 }
 
-const STRING_FIELDS = ['user', 'entity', 'action', 'opType', 'outcome', 'status', 'org', 'target', 'ip', 'userAgent', 'txn', 'format', 'source', 'object'] as const;
+const STRING_FIELDS = [
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'status',
+  'org',
+  'target',
+  'ip',
+  'userAgent',
+  'txn',
+  'format',
+  'source',
+  'object',
+] as const;
 
 function matches(node: QueryNode, e: AuditEventOut, now: number): boolean {
   switch (node.kind) {
@@ -118,7 +133,11 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
         const bucketMs = Math.max(1000, Math.ceil((max - min + 1) / 40 / 1000) * 1000);
         const from = Math.floor(min / bucketMs) * bucketMs;
         const n = Math.floor((max - from) / bucketMs) + 1;
-        const byOutcome = { success: new Array<number>(n).fill(0), failure: new Array<number>(n).fill(0), unknown: new Array<number>(n).fill(0) };
+        const byOutcome = {
+          success: new Array<number>(n).fill(0),
+          failure: new Array<number>(n).fill(0),
+          unknown: new Array<number>(n).fill(0),
+        };
         const counts = new Array<number>(n).fill(0);
         for (const e of all) {
           if (e.ts == null) continue;
@@ -156,13 +175,17 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
       const at = all.findIndex((e) => e.id === input.id);
       if (at < 0) return { events: [], anchorIndex: null };
       const from = Math.max(0, at - (input.after ?? 10));
-      return { events: all.slice(from, at + (input.before ?? 10) + 1).map((e) => strip(e, false)), anchorIndex: at - from };
+      return {
+        events: all.slice(from, at + (input.before ?? 10) + 1).map((e) => strip(e, false)),
+        anchorIndex: at - from,
+      };
     },
     async 'values.list'(input) {
       record('values.list', input);
       const prefix = input.prefix?.toLowerCase() ?? '';
       const matching = facetOf(events, input.field, 100_000).values.filter(
-        (v): v is { value: string; count: number } => v.value != null && v.value.toLowerCase().startsWith(prefix),
+        (v): v is { value: string; count: number } =>
+          v.value != null && v.value.toLowerCase().startsWith(prefix),
       );
       return { values: matching.slice(0, input.limit ?? 50), distinct: matching.length };
     },
@@ -236,7 +259,12 @@ export function fixtureEvents(): AuditEventOut[] {
     const [action, entity, opType] = actions[i % actions.length]!;
     const user = users[i % users.length]!;
     const failure = i % 7 === 0;
-    const body: Record<string, unknown> = { userEmail: user, nameHints: [action], opType, responseCode: failure ? 403 : 200 };
+    const body: Record<string, unknown> = {
+      userEmail: user,
+      nameHints: [action],
+      opType,
+      responseCode: failure ? 403 : 200,
+    };
     if (action === 'setPassword') body.requestParams = { newPassword: '[REDACTED]', userId: `u-${i}` };
     out.push({
       id: (0xa0000 + i).toString(16).padStart(32, '0'),

@@ -50,7 +50,10 @@ describe('DetailDrawer', () => {
     expect(within(screen.getByTestId('field-user')).getByText(secretEvent.user!)).toBeTruthy();
     expect(within(screen.getByTestId('field-action')).getByText('setPassword')).toBeTruthy();
     await waitFor(() => screen.getByTestId('raw-json'));
-    expect(memory.calls.find((c) => c.method === 'events.get')?.input).toEqual({ id: secretEvent.id, ts: secretEvent.ts });
+    expect(memory.calls.find((c) => c.method === 'events.get')?.input).toEqual({
+      id: secretEvent.id,
+      ts: secretEvent.ts,
+    });
   });
 
   it('pretty-prints the raw JSON and marks [REDACTED] values (the marks are checked on screen in e2e)', async () => {
@@ -65,7 +68,9 @@ describe('DetailDrawer', () => {
 
   it('shows provenance as source · object · line', () => {
     drawer();
-    expect(screen.getByTestId('provenance').textContent).toBe(`${secretEvent.source} · ${secretEvent.object} · line ${secretEvent.line}`);
+    expect(screen.getByTestId('provenance').textContent).toBe(
+      `${secretEvent.source} · ${secretEvent.object} · line ${secretEvent.line}`,
+    );
   });
 
   it('filters a field in or out with its buttons', () => {
@@ -84,7 +89,9 @@ describe('DetailDrawer', () => {
     fireEvent.click(screen.getByTestId('pivot-txn'));
     fireEvent.click(screen.getByTestId('pivot-target'));
     fireEvent.click(screen.getByTestId('pivot-surrounding'));
-    expect((props.onPivot as ReturnType<typeof vi.fn>).mock.calls.map((c) => (c[0] as { kind: string }).kind)).toEqual(['user', 'txn', 'target', 'surrounding']);
+    expect(
+      (props.onPivot as ReturnType<typeof vi.fn>).mock.calls.map((c) => (c[0] as { kind: string }).kind),
+    ).toEqual(['user', 'txn', 'target', 'surrounding']);
     fireEvent.keyDown(screen.getByTestId('detail'), { key: 'Escape' });
     expect(props.onClose).toHaveBeenCalled();
   });
@@ -112,7 +119,9 @@ describe('DetailDrawer', () => {
     expect(params.get('q')).toBe(`user:${opened.user}`);
     expect(params.get('range')).toMatch(/^\d{4}-\d\d-\d\dT.*Z\.\.\d{4}-.*Z$/);
     const sent = memory.calls.filter((c) => c.method === 'events.search').at(-1)!.input as { query: string };
-    expect(sent.query).toMatch(new RegExp(`^user:${opened.user!.replace('.', '\\.')} after:\\S+ before:\\S+$`));
+    expect(sent.query).toMatch(
+      new RegExp(`^user:${opened.user!.replace('.', '\\.')} after:\\S+ before:\\S+$`),
+    );
 
     window.history.back();
     await waitFor(() => expect(queryText()).toBe(''));

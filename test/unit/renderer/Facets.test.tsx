@@ -18,8 +18,22 @@ afterEach(() => {
 });
 
 const facets = {
-  user: { values: [{ value: 'alice@acme.io', count: 20 }, { value: 'bob@acme.io', count: 5 }], other: 3, distinct: 4 },
-  outcome: { values: [{ value: 'failure', count: 9 }, { value: null, count: 1 }], other: 0, distinct: 2 },
+  user: {
+    values: [
+      { value: 'alice@acme.io', count: 20 },
+      { value: 'bob@acme.io', count: 5 },
+    ],
+    other: 3,
+    distinct: 4,
+  },
+  outcome: {
+    values: [
+      { value: 'failure', count: 9 },
+      { value: null, count: 1 },
+    ],
+    other: 0,
+    distinct: 2,
+  },
 };
 
 describe('Facets', () => {
@@ -39,7 +53,15 @@ describe('Facets', () => {
 
   it('shows exact counts, the distinct count, which values the query holds, and "more…" for the rest', () => {
     const { client } = createMemoryClient([]);
-    render(<Facets facets={facets} query="-user:bob@acme.io user:alice@acme.io" countedQuery="" client={client} onToggle={() => {}} />);
+    render(
+      <Facets
+        facets={facets}
+        query="-user:bob@acme.io user:alice@acme.io"
+        countedQuery=""
+        client={client}
+        onToggle={() => {}}
+      />,
+    );
     const user = screen.getByTestId('facet-user');
     expect(within(user).getByText('4')).toBeTruthy();
     expect(screen.getByTestId('facet-value-user-alice@acme.io').getAttribute('aria-pressed')).toBe('true');
@@ -60,9 +82,13 @@ describe('Facets', () => {
     expect(new URLSearchParams(window.location.search).get('q')).toBe('user:alice@acme.io');
 
     await act(async () => fireEvent.click(screen.getByTestId('facet-value-entity-User'), { altKey: true }));
-    await waitFor(() => expect(screen.getByTestId('query-input').textContent).toBe('user:alice@acme.io -entity:User'));
+    await waitFor(() =>
+      expect(screen.getByTestId('query-input').textContent).toBe('user:alice@acme.io -entity:User'),
+    );
     await waitFor(() => expect(screen.getByTestId('total').textContent).toBe('10'));
-    const searched = memory.calls.filter((c) => c.method === 'events.search').map((c) => (c.input as { query: string }).query);
+    const searched = memory.calls
+      .filter((c) => c.method === 'events.search')
+      .map((c) => (c.input as { query: string }).query);
     expect(searched).toContain('user:alice@acme.io -entity:User');
 
     await act(async () => fireEvent.click(screen.getByTestId('facet-value-user-alice@acme.io')));
@@ -71,10 +97,22 @@ describe('Facets', () => {
 
   it('"more…" lists the long tail with events.facet and a bigger limit', async () => {
     const memory = createMemoryClient(fixtureEvents());
-    render(<Facets facets={facets} query="" countedQuery="outcome:success" client={memory.client} onToggle={() => {}} />);
+    render(
+      <Facets
+        facets={facets}
+        query=""
+        countedQuery="outcome:success"
+        client={memory.client}
+        onToggle={() => {}}
+      />,
+    );
     fireEvent.click(screen.getByTestId('facet-more-user'));
     const dialog = await screen.findByTestId('facet-dialog');
     await waitFor(() => within(dialog).getByText('carol@acme.io'));
-    expect(memory.calls.find((c) => c.method === 'events.facet')?.input).toEqual({ query: 'outcome:success', field: 'user', limit: 1000 });
+    expect(memory.calls.find((c) => c.method === 'events.facet')?.input).toEqual({
+      query: 'outcome:success',
+      field: 'user',
+      limit: 1000,
+    });
   });
 });

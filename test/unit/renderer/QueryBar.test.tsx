@@ -39,7 +39,9 @@ function type(view: EditorView, text: string) {
 
 describe('QueryBar', () => {
   it('colours fields, values, phrases and operators with the shared highlighter', () => {
-    render(<QueryBar value={'user:alice OR "billing api" -entity:Project'} onRun={() => {}} valueIndex={index} />);
+    render(
+      <QueryBar value={'user:alice OR "billing api" -entity:Project'} onRun={() => {}} valueIndex={index} />,
+    );
     const text = (cls: string) => [...document.querySelectorAll(`.${cls}`)].map((e) => e.textContent);
     expect(text('tok-q-field')).toEqual(['user:', 'entity:']);
     expect(text('tok-q-value')).toEqual(['alice', 'Project']);
@@ -62,7 +64,9 @@ describe('QueryBar', () => {
     const view = editorOf();
     type(view, 'entity:Project op:Mutation');
     act(() => {
-      view.contentDOM.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      view.contentDOM.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }),
+      );
     });
     expect(onRun).toHaveBeenCalledWith('entity:Project op:Mutation');
   });
@@ -93,6 +97,10 @@ describe('QueryBar', () => {
 
   it('finds camelCase values from a word inside them (minisearch over the distinct values)', () => {
     expect(index.find('action', 'pass').map((v) => v.value)).toEqual(['setPassword']);
-    expect(index.find('user', '').map((v) => v.value)).toEqual(['alice@acme.io', 'bob@acme.io', 'albert@initech.net']);
+    expect(index.find('user', '').map((v) => v.value)).toEqual([
+      'alice@acme.io',
+      'bob@acme.io',
+      'albert@initech.net',
+    ]);
   });
 });

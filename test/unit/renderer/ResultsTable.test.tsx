@@ -45,8 +45,19 @@ describe('ResultsTable', () => {
     expect(rows.length).toBeGreaterThan(10);
     expect(rows.length).toBeLessThan(80);
     const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers.map((h) => h?.split(' ')[0])).toEqual(['Time', 'User', 'Entity', 'Action', 'Op', 'Outcome', 'Target', 'Source']);
-    expect(rows[0]!.textContent).toMatch(/^2026-03-07 12:00:00\.000alice@acme\.ioProjectreleaseProjectMutation/);
+    expect(headers.map((h) => h?.split(' ')[0])).toEqual([
+      'Time',
+      'User',
+      'Entity',
+      'Action',
+      'Op',
+      'Outcome',
+      'Target',
+      'Source',
+    ]);
+    expect(rows[0]!.textContent).toMatch(
+      /^2026-03-07 12:00:00\.000alice@acme\.ioProjectreleaseProjectMutation/,
+    );
   });
 
   it('marks failure rows with the failure class and says the outcome in words', () => {
@@ -59,7 +70,9 @@ describe('ResultsTable', () => {
   it('asks for the rows it shows that have not arrived (keyset pages as you scroll)', async () => {
     const props = table({ rowAt: (i) => (i < 10 ? events[i] : undefined) });
     await waitFor(() => expect(props.onNeedRows).toHaveBeenCalled());
-    const asked = Math.max(...(props.onNeedRows as ReturnType<typeof vi.fn>).mock.calls.map((c) => c[0] as number));
+    const asked = Math.max(
+      ...(props.onNeedRows as ReturnType<typeof vi.fn>).mock.calls.map((c) => c[0] as number),
+    );
     expect(asked).toBeGreaterThan(10);
     expect(screen.getAllByText('Loading…').length).toBeGreaterThan(0);
   });
@@ -87,7 +100,11 @@ describe('ResultsTable', () => {
     const memory = createMemoryClient(fixtureEvents());
     render(<SearchScreen client={memory.client} />);
     await waitFor(() => screen.getAllByTestId('result-row'));
-    expect(screen.getAllByRole('columnheader').map((h) => h.textContent?.split(' ')[0])).toEqual(['Time', 'User', 'Txn']);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent?.split(' ')[0])).toEqual([
+      'Time',
+      'User',
+      'Txn',
+    ]);
     expect(screen.getByTestId('total').textContent).toBe('60');
   });
 });

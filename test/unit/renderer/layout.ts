@@ -10,9 +10,22 @@ export function fakeLayout(width = 1200, height = 600): () => void {
   const savedRect = Element.prototype.getBoundingClientRect;
   const savedObserver = window.ResizeObserver;
   for (const key of SIZES)
-    Object.defineProperty(proto, key, { configurable: true, get: () => (key.endsWith('Width') ? width : height) });
+    Object.defineProperty(proto, key, {
+      configurable: true,
+      get: () => (key.endsWith('Width') ? width : height),
+    });
   Element.prototype.getBoundingClientRect = function () {
-    return { x: 0, y: 0, top: 0, left: 0, bottom: height, right: width, width, height, toJSON: () => ({}) } as DOMRect;
+    return {
+      x: 0,
+      y: 0,
+      top: 0,
+      left: 0,
+      bottom: height,
+      right: width,
+      width,
+      height,
+      toJSON: () => ({}),
+    } as DOMRect;
   };
   // happy-dom's ResizeObserver reports 0×0 boxes, which would shrink the list's viewport back to nothing.
   window.ResizeObserver = class {
