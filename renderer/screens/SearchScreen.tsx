@@ -310,8 +310,8 @@ export function SearchScreen({ client }: { client: AuditClient }) {
             {result ? (
               <>
                 <strong data-testid="total">{formatCount(result.total)}</strong>{' '}
-                {result.total === 1 ? 'event' : 'events'} · <span className="mono">{rangeText}</span>{' '}
-                <span className="muted">{zone === 'utc' ? 'UTC' : 'local'}</span>
+                {result.total === 1 ? 'event' : 'events'} · <span className="mono">{rangeText}</span>
+                {/\d/.test(rangeText) && <span className="muted"> {zone === 'utc' ? 'UTC' : 'local'}</span>}
                 {state.status === 'ok' && <> · {formatDuration(state.elapsedMs)}</>}
                 {state.status === 'loading' && <span className="muted"> · searching…</span>}
               </>
