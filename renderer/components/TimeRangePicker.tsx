@@ -84,7 +84,10 @@ export function TimeRangePicker({ range, zone, onChange, onZoneChange }: TimeRan
               <label>
                 From <span className="muted">({zoneLabel(zone)})</span>
                 <input
-                  type="datetime-local"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder="2026-03-07 14:00"
+                  aria-describedby="range-format"
                   value={from}
                   onChange={(e) => setFrom(e.target.value)}
                   data-testid="range-from"
@@ -93,14 +96,24 @@ export function TimeRangePicker({ range, zone, onChange, onZoneChange }: TimeRan
               <label>
                 To <span className="muted">(exclusive)</span>
                 <input
-                  type="datetime-local"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder="2026-03-08"
+                  aria-describedby="range-format"
                   value={to}
                   onChange={(e) => setTo(e.target.value)}
                   data-testid="range-to"
                 />
               </label>
+              <p className="muted time-range__hint" id="range-format">
+                YYYY-MM-DD or YYYY-MM-DD HH:MM; leave one empty for an open end.
+              </p>
               {invalid && (
-                <p className="form-error">Set “from” before “to”, or leave one empty for an open end.</p>
+                <p className="form-error" role="alert">
+                  {(from !== '' && fromMs == null) || (to !== '' && toMs == null)
+                    ? 'Write the date as 2026-03-07 or 2026-03-07 14:00.'
+                    : 'Set “from” before “to”.'}
+                </p>
               )}
               <button
                 type="submit"

@@ -56,14 +56,17 @@ export function formatSpan(ms: number): string {
   return `${ms} ms`;
 }
 
-/** The value for a datetime-local input (`2026-03-07T14:02`) in the chosen zone. */
+/** A range end as the picker's text field shows it: `2026-03-07 14:02` in the chosen zone. */
 export function toInputValue(ms: number | null, zone: TimeZoneMode): string {
-  return ms == null ? '' : formatTimestamp(ms, zone).slice(0, 16).replace(' ', 'T');
+  return ms == null ? '' : formatTimestamp(ms, zone).slice(0, 16);
 }
 
-/** Reads a datetime-local input's value back to epoch ms in the chosen zone; null when empty or invalid. */
+/**
+ * Reads a picker field back to epoch ms in the chosen zone: `YYYY-MM-DD`, optionally with ` HH:MM[:SS]`
+ * (or `T` between); null when empty or not a real date.
+ */
 export function fromInputValue(value: string, zone: TimeZoneMode): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value.trim());
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
     number,
@@ -74,5 +77,6 @@ export function fromInputValue(value: string, zone: TimeZoneMode): number | null
     number,
   ];
   const ms = zone === 'utc' ? Date.UTC(y, mo - 1, d, h, mi, s) : new Date(y, mo - 1, d, h, mi, s).getTime();
-  return Number.isNaN(ms) ? null : ms;
+  // Date rolls 2026-02-30 over to March: refuse instead of guessing.
+  return Number.isNaN(ms) || toInputValue(ms, zone).slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}` ? null : ms;
 }

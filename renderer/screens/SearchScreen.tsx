@@ -232,6 +232,13 @@ export function SearchScreen({ client }: { client: AuditClient }) {
   return (
     <div className={`app${detail ? ' app--detail' : ''}`}>
       <header className="topbar">
+        <button
+          type="button"
+          className="button skip-link"
+          onClick={() => document.querySelector<HTMLElement>('[data-testid="results"]')?.focus()}
+        >
+          Skip to results
+        </button>
         <h1 className="brand">
           <span aria-hidden="true">◉</span> Audit Explorer
         </h1>

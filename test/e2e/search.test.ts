@@ -231,11 +231,69 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.screenshot('12-dark-detail');
   });
 
+  it('shows a loading state while a search runs', async () => {
+    await openPage();
+    // Hold the next search at the door so the state can be seen.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await ui.page.route('**/api/events.search', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await ui.page.keyboard.press('/');
+    await ui.page.keyboard.type('op:Query');
+    await ui.page.keyboard.press('Escape');
+    await ui.page.keyboard.press('Enter');
+    await ui.page.locator('[role="progressbar"]').waitFor();
+    expect(await ui.page.getByTestId('summary').innerText()).toContain('searching…');
+    await ui.screenshot('13-loading');
+    release();
+    await ui.waitForUrlQuery('op:Query');
+    await ui.waitForResults();
+    expect(await ui.total()).toBe(count((e) => e.opType === 'Query'));
+  });
+
+  it('picks an absolute range typed in ISO order from the keyboard', async () => {
+    await openPage();
+    await ui.page.getByTestId('time-range').focus();
+    await ui.page.keyboard.press('Enter');
+    await ui.page.getByTestId('range-from').fill('2026-03-06');
+    await ui.page.getByTestId('range-to').fill('2026-03-06 12:00');
+    await ui.screenshot('14-time-range');
+    await ui.page.getByTestId('range-to').press('Enter');
+    await ui.page.waitForFunction(
+      () => new URLSearchParams(location.search).get('range') === '2026-03-06..2026-03-06T12:00Z',
+    );
+    await ui.waitForResults();
+    const from = Date.UTC(2026, 2, 6);
+    expect(await ui.total()).toBe(count((e) => e.ts >= from && e.ts < from + 12 * 3_600_000));
+  });
+
   it('deep links: a URL with q and range reproduces the view', async () => {
     await openPage('?q=user%3Acarol%40acme.io&range=2026-03-06..2026-03-07');
     expect(await ui.query()).toBe('user:carol@acme.io');
     const from = Date.UTC(2026, 2, 6);
     const to = Date.UTC(2026, 2, 7);
     expect(await ui.total()).toBe(count((e) => e.user === 'carol@acme.io' && e.ts >= from && e.ts < to));
+  });
+});
+
+describe.skipIf(!haveChromium && !process.env.CI)('first run in Chromium (e2e)', () => {
+  it('an empty database offers the sample data and loading it fills the screen', async () => {
+    const [served, browser] = await Promise.all([serveSeeded({ empty: true }), launchChromium()]);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const ui = new SearchPage(page);
+      await ui.open(`${new URL(served.url).origin}/?token=${served.token}`);
+      await page.getByTestId('first-run').waitFor();
+      await ui.screenshot('15-first-run');
+      await page.getByTestId('load-samples').click();
+      await page.getByTestId('result-row').first().waitFor({ timeout: 20_000 });
+      expect(await ui.total()).toBeGreaterThan(1000);
+      expect(ui.problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await served.stop();
+    }
   });
 });

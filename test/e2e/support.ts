@@ -57,15 +57,28 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Seeds a database in a temp dir and starts `serve --port 0` on it; resolves with its URL. */
-export async function serveSeeded(): Promise<Served> {
+/**
+ * Seeds a database in a temp dir (or leaves it empty: a first run) and starts `serve --port 0` on it;
+ * resolves with its URL.
+ */
+export async function serveSeeded(options: { empty?: boolean } = {}): Promise<Served> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-e2e-'));
   const db = path.join(dir, 'audit.db');
   const file = path.join(dir, 'audit', 'seed.ndjson');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${seedLines().join('\n')}\n`);
+  // The empty case imports one event from 2001 and lets retention remove it (whatever today's date).
+  const lines = options.empty
+    ? [prophecyLine({ ts: Date.UTC(2001, 0, 1), user: 'old@acme.io' })]
+    : seedLines();
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
   const ingest = await runBinary(['ingest', file], db);
   if (ingest.code !== 0) throw new Error(`seeding failed: ${ingest.err}`);
+  if (options.empty) {
+    // serve fills a brand-new database with the samples itself; one whose events retention removed stays
+    // empty, which is the state the UI's first-run offer is for.
+    const gc = await runBinary(['gc', '--older-than', '1d'], db);
+    if (gc.code !== 0) throw new Error(`emptying failed: ${gc.err}`);
+  }
 
   const token = 'e2e-token-0123456789abcdef';
   const child: ChildProcess = spawn(

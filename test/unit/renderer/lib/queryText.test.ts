@@ -58,5 +58,7 @@ describe('times on screen', () => {
     expect(fromInputValue(toInputValue(ms, 'utc'), 'utc')).toBe(ms);
     expect(fromInputValue(toInputValue(ms, 'local'), 'local')).toBe(ms);
     expect(fromInputValue('garbage', 'utc')).toBeNull();
+    expect(fromInputValue('2026-02-30', 'utc')).toBeNull();
+    expect(fromInputValue('2026-03-07', 'utc')).toBe(Date.UTC(2026, 2, 7));
   });
 });
