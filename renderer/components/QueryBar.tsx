@@ -91,7 +91,7 @@ export const QueryBar = forwardRef<QueryBarHandle, QueryBarProps>(function Query
         ]),
         linter(queryDiagnostics, { delay: 120 }),
         queryHighlighting,
-        placeholder('Search: user:alice@acme.io outcome:failure "billing api"   (press ? for help)'),
+        placeholder('Search, e.g. user:alice@acme.io outcome:failure "billing api"'),
         EditorView.contentAttributes.of({
           'aria-label': 'Search query',
           'data-testid': 'query-input',

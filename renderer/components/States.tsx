@@ -17,6 +17,7 @@ export function FirstRun({ client, onLoaded }: { client: AuditClient; onLoaded()
       <p>
         Load the bundled sample data to try the search, or import your own audit logs with{' '}
         <code>audit-explorer ingest PATH</code> (files or folders, <code>.gz</code> too) and reload this page.
+        The sample events are removed by your first import.
       </p>
       <button
         type="button"

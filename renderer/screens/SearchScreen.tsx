@@ -312,7 +312,7 @@ export function SearchScreen({ client }: { client: AuditClient }) {
             onSelect={(from, to) => setRange({ kind: 'between', from, to })}
           />
         )}
-        <div className="summary-bar">
+        <div className={`summary-bar${firstRun ? ' summary-bar--hidden' : ''}`}>
           <p className="summary" data-testid="summary">
             {result ? (
               <>
