@@ -41,7 +41,8 @@ export interface ServiceOptions {
   readonly queryWorker?: boolean;
   /**
    * Tests only: the query worker pauses at the start of every read until `Int32Array(gate)[0]` is
-   * non-zero, and counts arrivals in `[1]` (so a test can hold a search "running" without timing it).
+   * non-zero, counts arrivals there in `[1]` and calls posted to it in `[2]` (so a test can hold a search
+   * "running" and know what reached the worker, without timing anything).
    */
   readonly testGate?: SharedArrayBuffer;
 }
