@@ -19,9 +19,7 @@ afterEach(() => {
 });
 
 /** Starts serve and resolves with its first stdout line; stderr is collected. */
-function startServe(
-  args: string[],
-): Promise<{
+function startServe(args: string[]): Promise<{
   first: string;
   stderrMatches: (re: RegExp) => Promise<string>;
   exited: Promise<number | null>;
