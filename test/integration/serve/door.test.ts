@@ -206,6 +206,16 @@ describe('the allowlist', () => {
     expect(((await s.api('stats.get')).json as { value: { events: number } }).value.events).toBe(2);
   });
 
+  test('quarantine.list answers with lines of configured sources only (each belongs to a source row)', async () => {
+    const bad = writeLines(path.join(s.dir, 'bad', 'b.ndjson'), ['{not json']);
+    await s.server.service['ingest.paths']({ paths: [bad], source: 'gateway' });
+    const reply = (await s.api('quarantine.list')).json as {
+      value: { total: number; entries: { source: string; object: string }[] };
+    };
+    expect(reply.value.total).toBe(1);
+    expect(reply.value.entries).toMatchObject([{ source: 'gateway', object: bad }]);
+  });
+
   test('the read methods the UI needs answer over HTTP', async () => {
     const search = (await s.api('events.search', { query: '', raw: false })).json as {
       value: { events: { id: string; ts: number; raw?: string }[] };
