@@ -71,6 +71,9 @@ export interface AuditService extends ServiceApi {
   close(): Promise<void>;
 }
 
+/** The least time between two `events.changed` during one import (ms). */
+const CHANGED_EVERY_MS = 1000;
+
 /** The bundled sample corpus (shown on a database that has nothing else). */
 export const SAMPLE_CORPUS_DIR = projectPath('samples', 'corpus');
 
@@ -114,17 +117,27 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   const ingest = async (paths: readonly string[], source: string, redact: boolean, formats: FormatConfig) => {
     const client = await writerClient();
     const id = await client.call('ensureSource', { name: source, kind: 'import' });
+    // Progress is reported as batches commit: a long import tells the UI about new events as it goes
+    // (at most once per CHANGED_EVERY_MS), not only at its end.
+    let announced = 0;
+    let announcedAt = -Infinity;
     const summary = await runIngest(
       client,
       { sourceId: id, target: { kind: 'files', paths }, formats, redact },
-      (progress) => emit({ name: 'ingest.progress', payload: progress }),
+      (progress) => {
+        emit({ name: 'ingest.progress', payload: progress });
+        if (progress.events > announced && performance.now() - announcedAt >= CHANGED_EVERY_MS) {
+          changed(progress.events - announced);
+          announced = progress.events;
+          announcedAt = performance.now();
+        }
+      },
       { onThisThread: options.ingestOnCallingThread ?? false },
     );
+    if (summary.events > announced) changed(summary.events - announced);
     const indexed = performance.now();
     await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });
-    const indexMs = performance.now() - indexed;
-    if (summary.events > 0) changed(summary.events);
-    return { ...summary, indexMs };
+    return { ...summary, indexMs: performance.now() - indexed };
   };
   /** Tells listeners that committed writes changed the events (the UI offers a refresh). */
   const changed = (added: number) =>

@@ -57,26 +57,31 @@ describe.each([
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('events.get returns the event with its redacted raw line, with or without its time', async () => {
+  test('events.get returns the event with its redacted raw line', async () => {
     const id = eventIdOf(LINES[7]!);
-    const withTs = await service['events.get']({ id, ts: BASE + 7 * MINUTE });
-    const without = await service['events.get']({ id });
-    expect(withTs.event).toEqual(without.event);
-    expect(withTs.event).toMatchObject({ id, ts: BASE + 7 * MINUTE, user: USERS[1] });
-    expect(withTs.event!.raw).toContain('[REDACTED]');
-    expect(withTs.event!.raw).not.toContain('secret-7');
+    const { event } = await service['events.get']({ id, ts: BASE + 7 * MINUTE });
+    expect(event).toMatchObject({ id, ts: BASE + 7 * MINUTE, user: USERS[1] });
+    expect(event!.raw).toContain('[REDACTED]');
+    expect(event!.raw).not.toContain('secret-7');
   });
 
-  test('events.get of an id that is not stored is null; a malformed id is bad input', async () => {
-    expect(await service['events.get']({ id: 'f'.repeat(32) })).toEqual({ event: null });
-    await expect(service['events.get']({ id: 'xyz' })).rejects.toSatisfy(
+  test('events.get of an id not stored (or not at that time) is null; a malformed id is bad input', async () => {
+    expect(await service['events.get']({ id: 'f'.repeat(32), ts: BASE })).toEqual({ event: null });
+    expect(await service['events.get']({ id: eventIdOf(LINES[7]!), ts: BASE })).toEqual({ event: null });
+    expect(await service['events.get']({ id: eventIdOf(LINES[7]!), ts: null })).toEqual({ event: null });
+    await expect(service['events.get']({ id: 'xyz', ts: BASE })).rejects.toSatisfy(
       (e) => describeError(e).code === 'bad_input',
     );
   });
 
   test('events.surrounding gives the newer and older neighbours, newest first, around the event', async () => {
     const id = eventIdOf(LINES[10]!);
-    const { events, anchorIndex } = await service['events.surrounding']({ id, before: 3, after: 2 });
+    const { events, anchorIndex } = await service['events.surrounding']({
+      id,
+      ts: BASE + 10 * MINUTE,
+      before: 3,
+      after: 2,
+    });
     expect(anchorIndex).toBe(2);
     expect(events.map((e) => e.ts)).toEqual([12, 11, 10, 9, 8, 7].map((i) => BASE + i * MINUTE));
     expect(events.every((e) => e.raw === undefined)).toBe(true);
@@ -86,6 +91,7 @@ describe.each([
     const id = eventIdOf(LINES[27]!);
     const { events, anchorIndex } = await service['events.surrounding']({
       id,
+      ts: BASE + 27 * MINUTE,
       before: 2,
       after: 5,
       query: `user:${USERS[0]}`,
@@ -131,5 +137,29 @@ test('a search whose caller cancelled it stops with CancelledError (code cancell
     expect(engine.search({ query: '', cancelled: () => false }).total).toBe(30);
   } finally {
     db.close();
+  }
+});
+
+test('events.changed follows committed imports: the added counts add up, the total is what is stored', async () => {
+  const dir = makeTempDir();
+  const service = await createService({ dbFile: path.join(dir, 'audit.sqlite'), now: () => FIXED_NOW });
+  try {
+    const seen: { total: number; added: number }[] = [];
+    service.subscribe((event) => {
+      if (event.name === 'events.changed') seen.push(event.payload);
+    });
+    const summary = await service['ingest.paths']({ paths: [writeLines(path.join(dir, 'a.ndjson'), LINES)] });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.reduce((n, e) => n + e.added, 0)).toBe(summary.events);
+    expect(seen.at(-1)!.total).toBe(30);
+    // Nothing new (every line a duplicate): no event.
+    await service['ingest.paths']({ paths: [writeLines(path.join(dir, 'b.ndjson'), LINES)] });
+    expect(seen.reduce((n, e) => n + e.added, 0)).toBe(30);
+    // Retention removes events: the total drops, nothing was added.
+    await service['retention.run']({ before: BASE + 10 * MINUTE });
+    expect(seen.at(-1)).toEqual({ total: 20, added: 0 });
+  } finally {
+    await service.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
