@@ -176,11 +176,12 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
       return { events: summary.events, alreadyLoaded: false };
     },
-    'quarantine.list': ({ limit }) => listQuarantine(db, limit),
+    'quarantine.list': (input, call) => read('quarantine.list', input, call),
     'stats.get': () => stats(db, options.dbFile),
     'retention.run': async ({ olderThanMs, before, dryRun }) => {
       const cutoff = before ?? now() - olderThanMs!;
-      const preview = previewRetention(db, cutoff);
+      // Counting what goes can read millions of rows: on the query worker when there is one.
+      const preview = queries ? await queries.retentionPreview(cutoff) : previewRetention(db, cutoff);
       if (dryRun) return { ...preview, before: cutoff, blocks: 0, dryRun };
       const client = await writerClient();
       const horizon = await client.call('retentionBegin', { before: cutoff });
@@ -240,23 +241,6 @@ export async function loadSamplesIfEmpty(service: AuditService): Promise<number 
 /** Events the database holds (the segments' row counts: one cheap query). */
 function eventTotal(db: Db): number {
   return db.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get() as number;
-}
-
-/**
- * Every quarantined line belongs to an object, and every object to a configured source row (`objects
- * .source_id` is NOT NULL with a foreign key; one-off imports get a source row of kind `import`): the join
- * below therefore lists only lines of configured sources, which is what a door may show. Keep it so.
- */
-function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
-  const entries = db
-    .prepare(
-      `SELECT s.name AS source, o.key AS object, q.line, q.reason, q.excerpt, q.at
-       FROM quarantine q JOIN objects o ON o.id = q.object_id JOIN sources s ON s.id = o.source_id
-       ORDER BY s.name, o.key, q.line LIMIT ?`,
-    )
-    .all(limit) as MethodOutput<'quarantine.list'>['entries'];
-  const total = db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
-  return { total, entries };
 }
 
 function stats(db: Db, file: string): MethodOutput<'stats.get'> {

@@ -3,6 +3,7 @@ import { RpcClient } from '../rpc/client.ts';
 import { workerUrl } from '../workerUrl.ts';
 import type { ReadMethod } from './queries.ts';
 import type { CancelTicket, QueryData, QueryMethods } from './queryProtocol.ts';
+import type { RetentionPreview } from './retention.ts';
 
 /**
  * Clients that can supersede their own calls at once. A key beyond this reuses the least recently used
@@ -61,6 +62,11 @@ export class QueryWorker {
   /** Forget cached raw blocks (after retention). */
   invalidate(): Promise<void> {
     return this.rpc.call('invalidate', undefined);
+  }
+
+  /** What deleting events before `before` (epoch ms) would remove, by source. */
+  retentionPreview(before: number): Promise<RetentionPreview> {
+    return this.rpc.call('retentionPreview', { before });
   }
 
   close(): Promise<void> {

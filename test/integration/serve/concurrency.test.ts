@@ -94,6 +94,26 @@ describe('the query worker', () => {
   });
 });
 
+describe('writes over HTTP', () => {
+  test('retention.run previews (on the query worker), deletes, and searches see the result', async () => {
+    s = await openServer();
+    await s.server.service['ingest.paths']({ paths: [writeLines(path.join(s.dir, 'a.ndjson'), lines(10))] });
+    const before = new Date(Date.UTC(2024, 2, 1) + 4 * 1000).getTime();
+    const dry = await s.api('retention.run', { before, dryRun: true });
+    expect(dry.json).toMatchObject({
+      ok: true,
+      value: { events: 4, perSource: { import: 4 }, dryRun: true },
+    });
+    expect((await s.api('events.count', { query: '' })).json).toMatchObject({ value: { total: 10 } });
+    const run = await s.api('retention.run', { before });
+    expect(run.json).toMatchObject({
+      ok: true,
+      value: { events: 4, perSource: { import: 4 }, dryRun: false },
+    });
+    expect((await s.api('events.count', { query: '' })).json).toMatchObject({ value: { total: 6 } });
+  });
+});
+
 describe('server-sent events', () => {
   test('events.changed arrives after an ingest commits new events', async () => {
     s = await openServer();
