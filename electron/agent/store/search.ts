@@ -114,9 +114,12 @@ export class SearchEngine {
     };
   }
 
-  /** Loads the column segments into memory (what the first search would otherwise do). */
+  /**
+   * Does what the first search would otherwise pay for: loads the column segments, counts the default
+   * facets' values and compiles the opening view's scan (what a UI asks first).
+   */
   warm(): void {
-    this.db.transaction(() => this.columns.segments())();
+    this.search({ query: '', limit: 0 });
   }
 
   search(options: SearchOptions): SearchResult {
