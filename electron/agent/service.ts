@@ -62,7 +62,10 @@ export type ServiceApi = {
   [M in MethodName]: (input: MethodInput<M>, call?: CallOptions) => Promise<MethodOutput<M>>;
 };
 
-/** The engine behind every door: implements the contract, owns the database and the writer thread. */
+/**
+ * The engine behind every door: implements the contract, owns the database, the writer thread and (with
+ * `queryWorker`) the query worker. In process it is itself an {@link AuditClient}, like every transport.
+ */
 export interface AuditService extends ServiceApi {
   readonly dbFile: string;
   /** Listens to the engine's events (ingest progress); returns the way to stop. */

@@ -2,7 +2,8 @@
 // distinct values of a field — on the calling thread and on the query worker alike — and cancellation.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
+import type { AuditClient } from '../../../shared/contract.ts';
 import { createService, type AuditService } from '../../../electron/agent/service.ts';
 import { openDatabase } from '../../../electron/agent/store/open.ts';
 import { CancelledError, SearchEngine } from '../../../electron/agent/store/search.ts';
@@ -162,4 +163,8 @@ test('events.changed follows committed imports: the added counts add up, the tot
     await service.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the in-process service is an AuditClient like every transport', () => {
+  expectTypeOf<AuditService>().toExtend<AuditClient>();
 });
