@@ -184,10 +184,10 @@ export const EventIdSchema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'an event id 
 export const EventGetInputSchema = z.strictObject({
   id: EventIdSchema,
   /**
-   * The event's `ts` when known (it is in every search result): the event is then found by its time
-   * instead of a scan of every event.
+   * The event's `ts` as a search result gives it (null for an event without a time): events are keyed by
+   * time, so the id is looked up among that millisecond's events instead of all of them.
    */
-  ts: z.number().nullable().optional(),
+  ts: z.number().nullable(),
 });
 
 export const ValuesListInputSchema = z.strictObject({
@@ -236,7 +236,8 @@ export const contract = {
   'events.surrounding': {
     input: z.strictObject({
       id: EventIdSchema,
-      ts: z.number().nullable().optional(),
+      /** The event's `ts`, as for events.get. */
+      ts: z.number().nullable(),
       before: z.number().int().min(0).max(1000).default(10),
       after: z.number().int().min(0).max(1000).default(10),
       query: z.string().max(10_000).default(''),

@@ -41,7 +41,8 @@ export interface ServiceOptions {
   readonly queryWorker?: boolean;
   /**
    * Tests only: the query worker pauses at the start of every read until `Int32Array(gate)[0]` is
-   * non-zero, and counts arrivals in `[1]` (so a test can hold a search "running" without timing it).
+   * non-zero, counts arrivals there in `[1]` and calls posted to it in `[2]` (so a test can hold a search
+   * "running" and know what reached the worker, without timing anything).
    */
   readonly testGate?: SharedArrayBuffer;
 }
@@ -61,7 +62,10 @@ export type ServiceApi = {
   [M in MethodName]: (input: MethodInput<M>, call?: CallOptions) => Promise<MethodOutput<M>>;
 };
 
-/** The engine behind every door: implements the contract, owns the database and the writer thread. */
+/**
+ * The engine behind every door: implements the contract, owns the database, the writer thread and (with
+ * `queryWorker`) the query worker. In process it is itself an {@link AuditClient}, like every transport.
+ */
 export interface AuditService extends ServiceApi {
   readonly dbFile: string;
   /** Listens to the engine's events (ingest progress); returns the way to stop. */
@@ -69,6 +73,9 @@ export interface AuditService extends ServiceApi {
   /** Finishes writes in flight, checkpoints and closes the database. */
   close(): Promise<void>;
 }
+
+/** The least time between two `events.changed` during one import (ms). */
+const CHANGED_EVERY_MS = 1000;
 
 /** The bundled sample corpus (shown on a database that has nothing else). */
 export const SAMPLE_CORPUS_DIR = projectPath('samples', 'corpus');
@@ -113,17 +120,27 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   const ingest = async (paths: readonly string[], source: string, redact: boolean, formats: FormatConfig) => {
     const client = await writerClient();
     const id = await client.call('ensureSource', { name: source, kind: 'import' });
+    // Progress is reported as batches commit: a long import tells the UI about new events as it goes
+    // (at most once per CHANGED_EVERY_MS), not only at its end.
+    let announced = 0;
+    let announcedAt = -Infinity;
     const summary = await runIngest(
       client,
       { sourceId: id, target: { kind: 'files', paths }, formats, redact },
-      (progress) => emit({ name: 'ingest.progress', payload: progress }),
+      (progress) => {
+        emit({ name: 'ingest.progress', payload: progress });
+        if (progress.events > announced && performance.now() - announcedAt >= CHANGED_EVERY_MS) {
+          changed(progress.events - announced);
+          announced = progress.events;
+          announcedAt = performance.now();
+        }
+      },
       { onThisThread: options.ingestOnCallingThread ?? false },
     );
+    if (summary.events > announced) changed(summary.events - announced);
     const indexed = performance.now();
     await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });
-    const indexMs = performance.now() - indexed;
-    if (summary.events > 0) changed(summary.events);
-    return { ...summary, indexMs };
+    return { ...summary, indexMs: performance.now() - indexed };
   };
   /** Tells listeners that committed writes changed the events (the UI offers a refresh). */
   const changed = (added: number) =>
@@ -162,11 +179,12 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
       return { events: summary.events, alreadyLoaded: false };
     },
-    'quarantine.list': ({ limit }) => listQuarantine(db, limit),
+    'quarantine.list': (input, call) => read('quarantine.list', input, call),
     'stats.get': () => stats(db, options.dbFile),
     'retention.run': async ({ olderThanMs, before, dryRun }) => {
       const cutoff = before ?? now() - olderThanMs!;
-      const preview = previewRetention(db, cutoff);
+      // Counting what goes can read millions of rows: on the query worker when there is one.
+      const preview = queries ? await queries.retentionPreview(cutoff) : previewRetention(db, cutoff);
       if (dryRun) return { ...preview, before: cutoff, blocks: 0, dryRun };
       const client = await writerClient();
       const horizon = await client.call('retentionBegin', { before: cutoff });
@@ -226,23 +244,6 @@ export async function loadSamplesIfEmpty(service: AuditService): Promise<number 
 /** Events the database holds (the segments' row counts: one cheap query). */
 function eventTotal(db: Db): number {
   return db.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get() as number;
-}
-
-/**
- * Every quarantined line belongs to an object, and every object to a configured source row (`objects
- * .source_id` is NOT NULL with a foreign key; one-off imports get a source row of kind `import`): the join
- * below therefore lists only lines of configured sources, which is what a door may show. Keep it so.
- */
-function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
-  const entries = db
-    .prepare(
-      `SELECT s.name AS source, o.key AS object, q.line, q.reason, q.excerpt, q.at
-       FROM quarantine q JOIN objects o ON o.id = q.object_id JOIN sources s ON s.id = o.source_id
-       ORDER BY s.name, o.key, q.line LIMIT ?`,
-    )
-    .all(limit) as MethodOutput<'quarantine.list'>['entries'];
-  const total = db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
-  return { total, entries };
 }
 
 function stats(db: Db, file: string): MethodOutput<'stats.get'> {

@@ -54,6 +54,11 @@ export interface EventSourceLike {
   close(): void;
 }
 
+/**
+ * The client for a page that `serve` served: `createHttpClient({ baseUrl: '', token })` with the token from
+ * the page's `?token=` (relative URLs then reach the same server). Calls reject with {@link ApiError};
+ * code `unauthorized` means the page was opened without the URL serve printed (or serve was restarted).
+ */
 export function createHttpClient(options: HttpClientOptions): AuditClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);

@@ -1,4 +1,5 @@
 import type { MethodArgs, MethodOutput } from '../../../shared/contract.ts';
+import { listQuarantine } from './quarantine.ts';
 import type { SearchEngine } from './search.ts';
 
 /**
@@ -12,6 +13,7 @@ export const READ_METHODS = [
   'events.get',
   'events.surrounding',
   'values.list',
+  'quarantine.list',
 ] as const;
 export type ReadMethod = (typeof READ_METHODS)[number];
 
@@ -48,5 +50,6 @@ export function readHandlers(engine: SearchEngine): ReadHandlers {
     'events.surrounding': ({ id, ts, before, after, query }, { now, cancelled }) =>
       engine.surrounding(id, ts, { before, after, query, now, cancelled }),
     'values.list': ({ field, prefix, limit }) => engine.values(field, prefix, limit),
+    'quarantine.list': ({ limit }) => listQuarantine(engine.db, limit),
   };
 }

@@ -7,6 +7,7 @@ import { serveRpc, type RpcHandlers } from '../rpc/server.ts';
 import { openDatabase } from './open.ts';
 import { READ_METHODS, readHandlers } from './queries.ts';
 import type { CancelTicket, QueryData, QueryMethods } from './queryProtocol.ts';
+import { previewRetention } from './retention.ts';
 import { SearchEngine } from './search.ts';
 
 const { file, flags: buffer, gate: gateBuffer } = workerData as QueryData;
@@ -33,6 +34,7 @@ serveRpc<QueryMethods>(() => {
     };
   }
   handlers.invalidate = () => engine.raw.clear();
+  handlers.retentionPreview = (args) => previewRetention(db, (args as { before: number }).before);
   // Load the column segments now, while the user is still looking at the page: the first search then
   // finds them in memory. A request that arrives meanwhile waits for this (one thread, in order).
   setImmediate(() => {

@@ -3,6 +3,7 @@ import { RpcClient } from '../rpc/client.ts';
 import { workerUrl } from '../workerUrl.ts';
 import type { ReadMethod } from './queries.ts';
 import type { CancelTicket, QueryData, QueryMethods } from './queryProtocol.ts';
+import type { RetentionPreview } from './retention.ts';
 
 /**
  * Clients that can supersede their own calls at once. A key beyond this reuses the least recently used
@@ -18,9 +19,13 @@ export class QueryWorker {
   private readonly slots = new Map<string, number>();
   private nextSlot = 0;
 
-  private constructor(rpc: RpcClient<QueryMethods>, flags: Int32Array) {
+  /** Tests only: `[2]` counts calls posted to the worker (see ServiceOptions.testGate). */
+  private readonly gate: Int32Array | null;
+
+  private constructor(rpc: RpcClient<QueryMethods>, flags: Int32Array, gate: Int32Array | null) {
     this.rpc = rpc;
     this.flags = flags;
+    this.gate = gate;
   }
 
   /** Starts the worker on `file` (which must exist: the caller opened and migrated it). */
@@ -31,7 +36,7 @@ export class QueryWorker {
       { file, flags: buffer, ...(testGate ? { gate: testGate } : {}) } satisfies QueryData,
       { label: 'query worker' },
     );
-    return new QueryWorker(rpc, new Int32Array(buffer));
+    return new QueryWorker(rpc, new Int32Array(buffer), testGate ? new Int32Array(testGate) : null);
   }
 
   /**
@@ -46,12 +51,22 @@ export class QueryWorker {
   ): Promise<MethodOutput<M>> {
     const ticket = supersede === undefined ? null : this.ticket(supersede);
     const args = { input, now, ticket } as QueryMethods[M][0];
-    return this.rpc.call(method, args) as Promise<MethodOutput<M>>;
+    const result = this.rpc.call(method, args) as Promise<MethodOutput<M>>;
+    if (this.gate !== null) {
+      Atomics.add(this.gate, 2, 1);
+      Atomics.notify(this.gate, 2);
+    }
+    return result;
   }
 
   /** Forget cached raw blocks (after retention). */
   invalidate(): Promise<void> {
     return this.rpc.call('invalidate', undefined);
+  }
+
+  /** What deleting events before `before` (epoch ms) would remove, by source. */
+  retentionPreview(before: number): Promise<RetentionPreview> {
+    return this.rpc.call('retentionPreview', { before });
   }
 
   close(): Promise<void> {

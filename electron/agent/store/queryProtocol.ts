@@ -1,5 +1,6 @@
 import type { MethodArgs, MethodOutput } from '../../../shared/contract.ts';
 import type { ReadMethod } from './queries.ts';
+import type { RetentionPreview } from './retention.ts';
 
 /**
  * A search's place in the shared cancellation flags: the worker stops the search (between scan steps)
@@ -16,6 +17,8 @@ export type QueryMethods = {
 } & {
   /** Forget cached raw blocks (after retention freed some). */
   invalidate: [undefined, void];
+  /** What a retention run with this cut-off (epoch ms) would delete. */
+  retentionPreview: [{ before: number }, RetentionPreview];
 };
 
 export interface QueryData {

@@ -9,7 +9,14 @@ import type { AuditEvent, Outcome } from '../../../shared/event.ts';
 import { parseQuery } from '../../../shared/query/index.ts';
 import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
 import { DICT_FIELDS, DictReader, fold } from './dict.ts';
-import { isKeyableTime, keyAtOrAfter, keyTime, MIN_TIMED_KEY, SLOTS_PER_MS } from './eventKey.ts';
+import {
+  isKeyableTime,
+  keyAtOrAfter,
+  keyTime,
+  MIN_TIMED_KEY,
+  SLOTS_PER_MS,
+  UNTIMED_BASE,
+} from './eventKey.ts';
 import type { Db } from './open.ts';
 import { planQuery, type Plan } from './plan.ts';
 import { RawReader } from './rawBlocks.ts';
@@ -104,14 +111,15 @@ export class SearchEngine {
       dictMax: db.prepare('SELECT coalesce(max(id), 0) FROM dict WHERE field = ?').pluck(),
       maxObject: db.prepare('SELECT coalesce(max(id), 0) FROM objects').pluck(),
       keyInRange: db.prepare('SELECT pos FROM events WHERE id = ? AND pos >= ? AND pos < ?').pluck(),
-      // Ids have no index (every insert would pay for it): without a time this scans the events.
-      keyById: db.prepare('SELECT pos FROM events WHERE id = ?').pluck(),
     };
   }
 
-  /** Loads the column segments into memory (what the first search would otherwise do). */
+  /**
+   * Does what the first search would otherwise pay for: loads the column segments, counts the default
+   * facets' values and compiles the opening view's scan (what a UI asks first).
+   */
   warm(): void {
-    this.db.transaction(() => this.columns.segments())();
+    this.search({ query: '', limit: 0 });
   }
 
   search(options: SearchOptions): SearchResult {
@@ -213,10 +221,11 @@ export class SearchEngine {
   }
 
   /**
-   * An event by id, with its raw line; null when there is none. `ts` (the event's time, from a search
-   * result) narrows the look-up to that millisecond's keys; without it every event is scanned.
+   * An event by id and time (its `ts` as a search result gives it; null for an untimed event), with its raw
+   * line; null when there is none. Ids have no index (every insert would pay for one): the time narrows
+   * the look-up to a key range.
    */
-  findEvent(idHex: string, ts?: number | null): AuditEvent | null {
+  findEvent(idHex: string, ts: number | null): AuditEvent | null {
     return this.db.transaction(() => {
       const key = this.keyOf(idHex, ts);
       return key === null ? null : this.event(key);
@@ -229,7 +238,7 @@ export class SearchEngine {
    */
   surrounding(
     idHex: string,
-    ts: number | null | undefined,
+    ts: number | null,
     options: { before: number; after: number; query: string; now: number; cancelled?: () => boolean },
   ): { events: AuditEvent[]; anchorIndex: number | null } {
     return this.db.transaction(() => {
@@ -275,17 +284,16 @@ export class SearchEngine {
     })();
   }
 
-  /** The key of an event by id (inside the caller's transaction), or null. */
-  private keyOf(idHex: string, ts: number | null | undefined): number | null {
+  /** The key of an event by id and time (inside the caller's transaction), or null. */
+  private keyOf(idHex: string, ts: number | null): number | null {
     const id = Buffer.from(idHex, 'hex');
-    let key: number | undefined;
-    if (ts != null && isKeyableTime(ts)) {
-      // An event's key is within its millisecond unless 2,048 events of that millisecond spilled it into
-      // the next ones (see eventKey.ts): a second's margin covers that.
-      const lo = keyAtOrAfter(Math.floor(ts));
-      key = this.stmts.keyInRange.get(id, lo, keyAtOrAfter(Math.floor(ts) + 1000)) as number | undefined;
-    }
-    key ??= this.stmts.keyById.get(id) as number | undefined;
+    // An event's key is within its millisecond unless 2,048 events of that millisecond spilled it into
+    // the next ones (see eventKey.ts): a second's margin covers that. Untimed events have a region below.
+    const [lo, hi] =
+      ts !== null && isKeyableTime(ts)
+        ? [keyAtOrAfter(Math.floor(ts)), keyAtOrAfter(Math.floor(ts) + 1000)]
+        : [UNTIMED_BASE, MIN_TIMED_KEY];
+    const key = this.stmts.keyInRange.get(id, lo, hi) as number | undefined;
     if (key === undefined) return null;
     // Below an unfinished retention run's horizon an event counts as deleted already (as in searches).
     const horizon = retentionHorizon(this.db);
