@@ -23,8 +23,8 @@ export interface ResultsTableProps {
   rowAt(index: number): AuditEvent | undefined;
   /** Changes whenever rows arrive, so the visible ones re-render. */
   version: number;
-  /** Asks for rows up to this index to be loaded. */
-  onNeedRows(lastIndex: number): void;
+  /** Asks for the rows first..last (the visible ones) to be loaded. */
+  onNeedRows(first: number, last: number): void;
   columns: readonly ColumnKey[];
   zone: TimeZoneMode;
   selected: number | null;
@@ -45,11 +45,12 @@ export function ResultsTable(props: ResultsTableProps) {
     scrollMargin: HEAD_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
+  const first = items.length > 0 ? items[0]!.index : -1;
   const last = items.length > 0 ? items[items.length - 1]!.index : -1;
 
   useEffect(() => {
-    if (last >= 0) onNeedRows(last);
-  }, [last, version, onNeedRows]);
+    if (last >= 0) onNeedRows(first, last);
+  }, [first, last, version, onNeedRows]);
 
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });

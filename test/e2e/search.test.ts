@@ -222,6 +222,16 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.screenshot('11-query-error');
   });
 
+  it('End jumps to the oldest match', async () => {
+    await openPage();
+    await ui.page.getByTestId('results').focus();
+    await ui.page.keyboard.press('End');
+    const last = ui.page.locator(`[data-testid="result-row"][data-index="${seed.length - 1}"]`);
+    await last.locator('.cell--ts').waitFor();
+    const oldest = Math.min(...seed.map((e) => e.ts));
+    expect(Date.parse(`${(await last.locator('.cell--ts').innerText()).replace(' ', 'T')}Z`)).toBe(oldest);
+  });
+
   it('follows a dark OS theme', async () => {
     await openPage('', 'dark');
     const background = await ui.page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -71,7 +71,7 @@ describe('ResultsTable', () => {
     const props = table({ rowAt: (i) => (i < 10 ? events[i] : undefined) });
     await waitFor(() => expect(props.onNeedRows).toHaveBeenCalled());
     const asked = Math.max(
-      ...(props.onNeedRows as ReturnType<typeof vi.fn>).mock.calls.map((c) => c[0] as number),
+      ...(props.onNeedRows as ReturnType<typeof vi.fn>).mock.calls.map((c) => c[1] as number),
     );
     expect(asked).toBeGreaterThan(10);
     expect(screen.getAllByText('Loading…').length).toBeGreaterThan(0);
