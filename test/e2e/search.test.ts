@@ -256,6 +256,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('search screen in Chromium (e2
     await ui.page.keyboard.press('Enter');
     await ui.page.locator('[role="progressbar"]').waitFor();
     expect(await ui.page.getByTestId('summary').innerText()).toContain('searching…');
+    // The previous answer stays but dims (after a short delay, so fast searches do not flicker).
+    await ui.page.waitForFunction(
+      () => getComputedStyle(document.querySelector('.results-area')!).opacity === '0.55',
+    );
     await ui.screenshot('13-loading');
     release();
     await ui.waitForUrlQuery('op:Query');

@@ -29,7 +29,9 @@ export class SearchPage {
       );
     });
     await this.page.goto(url);
-    await this.waitForResults();
+    // A first run shows its offer instead of results.
+    await this.page.locator('[data-testid="total"]:visible, [data-testid="first-run"]').first().waitFor();
+    await this.page.locator('[role="progressbar"]').waitFor({ state: 'detached' });
   }
 
   get queryInput(): Locator {
