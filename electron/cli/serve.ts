@@ -525,13 +525,20 @@ function readBody(req: http.IncomingMessage): Promise<string | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT) over = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? 'too_large' : Buffer.concat(chunks).toString('utf8')));
+      if (size <= BODY_LIMIT) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop reading at once (the 413 goes out with Connection: close): a client sending gigabytes
+      // without a Content-Length is not read to its end.
+      req.off('data', onData);
+      req.pause();
+      resolve('too_large');
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

@@ -1,6 +1,7 @@
 // The HTTP door of `serve` (DESIGN §2): who may call it, what it answers to malformed requests, which
 // methods it offers, and the page it serves.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -185,6 +186,31 @@ describe('malformed requests', () => {
     const reply = await s.api('events.search', { query: 'x'.repeat(2 * 1024 * 1024) });
     expect(reply.status).toBe(413);
     expect(envelope(reply).code).toBe('bad_input');
+  });
+
+  test('a chunked body over the limit is a 413 before it ends', async () => {
+    const reply = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: s.server.port,
+          method: 'POST',
+          path: '/api/events.search',
+          headers: { host: s.hostHeader, authorization: `Bearer ${s.server.token}` },
+          agent: false,
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+      // 2 MiB in chunks and never an end: only a server that stops reading at the limit answers.
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      for (let i = 0; i < 32; i++) req.write(chunk);
+    });
+    expect(reply).toBe(413);
   });
 });
 
