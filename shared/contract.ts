@@ -78,8 +78,31 @@ export const HistogramSchema = z.object({
   }),
 });
 
+/** The longest query any door accepts, in UTF-16 code units. */
+export const MAX_QUERY_CHARS = 10_000;
+
+/**
+ * A query in the search language. Over {@link MAX_QUERY_CHARS} it fails with a sentence and the error code
+ * `query_too_costly` (in the issue's `params.errorCode`), which the doors pass on as they are.
+ */
+export const QuerySchema = z
+  .string()
+  .check((ctx) => {
+    const length = ctx.value.length;
+    if (length <= MAX_QUERY_CHARS) return;
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      params: { errorCode: 'query_too_costly' },
+      message:
+        `The query is ${length.toLocaleString('en-US')} characters long; the limit is` +
+        ` ${MAX_QUERY_CHARS.toLocaleString('en-US')}. Shorten it or split it into several searches.`,
+    });
+  })
+  .default('');
+
 export const SearchInputSchema = z.strictObject({
-  query: z.string().max(10_000).default(''),
+  query: QuerySchema,
   limit: z.number().int().min(0).max(10_000).default(100),
   cursor: z.string().max(40).nullable().default(null),
   facets: z.union([z.array(FacetNameSchema).max(FACET_NAMES.length), z.literal(false)]).optional(),
@@ -115,6 +138,11 @@ export const IngestSummarySchema = z.object({
   redacted: z.number().int(),
   lines: z.number().int(),
   bytes: z.number().int(),
+  /**
+   * The run was stopped (Ctrl-C, shutdown) before it read everything: what it read is stored, and the same
+   * ingest run again finishes it exactly (an identical line is never stored twice).
+   */
+  stopped: z.boolean(),
   perObject: z.array(
     z.object({
       key: z.string(),
@@ -125,6 +153,8 @@ export const IngestSummarySchema = z.object({
       error: z.string().nullable(),
     }),
   ),
+  /** What was passed over on purpose (FIFOs, links leaving a folder, empty folders), with a sentence why. */
+  skipped: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 
 export const QuarantineEntrySchema = z.object({
@@ -142,7 +172,10 @@ export const StatsSchema = z.object({
   sources: z.number().int(),
   objects: z.number().int(),
   objectErrors: z.number().int(),
+  /** Bad lines in all (kept with an excerpt or only counted). */
   quarantined: z.number().int(),
+  /** Of those, the ones kept with an excerpt. */
+  quarantineExcerpts: z.number().int(),
   duplicates: z.number().int(),
   /** Bytes read from sources in total. */
   rawBytes: z.number().int(),
@@ -213,12 +246,12 @@ export type SearchResult = z.output<typeof SearchOutputSchema>;
 export const contract = {
   'events.search': { input: SearchInputSchema, output: SearchOutputSchema },
   'events.count': {
-    input: z.strictObject({ query: z.string().max(10_000).default('') }),
+    input: z.strictObject({ query: QuerySchema }),
     output: z.object({ total: z.number().int() }),
   },
   'events.facet': {
     input: z.strictObject({
-      query: z.string().max(10_000).default(''),
+      query: QuerySchema,
       field: FacetNameSchema,
       limit: z.number().int().min(1).max(100_000).default(20),
     }),
@@ -264,7 +297,23 @@ export const contract = {
   },
   'quarantine.list': {
     input: z.strictObject({ limit: z.number().int().min(1).max(100_000).default(1000) }),
-    output: z.object({ total: z.number().int(), entries: z.array(QuarantineEntrySchema) }),
+    output: z.object({
+      /** Bad lines in all: those kept with an excerpt and those only counted. */
+      total: z.number().int(),
+      /** Bad lines kept with an excerpt (the first ones of each object); `entries` lists up to `limit`. */
+      withExcerpts: z.number().int(),
+      entries: z.array(QuarantineEntrySchema),
+      /** The bad lines past those of each object, counted per kind of reason. */
+      counted: z.array(
+        z.object({
+          source: z.string(),
+          object: z.string(),
+          reason: z.string(),
+          lines: z.number().int(),
+          firstLine: z.number().int(),
+        }),
+      ),
+    }),
   },
   'stats.get': { input: z.strictObject({}).default({}), output: StatsSchema },
   'retention.run': { input: RetentionInputSchema, output: RetentionOutputSchema },
@@ -284,11 +333,24 @@ export const EventsChangedSchema = z.object({
   added: z.number().int(),
 });
 
+/**
+ * Another process is writing the database (an import, the sync agent) and this one waits for it before it
+ * writes; every field is null when the other process did not say who it is.
+ */
+export const WriterWaitingSchema = z.object({
+  pid: z.number().int().nullable(),
+  /** What the other process is doing (`ingest`, `agent`, ...). */
+  command: z.string().nullable(),
+  /** When it started writing, epoch ms. */
+  since: z.number().nullable(),
+});
+
 /** Events the engine pushes to the UI: name → payload schema. */
 export const events = {
   'ingest.progress': IngestProgressSchema,
   /** A write committed: the UI can offer "N new events — refresh". */
   'events.changed': EventsChangedSchema,
+  'writer.waiting': WriterWaitingSchema,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -317,6 +379,8 @@ export type AuditClient = AuditApi & {
 export const ERROR_CODES = [
   'bad_input',
   'query_syntax',
+  /** The query asks more than a search may spend (terms, prefix, length, time, memory): narrow it. */
+  'query_too_costly',
   'not_found',
   'schema_too_new',
   'not_our_database',
@@ -326,9 +390,25 @@ export const ERROR_CODES = [
   'unauthorized',
   /** The caller may not do this here (a foreign origin, a method this door does not offer). */
   'forbidden',
+  /** Another process kept writing the database for longer than this call would wait. */
+  'writer_busy',
+  /** The call was stopped (shutdown, Ctrl-C) before it wrote anything. */
+  'stopped',
+  /** The database file or its folder cannot be written here; searches still work on an existing file. */
+  'read_only',
+  /** `--db` names a folder. */
+  'db_is_folder',
+  /** The disk is full: the write in progress rolled back, nothing stored before it was lost. */
+  'disk_full',
+  /** The database is damaged (truncated, a broken header or page): run `check`, re-import to recover. */
+  'database_damaged',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+/** A code received from another thread or process, checked: anything unknown is `internal`. */
+export function toErrorCode(value: unknown): ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value) ? (value as ErrorCode) : 'internal';
+}
 /**
  * An error as data: what crosses every door. `column` (1-based) points into a query; `field` names the
  * input field a schema failure is about (`limit`, `facets.0`).

@@ -131,6 +131,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The query worker: a long search never holds up the thread that answers the other requests.
   const service = await createService({
     dbFile: options.dbFile,
+    // Named in the writer lock, so another process waiting to write can say whom it waits for.
+    command: 'serve',
     queryWorker: true,
     ...(options.service?.now ? { now: options.service.now } : {}),
     ...(options.service?.testGate ? { testGate: options.service.testGate } : {}),
@@ -314,10 +316,9 @@ class Door {
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       const field = first && first.path.length > 0 ? first.path.join('.') : undefined;
-      return this.fail(res, 400, {
-        ...describeError(parsed.error),
-        ...(field !== undefined ? { field } : {}),
-      });
+      const info = describeError(parsed.error);
+      // 400, or 422 for a query over the length limit (code query_too_costly, like the service's budgets).
+      return this.fail(res, statusOf(info.code), { ...info, ...(field !== undefined ? { field } : {}) });
     }
     // A tab names itself with X-Client-Id: its newer call of a method cancels its older one still running.
     const client = req.headers['x-client-id'];
@@ -495,7 +496,25 @@ function send(
   res.end(text);
 }
 
-/** HTTP status per error code. */
+/**
+ * HTTP status per error code. The envelope's `code` is what a client acts on; the status says the same in
+ * HTTP's terms, so proxies, logs and `curl -f` tell a caller's mistake (4xx) from the server's trouble (5xx):
+ *
+ * | code | status | why |
+ * |---|---|---|
+ * | `bad_input`, `query_syntax` | 400 | the request is malformed; `column`/`field` say where |
+ * | `unauthorized` | 401 | no token, or a wrong one |
+ * | `forbidden` | 403 | a foreign origin, a method this door does not offer |
+ * | `read_only` | 403 | the write is refused: the database cannot be written here (searches still work) |
+ * | `not_found` | 404 | |
+ * | `cancelled` | 409 | a newer call from the same tab superseded this one |
+ * | `query_too_costly` | 422 | well-formed, but over the search budget: narrow it (the message says how) |
+ * | `writer_busy` | 503 | another process is writing the database; try again later |
+ * | `stopped` | 503 | the server is shutting down and stopped the write before it wrote anything |
+ * | `disk_full` | 507 | Insufficient Storage: the write rolled back, nothing stored before was lost |
+ * | `database_damaged`, `db_is_folder`, `schema_too_new`, `not_our_database`, `internal` | 500 | the
+ * database or the engine is in trouble; the message says what to do (`check`, re-import, upgrade) |
+ */
 function statusOf(code: ErrorData['code']): number {
   switch (code) {
     case 'bad_input':
@@ -504,16 +523,32 @@ function statusOf(code: ErrorData['code']): number {
     case 'unauthorized':
       return 401;
     case 'forbidden':
+    case 'read_only':
       return 403;
     case 'not_found':
       return 404;
     case 'cancelled':
       return 409;
+    case 'query_too_costly':
+      return 422;
+    case 'writer_busy':
+    case 'stopped':
+      return 503;
+    case 'disk_full':
+      return 507;
+    case 'database_damaged':
+    case 'db_is_folder':
     case 'schema_too_new':
     case 'not_our_database':
     case 'internal':
       return 500;
+    default:
+      return assertNever(code);
   }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected value ${String(value)}`);
 }
 
 function readBody(req: http.IncomingMessage): Promise<string | 'too_large'> {

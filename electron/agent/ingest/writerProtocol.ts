@@ -1,4 +1,5 @@
 import type { SourceKind } from '../store/objects.ts';
+import type { WriterHolder } from '../store/writerLock.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 
 /**
@@ -14,10 +15,26 @@ export type WriterMethods = {
   deleteSource: [{ sourceId: number }, number];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
+  /** Marks objects of a run that a failed write interrupted as failed, with the reason (best effort). */
+  failObjects: [{ sourceId: number; keys: string[]; error: string }, number];
 };
 
 export type WriterMethod = keyof WriterMethods;
 
+/**
+ * The notice the writer thread sends while it starts (an RPC notice, before "ready"): another process
+ * holds the database's writer lock and this writer waits for it.
+ */
+export interface WriterWaiting {
+  waiting: WriterHolder | null;
+}
+
 export interface WriterData {
   file: string;
+  /** What this process is doing, recorded in the lock for processes that wait. */
+  command: string;
+  /** How long to wait for another process's writer, in ms. */
+  waitMs: number;
+  /** PRAGMA max_page_count for the writer connection: a fault hook that makes the disk "full" in tests. */
+  maxPageCount?: number;
 }

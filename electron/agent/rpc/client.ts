@@ -1,15 +1,26 @@
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import type { ErrorCode } from '../../../shared/contract.ts';
-import type { RpcErrorData, RpcMethods, RpcReply, RpcRequest, WithBuiltins } from './protocol.ts';
+import { toErrorCode, type ErrorCode } from '../../../shared/contract.ts';
+import {
+  STOP_WAITING,
+  type RpcErrorData,
+  type RpcMethods,
+  type RpcNotice,
+  type RpcReply,
+  type RpcRequest,
+  type WithBuiltins,
+} from './protocol.ts';
 
-/** An error raised on another thread, with its original class name and its stable code. */
+/**
+ * An error raised on another thread, with its original class name and its stable code (checked: a code
+ * this version does not know is `internal`).
+ */
 export class RpcError extends Error {
   readonly code: ErrorCode;
   readonly column?: number;
-  constructor(data: RpcErrorData) {
+  constructor(data: Omit<RpcErrorData, 'code'> & { code?: unknown }) {
     super(data.message);
     this.name = data.name;
-    this.code = data.code;
+    this.code = toErrorCode(data.code);
     if (data.column !== undefined) this.column = data.column;
   }
 }
@@ -21,6 +32,10 @@ export interface StartOptions {
   /** What the thread is, for error messages ("the writer thread"). */
   readonly label: string;
   readonly resourceLimits?: ResourceLimits;
+  /** Hears what the thread says while it starts (its {@link RpcNotice}s), e.g. that it waits for a lock. */
+  readonly onNotice?: (notice: unknown) => void;
+  /** Aborting it while the thread starts gives up the start ({@link STOP_WAITING}; the start rejects). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -51,14 +66,23 @@ export class RpcClient<M extends RpcMethods> {
       workerData,
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
+    const stopWaiting = () => worker.postMessage(STOP_WAITING);
+    options.signal?.addEventListener('abort', stopWaiting);
+    if (options.signal?.aborted) stopWaiting();
     await new Promise<void>((resolve, reject) => {
-      worker.once('message', (reply: RpcReply) => {
+      const onMessage = (message: RpcReply | RpcNotice) => {
+        if ('notice' in message) {
+          options.onNotice?.(message.notice);
+          return;
+        }
+        worker.off('message', onMessage);
         worker.off('error', reject);
-        if (reply.ok) resolve();
-        else reject(new RpcError(reply.error));
-      });
+        if (message.ok) resolve();
+        else reject(new RpcError(message.error));
+      };
+      worker.on('message', onMessage);
       worker.once('error', reject);
-    });
+    }).finally(() => options.signal?.removeEventListener('abort', stopWaiting));
     const client = new RpcClient<M>(worker, worker);
     worker.on('error', (error) => client.fail(error));
     worker.on('exit', (code) => {

@@ -36,6 +36,20 @@ export interface RpcErrorData {
   column?: number;
 }
 
+/**
+ * What a thread says while it starts, before its ready (or failed) reply with seq 0 — e.g. the writer
+ * thread waiting for another process's writer lock. {@link StartOptions.onNotice} hears it.
+ */
+export interface RpcNotice {
+  notice: unknown;
+}
+
+/**
+ * Sent to a thread that is still starting: give up whatever its setup waits for (its `signal` aborts; the
+ * start then fails with the error the setup throws). Ignored once the thread is ready.
+ */
+export const STOP_WAITING = 'stop-waiting';
+
 /** Replies; seq 0 is the thread's "ready" (or the error that kept it from starting). */
 export type RpcReply =
   { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: RpcErrorData };

@@ -22,13 +22,19 @@ export class ColumnStore {
 
   constructor(db: Db) {
     this.db = db;
-    this.list = db.prepare('SELECT id, level, min_pos AS minPos, max_pos AS maxPos FROM segments');
+    this.list = db.prepare('SELECT id, level, n, min_pos AS minPos, max_pos AS maxPos FROM segments');
     this.blob = db.prepare('SELECT data FROM segments WHERE id = ?').pluck();
   }
 
   /** The current segments (call inside the query's read transaction, so they match its snapshot). */
   segments(): Segment[] {
-    const metas = this.list.all() as { id: number; level: number; minPos: number; maxPos: number }[];
+    const metas = this.list.all() as {
+      id: number;
+      level: number;
+      n: number;
+      minPos: number;
+      maxPos: number;
+    }[];
     const live = new Set<number>();
     const out: Segment[] = [];
     for (const meta of metas) {

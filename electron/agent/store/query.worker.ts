@@ -4,19 +4,24 @@
 import { workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
 import { serveRpc, type RpcHandlers } from '../rpc/server.ts';
+import { storageFault } from './errors.ts';
 import { openDatabase } from './open.ts';
 import { READ_METHODS, readHandlers } from './queries.ts';
 import type { CancelTicket, QueryData, QueryMethods } from './queryProtocol.ts';
 import { previewRetention } from './retention.ts';
 import { SearchEngine } from './search.ts';
 
-const { file, flags: buffer, gate: gateBuffer } = workerData as QueryData;
+const { file, flags: buffer, limits, gate: gateBuffer } = workerData as QueryData;
 const flags = new Int32Array(buffer);
 const gate = gateBuffer === undefined ? null : new Int32Array(gateBuffer);
 
-serveRpc<QueryMethods>(() => {
-  const db = openDatabase(file, { readonly: true, cacheMiB: 64 });
-  const engine = new SearchEngine(db);
+void serveRpc<QueryMethods>(() => {
+  // Opened like the service's reading connection (it never migrates; the writer thread did, under the
+  // writer lock) and query-only: this connection cannot write. A file that cannot be written here is
+  // opened read-only and still answers searches.
+  const db = openDatabase(file, { cacheMiB: 64, migrate: false, readOnlyFallback: true, wal: false });
+  db.pragma('query_only = ON');
+  const engine = new SearchEngine(db, limits ? { limits } : {});
   const reads = readHandlers(engine);
   const cancelled = (ticket: CancelTicket | null) =>
     ticket === null ? undefined : () => Atomics.load(flags, ticket.slot) !== ticket.generation;
@@ -46,6 +51,12 @@ serveRpc<QueryMethods>(() => {
   });
   return {
     handlers: handlers as RpcHandlers<QueryMethods>,
-    options: { describe: describeError, onClose: () => db.close() },
+    options: {
+      // A damaged page met by a scan, a file gone read-only: the storage fault's own code and sentence
+      // (database_damaged, ...), and a budget's query_too_costly, cross to the service as they are.
+      mapError: (error) => storageFault(error, file),
+      describe: describeError,
+      onClose: () => db.close(),
+    },
   };
 });

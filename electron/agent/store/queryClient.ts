@@ -1,6 +1,7 @@
 import type { MethodArgs, MethodOutput } from '../../../shared/contract.ts';
 import { RpcClient } from '../rpc/client.ts';
 import { workerUrl } from '../workerUrl.ts';
+import type { SearchLimits } from './budget.ts';
 import type { ReadMethod } from './queries.ts';
 import type { CancelTicket, QueryData, QueryMethods } from './queryProtocol.ts';
 import type { RetentionPreview } from './retention.ts';
@@ -10,6 +11,13 @@ import type { RetentionPreview } from './retention.ts';
  * slot: the worst that happens is that a call of a long-gone client is cancelled.
  */
 const SLOTS = 1024;
+
+export interface QueryWorkerOptions {
+  /** What one search may cost before it stops with `query_too_costly`; default DEFAULT_SEARCH_LIMITS. */
+  readonly limits?: Partial<SearchLimits>;
+  /** Tests only: see ServiceOptions.testGate. */
+  readonly testGate?: SharedArrayBuffer;
+}
 
 /** The handle on the query worker: typed read calls, with "a newer call supersedes the older". */
 export class QueryWorker {
@@ -29,11 +37,17 @@ export class QueryWorker {
   }
 
   /** Starts the worker on `file` (which must exist: the caller opened and migrated it). */
-  static async start(file: string, testGate?: SharedArrayBuffer): Promise<QueryWorker> {
+  static async start(file: string, options: QueryWorkerOptions = {}): Promise<QueryWorker> {
+    const { limits, testGate } = options;
     const buffer = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT);
     const rpc = await RpcClient.start<QueryMethods>(
       workerUrl('query.worker', import.meta.url),
-      { file, flags: buffer, ...(testGate ? { gate: testGate } : {}) } satisfies QueryData,
+      {
+        file,
+        flags: buffer,
+        ...(limits ? { limits } : {}),
+        ...(testGate ? { gate: testGate } : {}),
+      } satisfies QueryData,
       { label: 'query worker' },
     );
     return new QueryWorker(rpc, new Int32Array(buffer), testGate ? new Int32Array(testGate) : null);

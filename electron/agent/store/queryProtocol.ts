@@ -1,4 +1,5 @@
 import type { MethodArgs, MethodOutput } from '../../../shared/contract.ts';
+import type { SearchLimits } from './budget.ts';
 import type { ReadMethod } from './queries.ts';
 import type { RetentionPreview } from './retention.ts';
 
@@ -25,6 +26,8 @@ export interface QueryData {
   file: string;
   /** Int32Array of cancellation generations, one per slot (see {@link CancelTicket}). */
   flags: SharedArrayBuffer;
+  /** What one search may cost before it stops with `query_too_costly` (ServiceOptions.searchLimits). */
+  limits?: Partial<SearchLimits>;
   /** Tests only: see ServiceOptions.testGate. */
   gate?: SharedArrayBuffer;
 }

@@ -7,6 +7,7 @@ import {
 } from '../../../shared/contract.ts';
 import type { AuditEvent, Outcome } from '../../../shared/event.ts';
 import { parseQuery } from '../../../shared/query/index.ts';
+import { DEFAULT_SEARCH_LIMITS, SearchBudget, type SearchLimits } from './budget.ts';
 import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
 import { DICT_FIELDS, DictReader, fold } from './dict.ts';
 import {
@@ -17,6 +18,7 @@ import {
   SLOTS_PER_MS,
   UNTIMED_BASE,
 } from './eventKey.ts';
+import { prefixVocabulary, type PrefixVocabulary } from './fullText.ts';
 import type { Db } from './open.ts';
 import { planQuery, type Plan } from './plan.ts';
 import { RawReader } from './rawBlocks.ts';
@@ -57,6 +59,14 @@ export class CancelledError extends Error {
   }
 }
 
+/** How a {@link SearchEngine} is set up. */
+export interface SearchEngineOptions {
+  /** What one search may cost before it stops with a QueryTooCostlyError; default DEFAULT_SEARCH_LIMITS. */
+  readonly limits?: Partial<SearchLimits>;
+  /** The clock the time limit is measured with, in ms (tests pass one that jumps). */
+  readonly clock?: () => number;
+}
+
 /** A bad cursor (not one this engine handed out). */
 export class CursorError extends Error {
   override name = 'CursorError';
@@ -93,9 +103,15 @@ export class SearchEngine {
   private readonly columns: ColumnStore;
   private readonly objects = new Map<number, { key: string; source: string }>();
   private readonly stmts;
+  private readonly limits: SearchLimits;
+  private readonly clock: (() => number) | undefined;
+  private readonly vocabulary: PrefixVocabulary;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: SearchEngineOptions = {}) {
     this.db = db;
+    this.limits = { ...DEFAULT_SEARCH_LIMITS, ...options.limits };
+    this.clock = options.clock;
+    this.vocabulary = prefixVocabulary(db);
     this.dict = new DictReader(db);
     this.raw = new RawReader(db);
     this.columns = new ColumnStore(db);
@@ -135,12 +151,15 @@ export class SearchEngine {
     const t0 = performance.now();
     const limit = options.limit ?? 100;
     const now = options.now ?? Date.now();
+    const budget = new SearchBudget(this.limits, this.clock);
     const plan = planQuery(parseQuery(options.query), {
       db: this.db,
       dict: this.dict,
       raw: this.raw,
       now,
       horizon: retentionHorizon(this.db),
+      budget,
+      vocabulary: this.vocabulary,
     });
     const facetNames = options.facets === false ? [] : (options.facets ?? DEFAULT_FACETS);
     const facetColumns = [...new Set(facetNames.map((f) => FACET_COLUMN[f]))];
@@ -184,12 +203,14 @@ export class SearchEngine {
     const candidates: number[] = [];
     let largest = 0;
     for (const segment of segments) largest = Math.max(largest, segment.n);
+    budget.reserveMarks(largest);
     const marks = scan.sets.map(() => new Uint8Array(largest));
     acc.selection = new Uint32Array(largest);
     for (const segment of segments) {
       if (segment.maxPos < plan.lo || segment.minPos >= plan.hi) continue;
       // A superseded search stops here, between segments (a segment's scan is at most a few ms).
       if (options.cancelled?.()) throw new CancelledError();
+      budget.check();
       const start = lowerBound(segment.pos, plan.lo);
       const end = lowerBound(segment.pos, plan.hi, start);
       if (start >= end) continue;

@@ -21,6 +21,7 @@ describe('bin/audit-explorer.js', () => {
       'gc',
       'stats',
       'start',
+      'check',
       'serve',
       'help',
     ]);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
 import type { AuditClient } from '../../../shared/contract.ts';
+import Database from 'better-sqlite3';
 import { createService, type AuditService } from '../../../electron/agent/service.ts';
 import { openDatabase } from '../../../electron/agent/store/open.ts';
 import { CancelledError, SearchEngine } from '../../../electron/agent/store/search.ts';
@@ -59,7 +60,7 @@ describe.each([
   });
 
   test('events.get returns the event with its redacted raw line', async () => {
-    const id = eventIdOf(LINES[7]!);
+    const id = eventIdOf(template.dbFile, LINES[7]!);
     const { event } = await service['events.get']({ id, ts: BASE + 7 * MINUTE });
     expect(event).toMatchObject({ id, ts: BASE + 7 * MINUTE, user: USERS[1] });
     expect(event!.raw).toContain('[REDACTED]');
@@ -68,15 +69,19 @@ describe.each([
 
   test('events.get of an id not stored (or not at that time) is null; a malformed id is bad input', async () => {
     expect(await service['events.get']({ id: 'f'.repeat(32), ts: BASE })).toEqual({ event: null });
-    expect(await service['events.get']({ id: eventIdOf(LINES[7]!), ts: BASE })).toEqual({ event: null });
-    expect(await service['events.get']({ id: eventIdOf(LINES[7]!), ts: null })).toEqual({ event: null });
+    expect(await service['events.get']({ id: eventIdOf(template.dbFile, LINES[7]!), ts: BASE })).toEqual({
+      event: null,
+    });
+    expect(await service['events.get']({ id: eventIdOf(template.dbFile, LINES[7]!), ts: null })).toEqual({
+      event: null,
+    });
     await expect(service['events.get']({ id: 'xyz', ts: BASE })).rejects.toSatisfy(
       (e) => describeError(e).code === 'bad_input',
     );
   });
 
   test('events.surrounding gives the newer and older neighbours, newest first, around the event', async () => {
-    const id = eventIdOf(LINES[10]!);
+    const id = eventIdOf(template.dbFile, LINES[10]!);
     const { events, anchorIndex } = await service['events.surrounding']({
       id,
       ts: BASE + 10 * MINUTE,
@@ -89,7 +94,7 @@ describe.each([
   });
 
   test('events.surrounding filters the neighbours by the query, and stops at the ends of the data', async () => {
-    const id = eventIdOf(LINES[27]!);
+    const id = eventIdOf(template.dbFile, LINES[27]!);
     const { events, anchorIndex } = await service['events.surrounding']({
       id,
       ts: BASE + 27 * MINUTE,
@@ -168,3 +173,38 @@ test('events.changed follows committed imports: the added counts add up, the tot
 test('the in-process service is an AuditClient like every transport', () => {
   expectTypeOf<AuditService>().toExtend<AuditClient>();
 });
+
+test.each([
+  { mode: 'on the calling thread', queryWorker: false },
+  { mode: 'on the query worker', queryWorker: true },
+])(
+  'a column segment altered (damage SQLite cannot see) fails a search $mode with code database_damaged',
+  async ({ queryWorker }) => {
+    const dir = makeTempDir();
+    const dbFile = path.join(dir, 'audit.sqlite');
+    for (const suffix of ['', '-wal'])
+      if (fs.existsSync(template.dbFile + suffix)) fs.copyFileSync(template.dbFile + suffix, dbFile + suffix);
+    const db = new Database(dbFile);
+    const { id, data } = db.prepare('SELECT id, data FROM segments ORDER BY id LIMIT 1').get() as {
+      id: number;
+      data: Buffer;
+    };
+    // Swap two keys: the blob keeps its size and header, its keys are out of order.
+    const pos = new Float64Array(data.buffer.slice(data.byteOffset + 24, data.byteOffset + 40));
+    const altered = Buffer.from(data);
+    altered.set(new Uint8Array(new Float64Array([pos[1]!, pos[0]!]).buffer), 24);
+    db.prepare('UPDATE segments SET data = ? WHERE id = ?').run(altered, id);
+    db.close();
+    const service = await createService({ dbFile, now: () => FIXED_NOW, queryWorker });
+    try {
+      const error: unknown = await service['events.count']({ query: '' }).catch((e: unknown) => e);
+      const info = describeError(error);
+      expect(info.code).toBe('database_damaged');
+      expect(info.message).toContain('is damaged');
+      expect(info.message).not.toContain('SQLITE_');
+    } finally {
+      await service.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -80,7 +80,7 @@ afterEach(async () => {
   await engine.dispose();
 });
 
-const ids = (events: readonly Ev[]) => events.map((e) => eventIdOf(e.line)).sort();
+const ids = (events: readonly Ev[]) => events.map((e) => eventIdOf(engine.dbFile, e.line)).sort();
 const withWord = (events: readonly Ev[], word: string) => events.filter((e) => e.words.includes(word)).length;
 
 test('a retention run reports the events it deleted, per source', async () => {

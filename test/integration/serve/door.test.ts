@@ -160,6 +160,15 @@ describe('malformed requests', () => {
     expect(error.column).toBe(12);
   });
 
+  test('a query over the length limit is a 422 with code query_too_costly and its sentence', async () => {
+    const reply = await s.api('events.search', { query: 'a '.repeat(6_000) });
+    expect(reply.status).toBe(422);
+    expect(envelope(reply)).toMatchObject({
+      code: 'query_too_costly',
+      message: expect.stringMatching(/^The query is 12,000 characters long; the limit is 10,000\./),
+    });
+  });
+
   test('an unknown method is a 404 envelope', async () => {
     const reply = await s.api('events.drop');
     expect(reply.status).toBe(404);

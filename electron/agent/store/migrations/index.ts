@@ -1,10 +1,12 @@
 import { migration0010 } from './0010-initial.ts';
+import { migration0020 } from './0020-keyed-event-ids.ts';
+import { migration0030 } from './0030-quarantine-counts.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
 
 /** Every schema step, oldest first. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [migration0010];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
