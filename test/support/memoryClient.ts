@@ -199,6 +199,7 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
         objects: new Set(events.map((e) => e.object)).size,
         objectErrors: 0,
         quarantined: 0,
+        quarantineExcerpts: 0,
         duplicates: 0,
         rawBytes: 0,
         dbBytes: 0,
@@ -220,7 +221,7 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     },
     async 'quarantine.list'(input) {
       record('quarantine.list', input);
-      return { total: 0, entries: [] };
+      return { total: 0, withExcerpts: 0, entries: [], counted: [] };
     },
     async 'retention.run'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
