@@ -22,3 +22,23 @@ export function latencyStats(samples: readonly number[]): LatencyStats {
     mean: samples.reduce((a, b) => a + b, 0) / samples.length,
   };
 }
+
+/**
+ * Frame times from the timestamps of consecutive `requestAnimationFrame` callbacks (ms, ascending): the
+ * deltas between neighbours, their p50/p95/max and how many exceed `longMs`.
+ */
+export function frameStats(
+  timestamps: readonly number[],
+  longMs = 50,
+): { frames: number; p50: number; p95: number; max: number; long: number } {
+  const deltas: number[] = [];
+  for (let i = 1; i < timestamps.length; i++) deltas.push(timestamps[i]! - timestamps[i - 1]!);
+  if (deltas.length === 0) return { frames: 0, p50: NaN, p95: NaN, max: NaN, long: 0 };
+  return {
+    frames: deltas.length,
+    p50: percentile(deltas, 50),
+    p95: percentile(deltas, 95),
+    max: Math.max(...deltas),
+    long: deltas.filter((d) => d > longMs).length,
+  };
+}
