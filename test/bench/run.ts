@@ -184,10 +184,10 @@ async function main(): Promise<void> {
     // 5. The search screen in Chromium through `serve`, on the same database.
     let ui: UiSection;
     const cpu6 = cpuSnapshot();
-    if (!opts.ui) ui = { ran: false, reason: 'skipped (--no-ui)' };
+    if (!opts.ui) ui = { ran: false, reason: '--no-ui was given' };
     else if (!fs.existsSync(CHROMIUM)) {
-      ui = { ran: false, reason: `skipped: ${CHROMIUM} not found (apt-get install chromium)` };
-      log(`ui: ${ui.reason}`);
+      ui = { ran: false, reason: `${CHROMIUM} is not installed (apt-get install chromium)` };
+      log(`ui: skipped the UI section: ${ui.reason}`);
     } else {
       const uiParams: UiParams = {
         dbFile,

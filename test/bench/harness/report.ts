@@ -214,13 +214,13 @@ function scrollTable(u: UiReport): Table {
       ['result', `${fmtInt(s.total)} matches (${s.query ? `query ${s.query}` : 'every event, no query'})`],
       [
         'wheel',
-        `${s.wheelEvents} events of ${s.wheelDeltaPx} px every ${s.wheelIntervalMs} ms over ${fmtSec(s.durationMs)}; ${fmtInt(s.rowsScrolled)} rows scrolled`,
+        `${s.passes} passes of ${fmtSec(s.durationMs / s.passes)}: ${s.wheelEvents} events of ${s.wheelDeltaPx} px (one every ${s.wheelIntervalMs} ms asked for); ${fmtInt(s.rowsScrolled)} rows scrolled`,
       ],
       [
         'frame time',
-        `p50 ${fmtMs(s.frames.p50)} ms, p95 ${fmtMs(s.frames.p95)} ms, max ${fmtMs(s.frames.max)} ms (${s.frames.frames} frames, ${s.frames.long} over 50 ms)`,
+        `p50 ${fmtMs(s.frames.p50)} ms, p95 ${fmtMs(s.frames.p95)} ms, max ${fmtMs(s.frames.max)} ms (${s.frames.frames} frames, ${s.frames.long} over 50 ms${s.frames.long > 0 ? `, ${s.longAtArrival} of them as a page of rows arrived` : ''}); p95 per pass ${s.passP95.map(fmtMs).join(', ')} ms`,
       ],
-      ['frames with a "Loading…" row', `${s.placeholderFrames} of ${s.frames.frames + 1}`],
+      ['frames with a "Loading…" row', `${s.placeholderFrames} of ${s.frames.frames + s.passes}`],
     ],
   };
 }
@@ -228,7 +228,7 @@ function scrollTable(u: UiReport): Table {
 function uiNotes(u: UiReport): string[] {
   const lines = [
     `Chromium ${u.chromium} (headless, software rendering) at ${u.viewport.width}×${u.viewport.height} through \`audit-explorer serve\` on this database (serve up in ${fmtMs(u.serveStartMs)} ms, first page with its total in ${fmtMs(u.firstPageMs)} ms). For each query of the search section, round-robin (1 warm-up round, then the timed rounds), the query is typed into the bar and Enter pressed on the keyboard; the page times from the key event to the frame that first paints the new rows ("rows") and the new total ("total"): a \`requestAnimationFrame\` after the DOM shows them, then a message posted from it. One answer carries rows and total, so both land in the same frame. "search" = the UI's own request → answer time (shown in the summary line).`,
-    `Scrolling: the mouse over the results, wheel events at a steady rate for ${fmtSec(u.scroll.durationMs)} while a \`requestAnimationFrame\` loop in the page records every frame's time; rows arrive by keyset pages as they come into view. "Loading…" counts frames in which a row in the DOM (the visible ones plus 20 overscan) still waited for its page.`,
+    `Scrolling: the mouse over the results, wheel events at a steady rate for ${fmtSec(u.scroll.durationMs / u.scroll.passes)}, ${u.scroll.passes} times on down the list (half a second apart), while a \`requestAnimationFrame\` loop in the page records every frame's time; the frame times of the passes are pooled. Rows arrive by keyset pages as they come into view. "Loading…" counts frames in which a row in the DOM (the visible ones plus 20 overscan) still waited for its page.`,
   ];
   if (u.problems.length > 0) lines.push(`WARNING: the page reported: ${u.problems.join('; ')}`);
   return lines;
@@ -300,7 +300,7 @@ export function renderText(r: RunResult): string {
       ...uiNotes(r.ui.report).map((l) => `  ${l.replaceAll('`', '')}`),
       '',
     );
-  } else if (r.ui) out.push(`  UI: ${r.ui.reason}`, '');
+  } else if (r.ui) out.push(`  UI: skipped, ${r.ui.reason}`, '');
   out.push('  targets');
   for (const t of r.targets) {
     out.push(`  [${passMark(t.pass)}] ${t.name} ${t.target}: ${t.value}${t.note ? ` (${t.note})` : ''}`);

@@ -24,15 +24,16 @@ export function latencyStats(samples: readonly number[]): LatencyStats {
 }
 
 /**
- * Frame times from the timestamps of consecutive `requestAnimationFrame` callbacks (ms, ascending): the
- * deltas between neighbours, their p50/p95/max and how many exceed `longMs`.
+ * Frame times from the timestamps of consecutive `requestAnimationFrame` callbacks (ms, ascending), one
+ * list per recording: the deltas between neighbours within each list, pooled, their p50/p95/max and how
+ * many exceed `longMs`.
  */
 export function frameStats(
-  timestamps: readonly number[],
+  recordings: readonly (readonly number[])[],
   longMs = 50,
 ): { frames: number; p50: number; p95: number; max: number; long: number } {
   const deltas: number[] = [];
-  for (let i = 1; i < timestamps.length; i++) deltas.push(timestamps[i]! - timestamps[i - 1]!);
+  for (const ts of recordings) for (let i = 1; i < ts.length; i++) deltas.push(ts[i]! - ts[i - 1]!);
   if (deltas.length === 0) return { frames: 0, p50: NaN, p95: NaN, max: NaN, long: 0 };
   return {
     frames: deltas.length,

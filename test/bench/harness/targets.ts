@@ -135,7 +135,7 @@ function uiTargets(run: Omit<RunResult, 'targets'>, latencyNote: string | undefi
       target: limits[i]!,
       value: 'not measured',
       pass: null,
-      note: ui.reason,
+      note: `skipped: ${ui.reason}`,
     }));
   }
   const out: TargetResult[] = [];
@@ -161,7 +161,7 @@ function uiTargets(run: Omit<RunResult, 'targets'>, latencyNote: string | undefi
   out.push({
     name: names[2]!,
     target: limits[2]!,
-    value: `${fmtMs(s.frames.p95)} ms (p50 ${fmtMs(s.frames.p50)}, max ${fmtMs(s.frames.max)}, ${s.frames.frames} frames, ${fmtInt(s.rowsScrolled)} rows in ${fmtSec(s.durationMs)})`,
+    value: `${fmtMs(s.frames.p95)} ms (p50 ${fmtMs(s.frames.p50)}, max ${fmtMs(s.frames.max)}, ${s.frames.frames} frames, ${fmtInt(s.rowsScrolled)} rows in ${s.passes} × ${fmtSec(s.durationMs / s.passes)}; p95 per pass ${s.passP95.map(fmtMs).join(', ')})`,
     pass: s.frames.p95 <= UI_FRAME_P95_MS,
     ...(small ? { note: small } : {}),
   });

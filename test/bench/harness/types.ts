@@ -140,6 +140,11 @@ export interface UiScroll {
   /** The query the UI showed ('' = every event, possibly with a time term to keep it near 1M). */
   query: string;
   total: number;
+  /** Passes of `durationMs / passes` each, one after the other down the list; their frames are pooled. */
+  passes: number;
+  /** Each pass's own frame-time p95, ms. */
+  passP95: number[];
+  /** All passes together. */
   durationMs: number;
   /** Wheel events asked for (interval and delta) and actually sent. */
   wheelIntervalMs: number;
@@ -148,6 +153,8 @@ export interface UiScroll {
   /** Rows scrolled past (from the scroll offset). */
   rowsScrolled: number;
   frames: FrameStats;
+  /** Of the long frames, those in which a page of rows arrived (a "Loading…" row before, none after). */
+  longAtArrival: number;
   /** Frames that showed at least one row still "Loading…" (its chunk not yet fetched). */
   placeholderFrames: number;
 }
@@ -168,7 +175,10 @@ export interface UiReport {
 }
 
 /** The UI section of a run: its report, or why it did not run. */
-export type UiSection = { ran: true; report: UiReport } | { ran: false; reason: string };
+export type UiSection =
+  | { ran: true; report: UiReport }
+  /** Why not, as a clause: "--no-ui was given", "/usr/bin/chromium is not installed (…)". */
+  | { ran: false; reason: string };
 
 export interface BaselineResult {
   tool: 'ripgrep' | 'duckdb';

@@ -26,11 +26,14 @@ interface Probe {
   total: number | null;
   totalText: string;
   summaryText: string;
+  /** The error state's text, when the search failed. */
+  error: string | null;
 }
 
 interface FrameLog {
   ts: number[];
-  placeholders: number;
+  /** Per frame: a row in the DOM still said "Loading…". */
+  loading: boolean[];
   stop: boolean;
 }
 
@@ -56,6 +59,7 @@ export async function installProbe(page: Page): Promise<void> {
       total: null,
       totalText: '',
       summaryText: '',
+      error: null,
     };
     w.__uiProbe = probe;
     const afterPaint = (done: (t: number) => void) =>
@@ -81,6 +85,8 @@ export async function installProbe(page: Page): Promise<void> {
         return;
       }
       if (!probe.sawBusy) return;
+      const failed = document.querySelector('[data-testid="search-error"]');
+      if (failed) probe.error = failed.textContent ?? 'error';
       if (probe.rowsDom === null) {
         const shown =
           document.querySelector('[data-testid="result-row"]:not(.row--loading)') ??
@@ -124,15 +130,17 @@ export async function armProbe(page: Page): Promise<void> {
       total: null,
       totalText: '',
       summaryText: '',
+      error: null,
     });
   });
 }
 
-/** Waits until the armed probe saw both paints; returns the times from Enter. */
+/** Waits until the armed probe saw both paints; returns the times from Enter (throws if the search failed). */
 export async function probeResult(page: Page, timeoutMs: number): Promise<EnterTiming> {
   const handle = await page.waitForFunction(
     () => {
       const p = (window as BenchWindow).__uiProbe!;
+      if (p.error !== null) return { error: p.error };
       if (p.enter === null || p.rows === null || p.total === null) return null;
       p.armed = false;
       return {
@@ -145,27 +153,29 @@ export async function probeResult(page: Page, timeoutMs: number): Promise<EnterT
     undefined,
     { polling: 25, timeout: timeoutMs },
   );
-  return (await handle.jsonValue())!;
+  const result = (await handle.jsonValue())!;
+  if ('error' in result) throw new Error(`the search screen showed an error: ${result.error}`);
+  return result;
 }
 
 /** Starts recording the timestamp of every animation frame (and whether it showed a "Loading…" row). */
 export async function startFrameLog(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const log: FrameLog = { ts: [], placeholders: 0, stop: false };
+    const log: FrameLog = { ts: [], loading: [], stop: false };
     (window as BenchWindow).__uiFrames = log;
     const loop = (t: number) => {
       log.ts.push(t);
-      if (document.querySelector('[data-testid="result-row"].row--loading')) log.placeholders++;
+      log.loading.push(document.querySelector('[data-testid="result-row"].row--loading') !== null);
       if (!log.stop) requestAnimationFrame(loop);
     };
     requestAnimationFrame(loop);
   });
 }
 
-export async function stopFrameLog(page: Page): Promise<{ ts: number[]; placeholders: number }> {
+export async function stopFrameLog(page: Page): Promise<{ ts: number[]; loading: boolean[] }> {
   return page.evaluate(() => {
     const log = (window as BenchWindow).__uiFrames!;
     log.stop = true;
-    return { ts: log.ts, placeholders: log.placeholders };
+    return { ts: log.ts, loading: log.loading };
   });
 }

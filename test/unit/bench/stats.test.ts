@@ -16,17 +16,27 @@ describe('bench stats', () => {
     const ts = [0];
     for (let i = 0; i < 20; i++) ts.push(ts.at(-1)! + 16.7);
     ts.push(ts.at(-1)! + 33.4, ts.at(-1)! + 33.4 + 80);
-    const f = frameStats(ts);
+    const f = frameStats([ts]);
     expect(f.frames).toBe(22);
     expect(f.p50).toBeCloseTo(16.7);
     expect(f.p95).toBeCloseTo(33.4);
     expect(f.max).toBeCloseTo(80);
     expect(f.long).toBe(1);
-    expect(frameStats(ts, 30).long).toBe(2);
+    expect(frameStats([ts], 30).long).toBe(2);
+  });
+
+  it('pools several recordings without a delta across the gap between them', () => {
+    const f = frameStats([
+      [0, 16, 32],
+      [5000, 5017, 5034, 5051],
+    ]);
+    expect(f.frames).toBe(5);
+    expect(f.max).toBe(17);
+    expect(f.long).toBe(0);
   });
 
   it('has no frame times without two frames', () => {
     expect(frameStats([])).toEqual({ frames: 0, p50: NaN, p95: NaN, max: NaN, long: 0 });
-    expect(frameStats([12]).frames).toBe(0);
+    expect(frameStats([[12], []]).frames).toBe(0);
   });
 });
