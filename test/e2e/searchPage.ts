@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { SCREENSHOTS } from './support.ts';
+import { SCREENSHOTS } from './browser.ts';
 
 export class SearchPage {
   readonly page: Page;
@@ -62,15 +62,22 @@ export class SearchPage {
     await this.page.locator('[role="progressbar"]').waitFor({ state: 'detached' });
   }
 
-  /** Types a query into the bar (replacing what is there) and presses Enter. */
-  async search(text: string): Promise<void> {
+  /**
+   * Focuses the query bar with `/`, replaces its text by typing and closes the completion list (so that
+   * Enter runs the query instead of accepting an offer); the caret stays in the bar.
+   */
+  async typeQuery(text: string): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.page.locator('body').press('/');
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.press('Backspace');
     await this.page.keyboard.type(text);
-    // Close the completion list first so Enter runs the query instead of accepting an offer.
     await this.page.keyboard.press('Escape');
+  }
+
+  /** Types a query into the bar (replacing what is there) and presses Enter. */
+  async search(text: string): Promise<void> {
+    await this.typeQuery(text);
     await this.page.keyboard.press('Enter');
     await this.waitForUrlQuery(text);
     await this.waitForResults();

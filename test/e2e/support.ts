@@ -2,18 +2,13 @@
  * End-to-end support: a seeded database, the real `audit-explorer serve` on a free loopback port, and
  * Debian's Chromium driven by playwright-core (never a downloaded browser).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
-import { BIN, REPO_ROOT, prophecyLine, runBinary } from '../integration/cli/support.ts';
+import { prophecyLine, runBinary } from '../integration/cli/support.ts';
+import { startServe } from './browser.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
+export { CHROMIUM, SCREENSHOTS, launchChromium } from './browser.ts';
 
 /** Base of the seeded events: 2026-03-05 00:00 UTC; three days of events, newest first in results. */
 export const SEED_START = Date.UTC(2026, 2, 5);
@@ -81,47 +76,14 @@ export async function serveSeeded(options: { empty?: boolean } = {}): Promise<Se
   }
 
   const token = 'e2e-token-0123456789abcdef';
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [BIN, '--db', db, 'serve', '--port', '0', '--token', token],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, AUDIT_EXPLORER_DEBUG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => resolve(line.trim()));
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
+  const serve = await startServe(db, token);
   return {
-    url,
+    url: serve.url,
     token,
     db,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await serve.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
 }
