@@ -1,7 +1,8 @@
 // Bundles the CLI and the engine's worker threads into dist/ (plain JavaScript: no TypeScript stripping at
-// run time, which costs every thread ~13 MB and the CLI ~0.3 s to start). Install scripts are off (see
-// .npmrc), so bin/audit-explorer.js builds on first use and again whenever a source file is newer than
-// the bundles; the test setup builds once before the tests start.
+// run time, which costs every thread ~13 MB and the CLI ~0.3 s to start), and the web UI into
+// dist/renderer/ (Vite) for `serve` and the desktop window. Install scripts are off (see .npmrc), so
+// bin/audit-explorer.js builds on first use and again whenever a source file is newer than the bundles;
+// the test setup builds once before the tests start.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,10 +16,51 @@ export const ENTRY_POINTS = [
   'electron/agent/service.ts',
   'electron/agent/ingest/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
+  'electron/agent/store/query.worker.ts',
 ];
 
-/** Builds dist/; resolves when done. */
-export async function buildDist() {
+/** Builds what is stale in dist/ (everything with `force`); resolves when done. */
+export async function buildDist({ force = false } = {}) {
+  if (force || nodeIsStale()) await buildNode();
+  if (force || rendererIsStale()) await buildRenderer();
+}
+
+/** Builds the UI into dist/renderer/: relative asset paths, no inline script or style (a strict CSP). */
+export async function buildRenderer() {
+  const { build: viteBuild } = await import('vite');
+  const { default: react } = await import('@vitejs/plugin-react');
+  const out = path.join(root, 'dist', 'renderer');
+  // Built beside the target and swapped in whole, so `serve` never sends half of an old and a new build.
+  const staging = `${out}.${process.pid}.tmp`;
+  await viteBuild({
+    configFile: false,
+    root: path.join(root, 'renderer'),
+    base: './',
+    logLevel: 'warn',
+    plugins: [react()],
+    build: {
+      outDir: staging,
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: true,
+      // The polyfill is for browsers without modulepreload; Chromium and Electron have it.
+      modulePreload: { polyfill: false },
+      // Every asset a file of its own: an inlined data: URL would need a looser CSP.
+      assetsInlineLimit: 0,
+      chunkSizeWarningLimit: 1500,
+    },
+  });
+  fs.rmSync(out, { recursive: true, force: true });
+  try {
+    fs.renameSync(staging, out);
+  } catch (error) {
+    // Another process swapped its identical build in first.
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (!fs.existsSync(out)) throw error;
+  }
+}
+
+async function buildNode() {
   const result = await build({
     absWorkingDir: root,
     entryPoints: ENTRY_POINTS,
@@ -53,9 +95,26 @@ export async function buildDist() {
 
 /** True when some source file is newer than the bundles (or there are none). */
 export function distIsStale() {
+  return nodeIsStale() || rendererIsStale();
+}
+
+function nodeIsStale() {
+  return isStale(path.join(root, 'dist', 'main.js'), ['electron', 'shared'], /\.ts$/);
+}
+
+function rendererIsStale() {
+  return isStale(
+    path.join(root, 'dist', 'renderer', 'index.html'),
+    ['renderer', 'shared'],
+    /\.(ts|tsx|css|html)$/,
+  );
+}
+
+/** Whether `stamp` is missing or older than any file under `dirs` whose name matches `pattern`. */
+function isStale(stamp, dirs, pattern) {
   let built;
   try {
-    built = fs.statSync(path.join(root, 'dist', 'main.js')).mtimeMs;
+    built = fs.statSync(stamp).mtimeMs;
   } catch {
     return true;
   }
@@ -64,13 +123,13 @@ export function distIsStale() {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (newer(full)) return true;
-      } else if (entry.name.endsWith('.ts') && fs.statSync(full).mtimeMs > built) return true;
+      } else if (pattern.test(entry.name) && fs.statSync(full).mtimeMs > built) return true;
     }
     return false;
   };
-  return ['electron', 'shared'].some((dir) => newer(path.join(root, dir)));
+  return dirs.some((dir) => newer(path.join(root, dir)));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await buildDist();
+  await buildDist({ force: true });
 }

@@ -65,9 +65,17 @@ export const FacetSchema = z.object({
 });
 
 export const HistogramSchema = z.object({
+  /** Start of the first bucket (epoch ms, UTC). */
   from: z.number(),
   bucketMs: z.number(),
+  /** Matching events per bucket. */
   counts: z.array(z.number().int()),
+  /** The same buckets split by outcome (each as long as `counts`; the three add up to `counts`). */
+  byOutcome: z.object({
+    success: z.array(z.number().int()),
+    failure: z.array(z.number().int()),
+    unknown: z.array(z.number().int()),
+  }),
 });
 
 /** The longest query any door accepts, in UTF-16 code units. */
@@ -287,6 +295,32 @@ export const RetentionSettingsSchema = z.object({
   gcDisabled: z.boolean(),
 });
 
+/** An event's id: 32 hex digits (DESIGN §3). */
+export const EventIdSchema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'an event id is 32 hex digits');
+
+export const EventGetInputSchema = z.strictObject({
+  id: EventIdSchema,
+  /**
+   * The event's `ts` as a search result gives it (null for an event without a time): events are keyed by
+   * time, so the id is looked up among that millisecond's events instead of all of them.
+   */
+  ts: z.number().nullable(),
+});
+
+export const ValuesListInputSchema = z.strictObject({
+  field: FacetNameSchema,
+  /** Only values starting with this, ignoring case. */
+  prefix: z.string().max(1000).default(''),
+  limit: z.number().int().min(1).max(10_000).default(50),
+});
+
+export const ValuesListOutputSchema = z.object({
+  /** Distinct values over the whole database, most frequent first, with their event counts. */
+  values: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  /** Distinct values matching the prefix (more than `values` holds when the limit cut it). */
+  distinct: z.number().int(),
+});
+
 export type AuditEventOut = z.output<typeof AuditEventSchema>;
 export type Facet = z.output<typeof FacetSchema>;
 export type Histogram = z.output<typeof HistogramSchema>;
@@ -307,6 +341,28 @@ export const contract = {
     }),
     output: FacetSchema.extend({ total: z.number().int() }),
   },
+  /** One event with its raw JSON (the detail panel; search pages are fetched with `raw: false`). */
+  'events.get': {
+    input: EventGetInputSchema,
+    output: z.object({ event: AuditEventSchema.nullable() }),
+  },
+  /**
+   * An event and its neighbours in time matching `query` (Kibana's "surrounding documents"): newest first
+   * like a search page, without raw lines; `anchorIndex` is the event's place (null: no such event).
+   */
+  'events.surrounding': {
+    input: z.strictObject({
+      id: EventIdSchema,
+      /** The event's `ts`, as for events.get. */
+      ts: z.number().nullable(),
+      before: z.number().int().min(0).max(1000).default(10),
+      after: z.number().int().min(0).max(1000).default(10),
+      query: z.string().max(10_000).default(''),
+    }),
+    output: z.object({ events: z.array(AuditEventSchema), anchorIndex: z.number().int().nullable() }),
+  },
+  /** Distinct values of a field with counts, for autocomplete (cheap: from the dictionary). */
+  'values.list': { input: ValuesListInputSchema, output: ValuesListOutputSchema },
   'ingest.paths': {
     input: z.strictObject({
       paths: z.array(z.string().min(1)).min(1),
@@ -405,6 +461,13 @@ export const IngestProgressSchema = z.object({
   events: z.number().int(),
 });
 
+export const EventsChangedSchema = z.object({
+  /** Events the database holds now. */
+  total: z.number().int(),
+  /** Events the write added (0 when it only removed some: retention, a replaced sample corpus). */
+  added: z.number().int(),
+});
+
 /**
  * Another process is writing the database (an import, the sync agent) and this one waits for it before it
  * writes; every field is null when the other process did not say who it is.
@@ -433,6 +496,8 @@ export const SyncProgressSchema = z.object({
 export const events = {
   'ingest.progress': IngestProgressSchema,
   'sync.progress': SyncProgressSchema,
+  /** A write committed: the UI can offer "N new events — refresh". */
+  'events.changed': EventsChangedSchema,
   'writer.waiting': WriterWaitingSchema,
 } as const;
 
@@ -449,6 +514,15 @@ export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>
 /** The API as the UI sees it: one async function per method, same shape over IPC, HTTP or in process. */
 export type AuditApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
 
+/**
+ * What the UI holds: the API plus the engine's events. Every transport (HTTP, Electron IPC, an in-memory
+ * one for component tests) is written `satisfies AuditClient`, so the UI cannot tell them apart.
+ */
+export type AuditClient = AuditApi & {
+  /** Listens to the engine's events; returns the way to stop. */
+  subscribe(listener: (event: ServiceEvent) => void): () => void;
+};
+
 /** Errors cross every door as data with a stable code. */
 export const ERROR_CODES = [
   'bad_input',
@@ -458,6 +532,12 @@ export const ERROR_CODES = [
   'not_found',
   'schema_too_new',
   'not_our_database',
+  /** A newer request from the same client superseded this one (a search typed over). */
+  'cancelled',
+  /** No token, or a wrong one. */
+  'unauthorized',
+  /** The caller may not do this here (a foreign origin, a method this door does not offer). */
+  'forbidden',
   /** Another process kept writing the database for longer than this call would wait. */
   'writer_busy',
   /** The call was stopped (shutdown, Ctrl-C) before it wrote anything. */
@@ -477,5 +557,14 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export function toErrorCode(value: unknown): ErrorCode {
   return (ERROR_CODES as readonly unknown[]).includes(value) ? (value as ErrorCode) : 'internal';
 }
-export type Result<T> =
-  { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; column?: number } };
+/**
+ * An error as data: what crosses every door. `column` (1-based) points into a query; `field` names the
+ * input field a schema failure is about (`limit`, `facets.0`).
+ */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  column?: number;
+  field?: string;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };

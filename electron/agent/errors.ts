@@ -3,11 +3,11 @@ import { ERROR_CODES, type ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
-import { WriterError } from './ingest/writerClient.ts';
 import { QueryTooCostlyError } from './store/budget.ts';
 import { storeErrorCode } from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
-import { CursorError } from './store/search.ts';
+import { RpcError } from './rpc/client.ts';
+import { CancelledError, CursorError } from './store/search.ts';
 import { SecretResolutionError } from './sources/secrets/secretStore.ts';
 import { SourceConfigError } from './sync/sourceSettings.ts';
 import { SourceNotFoundError } from './sync/syncService.ts';
@@ -21,6 +21,15 @@ export interface ErrorInfo {
 
 /** Maps the engine's errors to stable codes; anything unexpected is `internal`. */
 export function describeError(error: unknown): ErrorInfo {
+  // Raised on another thread and already described there.
+  if (error instanceof RpcError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.column !== undefined ? { column: error.column } : {}),
+    };
+  }
+  if (error instanceof CancelledError) return { code: 'cancelled', message: error.message };
   if (error instanceof QuerySyntaxError || error instanceof QueryError) {
     return { code: 'query_syntax', message: error.message, column: error.column };
   }
@@ -51,8 +60,7 @@ export function describeError(error: unknown): ErrorInfo {
   const storeCode = storeErrorCode(error);
   if (storeCode !== null) return { code: storeCode, message: (error as Error).message };
   // Errors from another thread carry the code they were given there.
-  if (error instanceof IngestError || error instanceof WriterError)
-    return { code: error.code, message: error.message };
+  if (error instanceof IngestError) return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 

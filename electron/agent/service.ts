@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import {
   contract,
-  type AuditApi,
   type MethodArgs,
+  type MethodInput,
   type MethodName,
   type MethodOutput,
   type ServiceEvent,
@@ -18,8 +18,10 @@ import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { DatabaseReadOnlyError, storageFault } from './store/errors.ts';
 import { needsMigration, notWritable, openDatabase, settleForRest, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
-import { listQuarantine, quarantineTotals } from './store/quarantine.ts';
+import { quarantineTotals } from './store/quarantine.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
+import { readHandlers, type ReadContext, type ReadHandlers, type ReadMethod } from './store/queries.ts';
+import { QueryWorker } from './store/queryClient.ts';
 import type { SearchLimits } from './store/budget.ts';
 import { SearchEngine } from './store/search.ts';
 import { EnvironmentSecretStore, type SecretStore } from './sources/secrets/secretStore.ts';
@@ -62,6 +64,18 @@ export interface ServiceOptions {
    */
   readonly maxDatabasePages?: number;
   /**
+   * Answer reads (search, count, facets, values, events) on the query worker instead of the calling
+   * thread, so a long search never holds up other calls. Every service that serves requests concurrently
+   * (`serve`, the desktop app) turns this on; a one-shot CLI command leaves it off (one thread less).
+   */
+  readonly queryWorker?: boolean;
+  /**
+   * Tests only: the query worker pauses at the start of every read until `Int32Array(gate)[0]` is
+   * non-zero, counts arrivals there in `[1]` and calls posted to it in `[2]` (so a test can hold a search
+   * "running" and know what reached the worker, without timing anything).
+   */
+  readonly testGate?: SharedArrayBuffer;
+  /**
    * Where source credentials live (the database keeps references only): Electron safeStorage in the app,
    * the encrypted file next to the database in the CLI (headlessSecretStore), memory in tests. Without
    * one, only `{ "env": … }` references resolve and typed-in secrets are refused.
@@ -77,8 +91,26 @@ export interface ServiceOptions {
  */
 export const DEFAULT_WRITER_WAIT_MS = 600_000;
 
-/** The engine behind every door: implements the contract, owns the database and the writer thread. */
-export interface AuditService extends AuditApi {
+/** Per-call options a door passes besides the input. */
+export interface CallOptions {
+  /**
+   * A key naming the caller (a browser tab): a read made with a key cancels the previous call of the same
+   * method made with the same key if it is still running (it rejects with code `cancelled`). Only the
+   * query worker honours it.
+   */
+  readonly supersede?: string;
+}
+
+/** The API with per-call options; still assignable to {@link AuditApi}. */
+export type ServiceApi = {
+  [M in MethodName]: (input: MethodInput<M>, call?: CallOptions) => Promise<MethodOutput<M>>;
+};
+
+/**
+ * The engine behind every door: implements the contract, owns the database, the writer thread and (with
+ * `queryWorker`) the query worker. In process it is itself an {@link AuditClient}, like every transport.
+ */
+export interface AuditService extends ServiceApi {
   readonly dbFile: string;
   /** Listens to the engine's events (ingest progress, waiting for another writer); returns the way to stop. */
   subscribe(listener: (event: ServiceEvent) => void): () => void;
@@ -99,10 +131,15 @@ export interface AuditService extends AuditApi {
   setNextRuns(nextRuns: (() => Map<string, number | null>) | null): void;
 }
 
+/** The least time between two `events.changed` during one import (ms). */
+const CHANGED_EVERY_MS = 1000;
+
 /** The bundled sample corpus (shown on a database that has nothing else). */
 export const SAMPLE_CORPUS_DIR = projectPath('samples', 'corpus');
 
-type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+type Handlers = {
+  [M in MethodName]: (input: MethodArgs<M>, call: CallOptions) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
 
 /** Opens the database and returns the service; the writer thread starts with the first write. */
 export async function createService(options: ServiceOptions): Promise<AuditService> {
@@ -181,15 +218,34 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   };
 
   db.pragma('query_only = ON');
+  // Reads run on the query worker or here; either way through the same handlers (store/queries.ts), on a
+  // connection that cannot write, with the same search budgets.
+  let queries: QueryWorker | null = null;
+  let reads: ReadHandlers | null = null;
+  let engine: SearchEngine | null = null;
   // A new file, or one from an older version: the writer creates or migrates it under the lock (which may
-  // mean waiting for another process). Calls wait for that; the service is returned at once, so that its
-  // caller can subscribe to hear about the wait.
-  let engine!: SearchEngine;
+  // mean waiting for another process); the query worker opens it after that (it never migrates). Calls
+  // wait for that; the service is returned at once, so that its caller can subscribe to hear about the wait.
   const ready = (async () => {
     if (needsMigration(db)) await withWriter(async () => undefined);
-    engine = new SearchEngine(db, { limits: options.searchLimits });
+    if (options.queryWorker) {
+      queries = await QueryWorker.start(options.dbFile, {
+        limits: options.searchLimits,
+        testGate: options.testGate,
+      });
+    } else {
+      engine = new SearchEngine(db, { limits: options.searchLimits });
+      reads = readHandlers(engine);
+    }
   })();
   ready.catch(() => undefined); // Reported by every call.
+  const read = <M extends ReadMethod>(method: M, input: MethodArgs<M>, call: CallOptions = {}) =>
+    queries !== null
+      ? queries.call(method, input, now(), call.supersede)
+      : Promise.resolve(
+          (reads![method] as (i: MethodArgs<M>, c: ReadContext) => MethodOutput<M>)(input, { now: now() }),
+        );
+  const count = async (query: string) => (await read('events.count', { query })).total;
   const sourceId = (name: string) =>
     db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 
@@ -204,12 +260,24 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     formats: FormatConfig,
   ) => {
     const id = await client.call('ensureSource', { name: source, kind: 'import' });
+    // Progress is reported as batches commit: a long import tells the UI about new events as it goes
+    // (at most once per CHANGED_EVERY_MS), not only at its end.
+    let announced = 0;
+    let announcedAt = -Infinity;
     const summary = await runIngest(
       client,
       { sourceId: id, target: { kind: 'files', paths }, formats, redact, idKey: readEventIdKey(db) },
-      (progress) => emit({ name: 'ingest.progress', payload: { ...progress, source, run: null } }),
+      (progress) => {
+        emit({ name: 'ingest.progress', payload: { ...progress, source, run: null } });
+        if (progress.events > announced && performance.now() - announcedAt >= CHANGED_EVERY_MS) {
+          changed(progress.events - announced);
+          announced = progress.events;
+          announcedAt = performance.now();
+        }
+      },
       { onThisThread: options.ingestOnCallingThread ?? false, signal },
     );
+    if (summary.events > announced) changed(summary.events - announced);
     const indexed = performance.now();
     // In steps of at most a second, so that a stop does not wait for the whole budget.
     const deadline = indexed + (options.mergeBudgetMs ?? 60_000);
@@ -221,6 +289,9 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     }
     return { ...summary, indexMs: performance.now() - indexed };
   };
+  /** Tells listeners that committed writes changed the events (the UI offers a refresh). */
+  const changed = (added: number) =>
+    emit({ name: 'events.changed', payload: { total: eventTotal(db), added } });
 
   let nextRuns: (() => Map<string, number | null>) | null = null;
   const sync = createSyncHandlers({
@@ -230,25 +301,19 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     settings: options.sync ?? {},
     withWriter,
     emit,
+    changed: (added) => changed(added),
     nextRuns: () => nextRuns?.() ?? null,
   });
   const { syncOne, ...syncHandlers } = sync;
 
   const handlers: Handlers = {
     ...syncHandlers,
-    'events.search': (input) => engine.search({ ...input, now: now() }),
-    'events.count': ({ query }) => ({ total: engine.count(query, now()) }),
-    'events.facet': ({ query, field, limit }) => {
-      const result = engine.search({
-        query,
-        limit: 0,
-        facets: [field],
-        facetLimit: limit,
-        histogram: false,
-        now: now(),
-      });
-      return { ...result.facets[field]!, total: result.total };
-    },
+    'events.search': (input, call) => read('events.search', input, call),
+    'events.count': (input, call) => read('events.count', input, call),
+    'events.facet': (input, call) => read('events.facet', input, call),
+    'events.get': (input, call) => read('events.get', input, call),
+    'events.surrounding': (input, call) => read('events.surrounding', input, call),
+    'values.list': (input, call) => read('values.list', input, call),
     'ingest.paths': async ({ paths, source, redact, format, mappings }) => {
       // Paths are listed before waiting for the writer (a missing one is reported with the run's errors).
       const listed = listFiles(paths);
@@ -262,6 +327,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
         if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE && listed.files.length > 0) {
           sampleEventsRemoved = await client.call('deleteSource', { sourceId: sample });
+          if (sampleEventsRemoved > 0) changed(0);
         }
         const summary = await ingest(client, signal, paths, source || IMPORT_SOURCE, redact, {
           pinned: format,
@@ -271,28 +337,31 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       });
     },
     'samples.load': async () => {
-      const loaded = () =>
+      const loaded = async () =>
         sourceId(SAMPLE_SOURCE) !== undefined
-          ? { events: engine.count(`source:${SAMPLE_SOURCE}`, now()), alreadyLoaded: true }
+          ? { events: await count(`source:${SAMPLE_SOURCE}`), alreadyLoaded: true }
           : null;
       return (
-        loaded() ??
+        (await loaded()) ??
         withWriter(async (client, signal) => {
           // Another process may have loaded them while this one waited for the writer.
-          const already = loaded();
+          const already = await loaded();
           if (already !== null) return already;
           const summary = await ingest(client, signal, [SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
           return { events: summary.events, alreadyLoaded: false };
         })
       );
     },
-    'quarantine.list': ({ limit }) => listQuarantine(db, limit),
+    'quarantine.list': (input, call) => read('quarantine.list', input, call),
     'stats.get': () => stats(db, options.dbFile),
     'retention.run': async ({ olderThanMs, before, dryRun }) => {
       const cutoff = before ?? now() - olderThanMs!;
-      if (dryRun) return { ...previewRetention(db, cutoff), before: cutoff, blocks: 0, dryRun };
+      // Counting what goes can read millions of rows: on the query worker when there is one.
+      const preview = () => (queries ? queries.retentionPreview(cutoff) : previewRetention(db, cutoff));
+      if (dryRun) return { ...(await preview()), before: cutoff, blocks: 0, dryRun };
       return withWriter(async (client) => {
-        const preview = previewRetention(db, cutoff);
+        // Counted again under the writer lock: another process may have written since.
+        const { perSource } = await preview();
         const horizon = await client.call('retentionBegin', { before: cutoff });
         let events = 0;
         let blocks = 0;
@@ -303,20 +372,22 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
           blocks += chunk.blocks;
         }
         await client.call('retentionFinish', { horizon });
-        engine.raw.clear();
-        return { events, perSource: preview.perSource, before: cutoff, blocks, dryRun };
+        engine?.raw.clear();
+        await queries?.invalidate();
+        if (events > 0) changed(0);
+        return { events, perSource, before: cutoff, blocks, dryRun };
       });
     },
   };
 
-  const api = {} as AuditApi;
+  const api = {} as ServiceApi;
   for (const method of Object.keys(contract) as MethodName[]) {
     const schema = contract[method].input;
-    (api as Record<string, unknown>)[method] = async (input: unknown) => {
+    (api as Record<string, unknown>)[method] = async (input: unknown, call: CallOptions = {}) => {
       const args = schema.parse(input ?? {});
       try {
         await ready;
-        return await (handlers[method] as (a: unknown) => unknown)(args);
+        return await (handlers[method] as (a: unknown, c: CallOptions) => unknown)(args, call);
       } catch (error) {
         // A corrupt page met by a query, a full disk: the error that says what to do, not SQLite's text.
         throw storageFault(error, options.dbFile);
@@ -345,6 +416,9 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         // Each write closes the writer (and lets go of the lock) when it ends.
         await Promise.allSettled([...inFlight]);
         options.signal?.removeEventListener('abort', stop);
+        // The query worker starts once the file is migrated (ready); its connection closes before this one.
+        await ready.catch(() => undefined);
+        await queries?.close();
         // The last connection of this process: leave the file at rest in rollback mode (settleForRest).
         if (!db.readonly) db.pragma('query_only = OFF');
         settleForRest(db);
@@ -353,6 +427,21 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return closing;
     },
   });
+}
+
+/**
+ * What `start` and `serve` do on an empty database (no events, no sources): load the bundled sample
+ * corpus, so the product shows something. Returns the events loaded, or null when it was not empty.
+ */
+export async function loadSamplesIfEmpty(service: AuditService): Promise<number | null> {
+  const stats = await service['stats.get']({});
+  if (stats.events !== 0 || stats.sources !== 0) return null;
+  return (await service['samples.load']({})).events;
+}
+
+/** Events the database holds (the segments' row counts: one cheap query). */
+function eventTotal(db: Db): number {
+  return db.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get() as number;
 }
 
 function stats(db: Db, file: string): MethodOutput<'stats.get'> {
@@ -374,7 +463,7 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
   }
   return {
     file,
-    events: one('SELECT coalesce(sum(n), 0) FROM segments') ?? 0,
+    events: eventTotal(db),
     sources: one('SELECT count(*) FROM sources') ?? 0,
     objects: one('SELECT count(*) FROM objects') ?? 0,
     objectErrors: one("SELECT count(*) FROM objects WHERE status = 'error'") ?? 0,

@@ -7,10 +7,16 @@ import { parseDuration, parseTimeValue } from '../../shared/query/index.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { describeHolder } from '../agent/store/errors.ts';
-import { createService, DEFAULT_WRITER_WAIT_MS, type AuditService } from '../agent/service.ts';
+import {
+  createService,
+  DEFAULT_WRITER_WAIT_MS,
+  loadSamplesIfEmpty,
+  type AuditService,
+} from '../agent/service.ts';
 import { headlessSecretStore } from '../agent/sources/secrets/fileSecretStore.ts';
 import { registerAgent } from './agent.ts';
 import { registerCheck } from './check.ts';
+import { addServeCommand } from './serve.ts';
 import { registerSources } from './sources.ts';
 import { registerSync } from './sync.ts';
 import { bytes, count, csvCell, csvHeader, csvRow, isoTime, tableLines } from './output.ts';
@@ -438,14 +444,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(waitTimeoutOption())
     .action(async (_opts: unknown, cmd: Command) =>
       withService(cmd, async (service) => {
-        let stats = await service['stats.get']({});
-        if (stats.events === 0 && stats.sources === 0) {
-          const loaded = await service['samples.load']({});
-          io.out(
-            `The database was empty: loaded the bundled sample corpus (${count(loaded.events)} events).\n`,
-          );
-          stats = await service['stats.get']({});
-        }
+        const loaded = await loadSamplesIfEmpty(service);
+        if (loaded !== null)
+          io.out(`The database was empty: loaded the bundled sample corpus (${count(loaded)} events).\n`);
+        const stats = await service['stats.get']({});
         io.out(`Audit Explorer — ${count(stats.events)} events in ${stats.file}\n\n`);
         const examples = [
           'outcome:failure',
@@ -461,12 +463,13 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             '  npx audit-explorer search outcome:failure --limit 10\n' +
             '  npx audit-explorer facets outcome:failure\n' +
             '  npx audit-explorer ingest PATH...          (your own exports; the sample corpus makes way)\n' +
-            'The desktop app and `serve` (the web UI for headless machines) arrive with their own issues.\n',
+            '  npx audit-explorer serve                   (the web UI on http://127.0.0.1)\n',
         );
       }),
     );
 
   registerCheck(program, io, setExit);
+  addServeCommand(program, io, setExit);
   registerSources(program, io, withService);
   registerSync(program, io, withService);
   registerAgent(program, io, withService);

@@ -1,9 +1,10 @@
 /**
  * The benchmark: generate (or reuse) a seeded corpus, ingest it in a child process, time whole search
  * responses for the fixed query set in a fresh process, compare with ripgrep over the raw files, and
+ * time the search screen in Chromium through `serve` (Enter → rows painted, frame times while scrolling), and
  * write docs/benchmark.md + docs/benchmark.json.
  *
- *   node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--keep-db] [--out docs/benchmark.md]
+ *   node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--no-ui] [--keep-db] [--out docs/benchmark.md]
  *
  * The human report goes to stdout, progress to stderr. Exit 1 when a step fails (its stderr is printed)
  * or the disk is too small; target misses and count mismatches are reported, not fatal.
@@ -34,16 +35,22 @@ import type {
   QueryReport,
   QuerySpec,
   RunResult,
+  UiParams,
+  UiReport,
+  UiSection,
 } from './harness/types.ts';
 
 const USAGE =
-  'usage: node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--keep-db] [--out docs/benchmark.md]';
+  'usage: node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--no-ui] [--keep-db] [--out docs/benchmark.md]';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH_DIR, '..', '..');
 const CORPUS_ROOT = path.join(BENCH_DIR, '.corpus');
 const WORK_ROOT = path.join(BENCH_DIR, '.work');
 const HARNESS = path.join(BENCH_DIR, 'harness');
+const UI_CHILD = path.join(BENCH_DIR, 'ui', 'uiChild.ts');
+/** The browser the UI section drives (Debian's package; never a downloaded one). */
+const CHROMIUM = '/usr/bin/chromium';
 const FREE_TEXT: ReadonlySet<BenchQueryName> = new Set(['word-frequent', 'word-rare', 'phrase']);
 /** Slack on top of the estimate: WAL growth during the merge, temp files. */
 const DISK_SLACK = 1e9;
@@ -70,10 +77,12 @@ function parse() {
         seed: { type: 'string' },
         runs: { type: 'string' },
         'keep-db': { type: 'boolean', default: false },
+        ui: { type: 'boolean', default: true },
         out: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
+      allowNegative: true,
     }).values;
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
@@ -87,6 +96,7 @@ function parse() {
     seed: positiveInt('seed', values.seed, 1, 0),
     runs: positiveInt('runs', values.runs, 20),
     keepDb: values['keep-db'],
+    ui: values.ui,
     out: path.resolve(values.out ?? path.join(REPO, 'docs', 'benchmark.md')),
   };
 }
@@ -171,6 +181,25 @@ async function main(): Promise<void> {
     ];
     const cpu5 = cpuSnapshot();
 
+    // 5. The search screen in Chromium through `serve`, on the same database.
+    let ui: UiSection;
+    const cpu6 = cpuSnapshot();
+    if (!opts.ui) ui = { ran: false, reason: '--no-ui was given' };
+    else if (!fs.existsSync(CHROMIUM)) {
+      ui = { ran: false, reason: `${CHROMIUM} is not installed (apt-get install chromium)` };
+      log(`ui: skipped the UI section: ${ui.reason}`);
+    } else {
+      const uiParams: UiParams = {
+        dbFile,
+        resultFile: path.join(workDir, 'ui.json'),
+        queries,
+        runs: opts.runs,
+        events: opts.events,
+      };
+      ui = { ran: true, report: await runChild<UiReport>(UI_CHILD, uiParams, log) };
+    }
+    const cpu7 = cpuSnapshot();
+
     const s = ingest.summary;
     const check = (name: string, got: number, want: number) => ({
       name,
@@ -218,10 +247,12 @@ async function main(): Promise<void> {
       },
       queries: searched,
       baselines,
+      ui,
       contention: {
         ingest: otherLoad(cpu0, cpu1),
         queries: otherLoad(cpu2, cpu3),
         baselines: otherLoad(cpu4, cpu5),
+        ui: ui.ran ? otherLoad(cpu6, cpu7) : null,
       },
     };
     const result: RunResult = { ...run, targets: evaluateTargets(run) };
@@ -234,12 +265,14 @@ async function main(): Promise<void> {
     const mismatches = [
       ...result.queries.results.filter((q) => !q.ok).map((q) => q.name),
       ...result.ingest.checks.filter((c) => !c.ok).map((c) => c.name),
+      ...(ui.ran ? ui.report.queries.filter((q) => !q.ok).map((q) => `ui ${q.name}`) : []),
     ];
     if (mismatches.length > 0) {
       log(`\n!!! MISMATCH against the generator's truth: ${mismatches.join(', ')} !!!\n`);
     }
   } finally {
-    for (const name of ['ingest.json', 'queries.json']) fs.rmSync(path.join(workDir, name), { force: true });
+    for (const name of ['ingest.json', 'queries.json', 'ui.json'])
+      fs.rmSync(path.join(workDir, name), { force: true });
     if (opts.keepDb) log(`bench: kept the database: ${path.relative(process.cwd(), dbFile)}`);
     else {
       removeDb(dbFile);

@@ -1,12 +1,13 @@
-import type { MessagePort } from 'node:worker_threads';
-import type { ErrorCode } from '../../../shared/contract.ts';
 import type { SourceKind } from '../store/objects.ts';
 import type { WriterHolder } from '../store/writerLock.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 import type { StoredSource, SyncCounts, SyncError, SyncStatus, SyncTrigger } from '../store/syncRuns.ts';
 
-/** The writer thread's methods: name → [arguments, result]. */
-export interface WriterMethods {
+/**
+ * The writer thread's methods: name → [arguments, result]. Spoken over the engine's one RPC helper
+ * (../rpc/), which adds `attach` (an ingest worker talks to the writer directly) and `close`.
+ */
+export type WriterMethods = {
   ensureSource: [{ name: string; kind: SourceKind }, number];
   write: [EventBatch, BatchResult];
   /** Merge full-text segments for at most `budgetMs`; `merged` tells whether anything is left. */
@@ -41,33 +42,17 @@ export interface WriterMethods {
     void,
   ];
   setSetting: [{ key: string; value: string }, void];
-  /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
-  attach: [{ port: MessagePort }, void];
-  close: [undefined, void];
-}
+};
 
 export type WriterMethod = keyof WriterMethods;
 
-export interface WriterRequest<M extends WriterMethod = WriterMethod> {
-  seq: number;
-  method: M;
-  args: WriterMethods[M][0];
-}
-
-export type WriterReply =
-  | { seq: number; ok: true; value: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string; code: ErrorCode } };
-
 /**
- * Sent by the writer thread while it starts, before its ready (or failed) reply with seq 0: another
- * process holds the database's writer lock and this writer waits for it.
+ * The notice the writer thread sends while it starts (an RPC notice, before "ready"): another process
+ * holds the database's writer lock and this writer waits for it.
  */
 export interface WriterWaiting {
   waiting: WriterHolder | null;
 }
-
-/** Sent to a writer thread that is still waiting for the lock: give up (it answers with a failure). */
-export const STOP_WAITING = 'stop-waiting';
 
 export interface WriterData {
   file: string;

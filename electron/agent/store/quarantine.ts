@@ -22,7 +22,13 @@ function hasCounts(db: Db): boolean {
   return db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'quarantine_counts'").pluck().get() === 1;
 }
 
-/** Bad lines: the total (stored and counted), the first `limit` stored ones, and the counted ones by reason. */
+/**
+ * Bad lines: the total (stored and counted), the first `limit` stored ones, and the counted ones by reason.
+ *
+ * Every quarantined line belongs to an object, and every object to a configured source row (`objects
+ * .source_id` is NOT NULL with a foreign key; one-off imports get a source row of kind `import`): the joins
+ * below therefore list only lines of configured sources, which is what a door may show. Keep it so.
+ */
 export function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
   const entries = db
     .prepare(

@@ -57,6 +57,8 @@ export interface SyncDeps {
   readonly settings: SyncSettings;
   readonly withWriter: <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
   readonly emit: (event: ServiceEvent) => void;
+  /** A pass committed new events (the UI offers a refresh). */
+  readonly changed: (added: number) => void;
   /** Next run per source, when a scheduler runs in this process (else computed from the schedule). */
   readonly nextRuns: () => Map<string, number | null> | null;
 }
@@ -216,7 +218,11 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
     // One pass per source at a time in this process: a second request joins the one in flight.
     const running = inFlight.get(name.toLowerCase());
     if (running) return running;
-    const pass = (async () => runPass(find(name), trigger, signal))();
+    const pass = (async () => {
+      const result = await runPass(find(name), trigger, signal);
+      if (result.events > 0) deps.changed(result.events);
+      return result;
+    })();
     inFlight.set(name.toLowerCase(), pass);
     void pass.finally(() => inFlight.delete(name.toLowerCase())).catch(() => undefined);
     return pass;

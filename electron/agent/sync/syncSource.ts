@@ -19,7 +19,8 @@ import picomatch from 'picomatch';
 import type { SourceConfig } from '../../../shared/sourceConfig.ts';
 import { resolveFormats } from '../ingest/formatConfig.ts';
 import { ingestObjects, type ObjectToRead, type ResumePoint } from '../ingest/ingestObjects.ts';
-import { WriterError, type WriterClient } from '../ingest/writerClient.ts';
+import type { WriterClient } from '../ingest/writerClient.ts';
+import { RpcError } from '../rpc/client.ts';
 import type { RemoteObject, Source } from '../sources/source.ts';
 import { EventIdHasher } from '../store/eventId.ts';
 import type { SyncCounts, SyncError, SyncObjectState, SyncStatus, SyncTrigger } from '../store/syncRuns.ts';
@@ -225,7 +226,7 @@ export async function syncSource(options: SyncPassOptions): Promise<SyncPassResu
 
 /** The writer failed (disk full, damage): not the source's fault, and nothing more can be stored. */
 function isWriterFailure(error: unknown): boolean {
-  return error instanceof WriterError;
+  return error instanceof RpcError;
 }
 
 /** Every object under the prefix that the include glob takes, all pages. */

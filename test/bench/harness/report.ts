@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Table } from './format.ts';
 import { fmtEvents, fmtInt, fmtMB, fmtMs, fmtSec, mdTable, passMark, textTable } from './format.ts';
-import type { Machine, RunResult } from './types.ts';
+import type { Machine, RunResult, UiReport } from './types.ts';
 
 export interface ResultsFile {
   version: 1;
@@ -159,6 +159,81 @@ function baselineTable(r: RunResult): Table {
   };
 }
 
+function uiTable(u: UiReport, style: Style): Table {
+  const rows = u.queries.map((q) => [
+    q.name,
+    q.freeText ? 'text' : 'structured',
+    fmtInt(q.total),
+    q.ok ? 'ok' : `MISMATCH (truth ${fmtInt(q.expected)})`,
+    fmtMs(q.rowsMs.p50),
+    fmtMs(q.rowsMs.p95),
+    fmtMs(q.totalMs.p50),
+    fmtMs(q.totalMs.p95),
+    fmtMs(q.totalMs.max),
+    fmtMs(q.apiMs),
+  ]);
+  for (const c of u.classes) {
+    rows.push([
+      style === 'md'
+        ? `**all ${c.freeText ? 'free text' : 'structured'}**`
+        : `all ${c.freeText ? 'text' : 'structured'}`,
+      `${c.queries} queries`,
+      '',
+      `${c.rowsMs.runs} Enters`,
+      fmtMs(c.rowsMs.p50),
+      fmtMs(c.rowsMs.p95),
+      fmtMs(c.totalMs.p50),
+      fmtMs(c.totalMs.p95),
+      fmtMs(c.totalMs.max),
+      '',
+    ]);
+  }
+  return {
+    head: [
+      'query',
+      'kind',
+      'total shown',
+      'vs truth',
+      'rows p50',
+      'rows p95',
+      'total p50',
+      'total p95',
+      'total max',
+      'search p50',
+    ],
+    rows,
+    right: [false, false, true, false, true, true, true, true, true, true],
+  };
+}
+
+function scrollTable(u: UiReport): Table {
+  const s = u.scroll;
+  return {
+    head: ['scrolling', ''],
+    rows: [
+      ['result', `${fmtInt(s.total)} matches (${s.query ? `query ${s.query}` : 'every event, no query'})`],
+      [
+        'wheel',
+        `${s.passes} passes of ${fmtSec(s.durationMs / s.passes)}: ${s.wheelEvents} events of ${s.wheelDeltaPx} px (one every ${s.wheelIntervalMs} ms asked for); ${fmtInt(s.rowsScrolled)} rows scrolled`,
+      ],
+      [
+        'frame time',
+        `p50 ${fmtMs(s.frames.p50)} ms, p95 ${fmtMs(s.frames.p95)} ms, max ${fmtMs(s.frames.max)} ms (${s.frames.frames} frames, ${s.frames.long} over 50 ms${s.frames.long > 0 ? `, ${s.longAtArrival} of them as a page of rows arrived` : ''}); p95 per pass ${s.passP95.map(fmtMs).join(', ')} ms`,
+      ],
+      ['frames with a "Loading…" row', `${s.placeholderFrames} of ${s.frames.frames + s.passes}`],
+    ],
+  };
+}
+
+function uiNotes(u: UiReport): string[] {
+  const lines = [
+    `Chromium ${u.chromium} (headless, software rendering) at ${u.viewport.width}×${u.viewport.height} through \`audit-explorer serve\` on this database (serve up in ${fmtMs(u.serveStartMs)} ms, first page with its total in ${fmtMs(u.firstPageMs)} ms). For each query of the search section, round-robin (1 warm-up round, then the timed rounds), the query is typed into the bar and Enter pressed on the keyboard; the page times from the key event to the frame that first paints the new rows ("rows") and the new total ("total"): a \`requestAnimationFrame\` after the DOM shows them, then a message posted from it. One answer carries rows and total, so both land in the same frame. "search" = the UI's own request → answer time (shown in the summary line).`,
+    `Scrolling: the mouse over the results, wheel events at a steady rate for ${fmtSec(u.scroll.durationMs / u.scroll.passes)}, ${u.scroll.passes} times on down the list (half a second apart), while a \`requestAnimationFrame\` loop in the page records every frame's time; the frame times of the passes are pooled. Rows arrive by keyset pages as they come into view. "Loading…" counts frames in which a row in the DOM (the visible ones plus 20 overscan) still waited for its page.`,
+  ];
+  if (u.problems.length > 0) lines.push(`WARNING: the page reported: ${u.problems.join('; ')}`);
+  return lines;
+}
+
 function targetTable(r: RunResult): Table {
   return {
     head: ['target', 'wanted', 'got', 'result'],
@@ -188,8 +263,9 @@ function queryNotes(r: RunResult): string[] {
 function contentionLine(r: RunResult): string {
   const c = r.contention;
   const f = (x: number | null) => (x === null ? '?' : x.toFixed(2));
-  const worst = Math.max(c.ingest ?? 0, c.queries ?? 0, c.baselines ?? 0);
-  const text = `Other processes kept ${f(c.ingest)} CPUs busy on average during the ingest, ${f(c.queries)} during the searches, ${f(c.baselines)} during the baselines (of ${r.machine.cpus}).`;
+  const worst = Math.max(c.ingest ?? 0, c.queries ?? 0, c.baselines ?? 0, c.ui ?? 0);
+  const ui = r.ui?.ran ? `, ${f(c.ui ?? null)} during the UI section` : '';
+  const text = `Other processes kept ${f(c.ingest)} CPUs busy on average during the ingest, ${f(c.queries)} during the searches, ${f(c.baselines)} during the baselines${ui} (of ${r.machine.cpus}).`;
   return worst > 0.2 ? `WARNING: the machine was not quiet. ${text} Timings are pessimistic.` : text;
 }
 
@@ -215,6 +291,16 @@ export function renderText(r: RunResult): string {
   ];
   if (r.baselines.length > 0) out.push(textTable(baselineTable(r)), '');
   else out.push('  baselines: rg not installed, skipped', '');
+  if (r.ui?.ran) {
+    out.push(
+      '  UI (Chromium through serve): Enter → painted, ms',
+      textTable(uiTable(r.ui.report, 'text')),
+      '',
+      textTable(scrollTable(r.ui.report)),
+      ...uiNotes(r.ui.report).map((l) => `  ${l.replaceAll('`', '')}`),
+      '',
+    );
+  } else if (r.ui) out.push(`  UI: skipped, ${r.ui.reason}`, '');
   out.push('  targets');
   for (const t of r.targets) {
     out.push(`  [${passMark(t.pass)}] ${t.name} ${t.target}: ${t.value}${t.note ? ` (${t.note})` : ''}`);
@@ -222,6 +308,11 @@ export function renderText(r: RunResult): string {
   out.push('');
   for (const q of r.queries.results.filter((x) => !x.ok)) {
     out.push(`MISMATCH: ${q.name} returned ${fmtInt(q.total)} events, the truth says ${fmtInt(q.expected)}`);
+  }
+  for (const q of r.ui?.ran ? r.ui.report.queries.filter((x) => !x.ok) : []) {
+    out.push(
+      `MISMATCH: the UI showed ${fmtInt(q.total)} events for ${q.name}, the truth says ${fmtInt(q.expected)}`,
+    );
   }
   return out.join('\n');
 }
@@ -279,8 +370,30 @@ export function renderSection(r: RunResult): string {
       '',
     );
   }
+  if (r.ui) {
+    parts.push('### Search screen in Chromium', '');
+    if (!r.ui.ran) parts.push(`Not measured: ${r.ui.reason}.`, '');
+    else {
+      const u = r.ui.report;
+      parts.push(
+        ...uiNotes(u).flatMap((l) => [l, '']),
+        'Enter → painted (ms):',
+        '',
+        mdTable(uiTable(u, 'md')),
+        '',
+        mdTable(scrollTable(u)),
+        '',
+      );
+    }
+  }
   parts.push(sectionEnd(r.events));
   return parts.join('\n');
+}
+
+function uiClass(r: RunResult, freeText: boolean): string {
+  if (!r.ui?.ran) return 'not measured';
+  const c = r.ui.report.classes.find((x) => x.freeText === freeText);
+  return c ? `${fmtMs(Math.max(c.rowsMs.p95, c.totalMs.p95))} ms` : '–';
 }
 
 function summaryTable(runs: RunResult[]): string {
@@ -308,6 +421,11 @@ function summaryTable(runs: RunResult[]): string {
       row('worst p95, free text', (r) => q(r, true)),
       row('slowest vs ripgrep', rg),
       row('cold first search', (r) => `${fmtMs(r.queries.cold.ms)} ms`),
+      row('UI: Enter → painted p95, structured', (r) => uiClass(r, false)),
+      row('UI: Enter → painted p95, free text', (r) => uiClass(r, true)),
+      row('UI: scroll frame time p95', (r) =>
+        r.ui?.ran ? `${fmtMs(r.ui.report.scroll.frames.p95)} ms` : 'not measured',
+      ),
       row('targets', (r) => {
         const measured = r.targets.filter((x) => x.pass !== null);
         return `${measured.filter((x) => x.pass).length}/${measured.length} pass`;
@@ -336,9 +454,9 @@ function header(runs: RunResult[]): string {
     'npm run bench -- --events 200000 --runs 5 --out /tmp/bench.md   # a quick try',
     '```',
     '',
-    'The ingest step runs `audit-explorer ingest --json` (the bundled CLI, as a user runs it) and reads its peak RSS (VmHWM) and CPU time from /proc. Options: `--events N` (default 1,000,000), `--seed S` (1), `--runs R` timed runs per query (20), `--keep-db` keeps the database under `test/bench/.work/`, `--out FILE` (docs/benchmark.md; the JSON goes next to it). The corpus is cached under `test/bench/.corpus/<events>-<seed>/`. Install ripgrep (`apt-get install ripgrep`, `brew install ripgrep`) for the baseline; `duckdb` on PATH adds a second one. Each run replaces only its own section below. This machine is a VM whose speed varies from run to run: the same 10M import has taken 18.5 to 23 µs of CPU per event (87k to 71k events/s) on different runs, so compare CPU µs per event between runs, and rerun before concluding.',
+    'The ingest step runs `audit-explorer ingest --json` (the bundled CLI, as a user runs it) and reads its peak RSS (VmHWM) and CPU time from /proc. Options: `--events N` (default 1,000,000), `--seed S` (1), `--runs R` timed runs per query (20; also the timed Enter presses per query in the UI section), `--no-ui` skips the search screen in Chromium (skipped anyway when `/usr/bin/chromium` is missing: `apt-get install chromium`), `--keep-db` keeps the database under `test/bench/.work/`, `--out FILE` (docs/benchmark.md; the JSON goes next to it). The corpus is cached under `test/bench/.corpus/<events>-<seed>/`. Install ripgrep (`apt-get install ripgrep`, `brew install ripgrep`) for the baseline; `duckdb` on PATH adds a second one. Each run replaces only its own section below. This machine is a VM whose speed varies from run to run: the same 10M import has taken 18.5 to 23 µs of CPU per event (87k to 71k events/s) on different runs, so compare CPU µs per event between runs, and rerun before concluding.',
     '',
-    'Method: the ingest runs in a child process of its own, so its peak RSS (`process.resourceUsage().maxRSS`, every thread) is the ingest alone; the searches run in another fresh process on the finished database. Latencies are whole `events.search` responses through the service API (input validation included), measured in that process; the OS page cache is warm (the corpus was just read), which is also the case for the ripgrep baseline. Timing targets are never asserted in unit tests; this report is where they are checked.',
+    'Method: the ingest runs in a child process of its own, so its peak RSS (`process.resourceUsage().maxRSS`, every thread) is the ingest alone; the searches run in another fresh process on the finished database. Latencies are whole `events.search` responses through the service API (input validation included), measured in that process; the OS page cache is warm (the corpus was just read), which is also the case for the ripgrep baseline. The UI section starts `audit-explorer serve` on the finished database and drives Debian’s Chromium with playwright-core; its times are taken in the page (Enter → painted, frame times), not in Node. Timing targets are never asserted in unit tests; this report is where they are checked.',
     '',
   ].join('\n');
 }

@@ -11,6 +11,11 @@ export const STRUCTURED_P95_MS = 150;
 export const FREE_TEXT_P95_MS = 500;
 export const RG_RATIO = 100;
 export const DB_RATIO = 1.0;
+/** The search screen (issue 9): Enter → first rows painted, p95, at 10M. */
+export const UI_STRUCTURED_P95_MS = 200;
+export const UI_FREE_TEXT_P95_MS = 500;
+/** Frame time while wheel-scrolling a ~1M-match result, p95. */
+export const UI_FRAME_P95_MS = 20;
 
 export function ingestTarget(events: number): number {
   return events >= LARGE_RUN ? 80_000 : 100_000;
@@ -88,19 +93,77 @@ export function evaluateTargets(run: Omit<RunResult, 'targets'>): TargetResult[]
       pass: worst.ratio >= RG_RATIO,
     });
   }
+  out.push(...uiTargets(run, latencyNote));
   const wrong = run.queries.results.filter((r) => !r.ok);
   const badChecks = ing.checks.filter((c) => !c.ok);
+  const uiQueries = run.ui?.ran ? run.ui.report.queries : [];
+  const uiWrong = uiQueries.filter((q) => !q.ok);
+  const bad = wrong.length + badChecks.length + uiWrong.length;
   out.push({
     name: 'Answers match the generator’s truth',
     target: 'every count exact',
     value:
-      wrong.length + badChecks.length === 0
-        ? `${run.queries.results.length} queries and ${ing.checks.length} ingest counts exact`
+      bad === 0
+        ? `${run.queries.results.length} queries${uiQueries.length > 0 ? ` (and the ${uiQueries.length} totals the UI showed)` : ''} and ${ing.checks.length} ingest counts exact`
         : [
             ...wrong.map((r) => `${r.name}: ${fmtInt(r.total)} ≠ ${fmtInt(r.expected)}`),
+            ...uiWrong.map((q) => `UI ${q.name}: ${fmtInt(q.total)} ≠ ${fmtInt(q.expected)}`),
             ...badChecks.map((c) => `${c.name}: ${c.detail}`),
           ].join('; '),
-    pass: wrong.length + badChecks.length === 0,
+    pass: bad === 0,
+  });
+  return out;
+}
+
+/** The UI section's targets: Enter → painted per class (every sample of the class), scroll frame times. */
+function uiTargets(run: Omit<RunResult, 'targets'>, latencyNote: string | undefined): TargetResult[] {
+  const ui = run.ui;
+  if (!ui) return [];
+  const names = [
+    `UI: Enter → rows and total painted p95, structured`,
+    `UI: Enter → rows and total painted p95, free text`,
+    `UI: frame time while scrolling ~1M matches, p95`,
+  ];
+  const limits = [
+    `≤ ${UI_STRUCTURED_P95_MS} ms at 10M`,
+    `≤ ${UI_FREE_TEXT_P95_MS} ms at 10M`,
+    `≤ ${UI_FRAME_P95_MS} ms`,
+  ];
+  if (!ui.ran) {
+    return names.map((name, i) => ({
+      name,
+      target: limits[i]!,
+      value: 'not measured',
+      pass: null,
+      note: `skipped: ${ui.reason}`,
+    }));
+  }
+  const out: TargetResult[] = [];
+  for (const [freeText, limit, i] of [
+    [false, UI_STRUCTURED_P95_MS, 0],
+    [true, UI_FREE_TEXT_P95_MS, 1],
+  ] as const) {
+    const c = ui.report.classes.find((x) => x.freeText === freeText);
+    if (!c) continue;
+    const rs = ui.report.queries.filter((q) => q.freeText === freeText);
+    const worst = rs.reduce((a, b) => (b.totalMs.p95 > a.totalMs.p95 ? b : a));
+    const p95 = Math.max(c.rowsMs.p95, c.totalMs.p95);
+    out.push({
+      name: names[i]!,
+      target: limits[i]!,
+      value: `rows ${fmtMs(c.rowsMs.p95)} ms, total ${fmtMs(c.totalMs.p95)} ms (p50 ${fmtMs(c.rowsMs.p50)}/${fmtMs(c.totalMs.p50)}) over ${c.rowsMs.runs} Enters on ${c.queries} queries; slowest ${worst.name} p95 ${fmtMs(worst.totalMs.p95)} ms`,
+      pass: p95 <= limit,
+      ...(latencyNote ? { note: latencyNote } : {}),
+    });
+  }
+  const s = ui.report.scroll;
+  const small = s.total < 900_000 ? `this run's result has ${fmtInt(s.total)} matches` : undefined;
+  out.push({
+    name: names[2]!,
+    target: limits[2]!,
+    value: `${fmtMs(s.frames.p95)} ms (p50 ${fmtMs(s.frames.p50)}, max ${fmtMs(s.frames.max)}, ${s.frames.frames} frames, ${fmtInt(s.rowsScrolled)} rows in ${s.passes} × ${fmtSec(s.durationMs / s.passes)}; p95 per pass ${s.passP95.map(fmtMs).join(', ')})`,
+    pass: s.frames.p95 <= UI_FRAME_P95_MS,
+    ...(small ? { note: small } : {}),
   });
   return out;
 }

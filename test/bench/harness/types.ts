@@ -93,6 +93,93 @@ export interface QueryReport {
   maxRssBytes: number;
 }
 
+/** Input of `ui/uiChild.ts`. */
+export interface UiParams {
+  dbFile: string;
+  resultFile: string;
+  queries: QuerySpec[];
+  /** Timed Enter presses per query. */
+  runs: number;
+  /** Events in the database (picks the scroll test's query). */
+  events: number;
+}
+
+export interface UiQueryResult {
+  name: BenchQueryName;
+  query: string;
+  freeText: boolean;
+  expected: number;
+  /** The total the page showed. */
+  total: number;
+  ok: boolean;
+  /** Enter pressed → the new result's first rows painted, ms. */
+  rowsMs: LatencyStats;
+  /** Enter pressed → the new total painted (the summary line without "searching…"), ms. */
+  totalMs: LatencyStats;
+  /** The UI's own figure: request sent → answer in hand (`useSearch`'s elapsed), median, ms. */
+  apiMs: number;
+}
+
+export interface UiClassResult {
+  freeText: boolean;
+  queries: number;
+  rowsMs: LatencyStats;
+  totalMs: LatencyStats;
+}
+
+export interface FrameStats {
+  frames: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** Frames longer than 50 ms (a visible hitch). */
+  long: number;
+}
+
+export interface UiScroll {
+  /** The query the UI showed ('' = every event, possibly with a time term to keep it near 1M). */
+  query: string;
+  total: number;
+  /** Passes of `durationMs / passes` each, one after the other down the list; their frames are pooled. */
+  passes: number;
+  /** Each pass's own frame-time p95, ms. */
+  passP95: number[];
+  /** All passes together. */
+  durationMs: number;
+  /** Wheel events asked for (interval and delta) and actually sent. */
+  wheelIntervalMs: number;
+  wheelDeltaPx: number;
+  wheelEvents: number;
+  /** Rows scrolled past (from the scroll offset). */
+  rowsScrolled: number;
+  frames: FrameStats;
+  /** Of the long frames, those in which a page of rows arrived (a "Loading…" row before, none after). */
+  longAtArrival: number;
+  /** Frames that showed at least one row still "Loading…" (its chunk not yet fetched). */
+  placeholderFrames: number;
+}
+
+export interface UiReport {
+  /** `serve` started → its URL printed, ms (includes building dist/ when stale). */
+  serveStartMs: number;
+  /** page.goto → the first result's total visible, ms. */
+  firstPageMs: number;
+  chromium: string;
+  viewport: { width: number; height: number };
+  queries: UiQueryResult[];
+  /** Per class (structured, free text): every timed Enter of its queries pooled. */
+  classes: UiClassResult[];
+  scroll: UiScroll;
+  /** Console errors and page errors seen while measuring. */
+  problems: string[];
+}
+
+/** The UI section of a run: its report, or why it did not run. */
+export type UiSection =
+  | { ran: true; report: UiReport }
+  /** Why not, as a clause: "--no-ui was given", "/usr/bin/chromium is not installed (…)". */
+  | { ran: false; reason: string };
+
 export interface BaselineResult {
   tool: 'ripgrep' | 'duckdb';
   version: string;
@@ -166,10 +253,17 @@ export interface RunResult {
   };
   queries: QueryReport;
   baselines: BaselineResult[];
+  /** Absent in runs recorded before the UI section existed. */
+  ui?: UiSection;
   /**
    * CPUs kept busy on average by other processes on the machine while each step ran (null off Linux):
    * anything well above 0 means the timings competed with other work.
    */
-  contention: { ingest: number | null; queries: number | null; baselines: number | null };
+  contention: {
+    ingest: number | null;
+    queries: number | null;
+    baselines: number | null;
+    ui?: number | null;
+  };
   targets: TargetResult[];
 }

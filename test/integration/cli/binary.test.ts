@@ -22,6 +22,7 @@ describe('bin/audit-explorer.js', () => {
       'stats',
       'start',
       'check',
+      'serve',
       'sources',
       'sync',
       'agent',

@@ -73,8 +73,13 @@ async function failure(query: string, service: AuditService = engine.service): P
 }
 
 /** A service on this test's database with other search limits (closed when the test ends). */
-async function withLimits(limits: Partial<SearchLimits>): Promise<AuditService> {
-  const service = await createService({ dbFile: engine.dbFile, now: () => FIXED_NOW, searchLimits: limits });
+async function withLimits(limits: Partial<SearchLimits>, queryWorker = false): Promise<AuditService> {
+  const service = await createService({
+    dbFile: engine.dbFile,
+    now: () => FIXED_NOW,
+    searchLimits: limits,
+    queryWorker,
+  });
   onCleanup.push(() => service.close());
   return service;
 }
@@ -228,6 +233,22 @@ describe('the budget', () => {
         /^This search stopped after \d+\.\d s, its time limit, before it finished\. Use fewer terms, or add a field or time filter to narrow it\.$/,
       ),
     });
+  });
+
+  test('on the query worker the same budget applies, and its error crosses with its code and sentence', async () => {
+    const service = await withLimits({ memoryMiB: 0.001 }, true);
+    expect(describeError(await failure('created', service))).toEqual({
+      code: 'query_too_costly',
+      message:
+        "This search would need more than its 0.001 MiB of memory: the free-text term 'created' matches more" +
+        ' than 65 events. Add a field or time filter, or search for something rarer.',
+    });
+    expect(describeError(await failure('user:x* target:a*', service))).toEqual({
+      code: 'query_too_costly',
+      message: "Prefix 'a*' at column 9 is too short: give at least 2 letters or digits before the *.",
+      column: 9,
+    });
+    expect((await service['events.count']({ query: 'user:many@words.test' })).total).toBe(1);
   });
 
   test('an ordinary search is well within the default budget', async () => {

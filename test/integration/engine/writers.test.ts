@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
+import { describeError } from '../../../electron/agent/errors.ts';
 import { createService, type AuditService } from '../../../electron/agent/service.ts';
 import { acquireWriterLock } from '../../../electron/agent/store/writerLock.ts';
 import type { ServiceEvent } from '../../../shared/contract.ts';
@@ -127,4 +128,22 @@ test('with a short writerWaitMs, an import gives up with a writer_busy error hav
     other.release();
   }
   expect((await service['events.count']({ query: '' })).total).toBe(10);
+});
+
+test('stop() while an import waits for another writer gives up the wait: code stopped, nothing written, the next import runs', async () => {
+  const dir = temp();
+  const dbFile = path.join(dir, 'audit.sqlite');
+  const service = await open(dbFile);
+  await importFile(service, corpus(dir, 'a', 100, 'alice'));
+  const events: ServiceEvent[] = [];
+  service.subscribe((event) => events.push(event));
+  const other = await acquireWriterLock(dbFile, { command: 'agent', timeoutMs: 0 });
+  const waiting = importFile(service, corpus(dir, 'b', 50, 'bob')).catch((e: unknown) => e);
+  while (!events.some((e) => e.name === 'writer.waiting')) await new Promise((r) => setTimeout(r, 20));
+  service.stop();
+  expect(describeError(await waiting).code).toBe('stopped');
+  expect((await service['events.count']({ query: '' })).total).toBe(100);
+  other.release();
+  expect((await importFile(service, corpus(dir, 'c', 20, 'carol'))).events).toBe(20);
+  expect((await service['events.count']({ query: '' })).total).toBe(120);
 });

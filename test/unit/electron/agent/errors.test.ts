@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { ERROR_CODES } from '../../../../shared/contract.ts';
 import { describeError } from '../../../../electron/agent/errors.ts';
-import { WriterError } from '../../../../electron/agent/ingest/writerClient.ts';
+import { RpcError } from '../../../../electron/agent/rpc/client.ts';
 import {
   DatabaseDamagedError,
   DatabaseIsFolderError,
@@ -52,10 +52,8 @@ describe('storage faults', () => {
   });
 
   test('an error from the writer thread keeps the code it was given there', () => {
-    const error = new WriterError({ name: 'DiskFullError', message: 'The disk is full.', code: 'disk_full' });
+    const error = new RpcError({ name: 'DiskFullError', message: 'The disk is full.', code: 'disk_full' });
     expect(describeError(error)).toEqual({ code: 'disk_full', message: 'The disk is full.' });
-    expect(describeError(new WriterError({ name: 'X', message: 'y', code: 'nonsense' })).code).toBe(
-      'internal',
-    );
+    expect(describeError(new RpcError({ name: 'X', message: 'y', code: 'nonsense' })).code).toBe('internal');
   });
 });
