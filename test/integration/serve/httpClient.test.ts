@@ -79,6 +79,18 @@ test('ingest.paths is not on the HTTP door: the client gets not_found', async ()
   });
 });
 
+test('source configuration is not on the HTTP door (a folder source reads any local path); its state is', async () => {
+  const folder = { name: 'etc', kind: 'folder', path: '/etc' };
+  await expect(client['sources.add']({ config: folder })).rejects.toMatchObject({ code: 'not_found' });
+  await expect(client['sources.update']({ name: 'etc', config: folder })).rejects.toMatchObject({
+    code: 'not_found',
+  });
+  await expect(client['sources.remove']({ name: 'etc' })).rejects.toMatchObject({ code: 'not_found' });
+  expect(await client['sources.list']({})).toEqual([]);
+  expect(await client['sync.run']({})).toEqual({ sources: [] });
+  expect(await client['retention.settings.get']({})).toMatchObject({ gcSchedule: '0 0 1 * * *' });
+});
+
 test('a wrong token is an ApiError with code unauthorized', async () => {
   const wrong = createHttpClient({ baseUrl: `http://127.0.0.1:${s.server.port}`, token: 'x'.repeat(32) });
   await expect(wrong['stats.get']({})).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
