@@ -47,9 +47,9 @@ export function resolveAppFile(root: string, requestUrl: string): string | null 
   } catch {
     return null;
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  // The URL parser has resolved literal dot segments already; an encoded one (%2e%2e, ..%2f) is an attempt.
+  if (decoded.includes('\0') || decoded.includes('\\') || decoded.split('/').includes('..')) return null;
   const relative = path.posix.normalize(decoded).replace(/^\/+/, '');
-  if (relative.split('/').includes('..')) return null;
   const base = path.resolve(root);
   const name = relative === '' || path.posix.extname(relative) === '' ? 'index.html' : relative;
   const file = path.resolve(base, name);
