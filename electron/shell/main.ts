@@ -40,6 +40,7 @@ import {
   isOwnPage,
   resolveAppFile,
 } from './appProtocol.ts';
+import { desktopDbFile } from './dbFile.ts';
 import { createEngineClient, type EngineClient } from './engineClient.ts';
 import type { FromEngine, ToEngine } from './engineProtocol.ts';
 import { registerIpc } from './ipc.ts';
@@ -118,7 +119,7 @@ if (!app.requestSingleInstanceLock()) {
     lockDownSession();
     serveAppProtocol();
     const userData = app.getPath('userData');
-    const dbFile = process.env.AUDIT_EXPLORER_DB || path.join(userData, 'audit-explorer.db');
+    const dbFile = desktopDbFile(process.argv, process.env, userData);
     // Credentials live in the main process, the only one that can use safeStorage; the engine asks for
     // them through its port (the sync API, with the sources screen, is their first user).
     const secrets = new SafeStorageSecretStore(path.join(userData, 'secrets.json'), safeStorage);
@@ -241,7 +242,29 @@ if (!app.requestSingleInstanceLock()) {
     created.on('closed', () => {
       window = null;
     });
+    if (process.env.AUDIT_EXPLORER_SMOKE === '1') smokeTest(created);
     void created.loadURL(APP_ENTRY);
+  }
+
+  /**
+   * For the test that launches the real binary (test/integration/shell/electron.test.ts): once the page
+   * has loaded, report what it can reach — the bridge's keys, a call through it, whether Node leaked in —
+   * on stdout, then quit.
+   */
+  function smokeTest(target: BrowserWindow): void {
+    target.webContents.once('did-finish-load', () => {
+      void target.webContents
+        .executeJavaScript(
+          `(async () => { const b = window.auditExplorer; const stats = await b['stats.get']({});` +
+            ` return JSON.stringify({ bridge: Object.keys(b).sort(), stats, require: typeof require,` +
+            ` process: typeof process, origin: location.origin }); })()`,
+        )
+        .then(
+          (report: string) => process.stdout.write(`SMOKE ${report}\n`),
+          (error: Error) => process.stdout.write(`SMOKE ${JSON.stringify({ error: error.message })}\n`),
+        )
+        .finally(() => app.quit());
+    });
   }
 
   function createTray(): void {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { desktopDbFile } from '../../../../electron/shell/dbFile.ts';
 import { createHealthWatch } from '../../../../electron/shell/sourceHealth.ts';
 import { findSyncMethod, trayMenuModel, type TrayState } from '../../../../electron/shell/trayMenu.ts';
 import {
@@ -121,5 +122,16 @@ describe('source health notifications', () => {
       watch.next({ name: 'ingest.progress', payload: { objects: 1, lines: 1, bytes: 1, events: 1 } }),
     ).toBeNull();
     expect(watch.next({ name: 'x', payload: { source: 'a', status: 'syncing' } })).toBeNull();
+  });
+});
+
+describe('database file', () => {
+  test('--db, then AUDIT_EXPLORER_DB, then userData', () => {
+    expect(desktopDbFile(['electron', '.', '--db', 'x.db'], { AUDIT_EXPLORER_DB: '/e.db' }, '/ud')).toBe(
+      path.resolve('x.db'),
+    );
+    expect(desktopDbFile(['electron', '.', '--db=/a/y.db'], {}, '/ud')).toBe(path.resolve('/a/y.db'));
+    expect(desktopDbFile(['electron', '.'], { AUDIT_EXPLORER_DB: '/e.db' }, '/ud')).toBe('/e.db');
+    expect(desktopDbFile(['electron', '.'], {}, '/ud')).toBe(path.join('/ud', 'audit-explorer.db'));
   });
 });
