@@ -78,3 +78,13 @@ export const APP_CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
 };
+
+/**
+ * Which permission requests are granted: none, except writing text to the clipboard from our own page
+ * (the detail drawer's "copy provenance" uses `navigator.clipboard.writeText`, which Electron routes
+ * through this check). Reading the clipboard, notifications from the page, media, geolocation, HID… are
+ * all refused.
+ */
+export function allowPermission(permission: string, requestingUrl: string | null | undefined): boolean {
+  return permission === 'clipboard-sanitized-write' && isOwnPage(requestingUrl);
+}

@@ -33,6 +33,7 @@ import { CSP } from '../../shared/csp.ts';
 import { PRODUCT_NAME } from '../agent/paths.ts';
 import type { SecretStore } from '../agent/sources/secrets/secretStore.ts';
 import {
+  allowPermission,
   APP_CONTENT_TYPES,
   APP_ENTRY,
   APP_SCHEME,
@@ -174,9 +175,14 @@ if (!app.requestSingleInstanceLock()) {
 
   function lockDownSession(): void {
     const ses = session.defaultSession;
-    // No page of ours needs the camera, notifications from the page, geolocation…: refuse every request.
-    ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    ses.setPermissionCheckHandler(() => false);
+    // No page of ours needs the camera, notifications from the page, geolocation…: every request is
+    // refused but a clipboard write from our own page (allowPermission says which).
+    ses.setPermissionRequestHandler((contents, permission, callback, details) =>
+      callback(allowPermission(permission, details.requestingUrl ?? contents?.getURL())),
+    );
+    ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+      allowPermission(permission, requestingOrigin),
+    );
   }
 
   /** app://audit-explorer/… → the built renderer, with the same CSP `serve` sends. */

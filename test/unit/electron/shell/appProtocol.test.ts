@@ -1,7 +1,12 @@
 /** The app:// protocol's decisions: which frame is ours, which file a URL names, which links leave. */
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { isExternalLink, isOwnPage, resolveAppFile } from '../../../../electron/shell/appProtocol.ts';
+import {
+  allowPermission,
+  isExternalLink,
+  isOwnPage,
+  resolveAppFile,
+} from '../../../../electron/shell/appProtocol.ts';
 
 const ROOT = path.resolve('/opt/audit/dist/renderer');
 
@@ -56,5 +61,20 @@ describe('app protocol', () => {
       'app://audit-explorer/',
     ])
       expect(isExternalLink(url), url).toBe(false);
+  });
+
+  test('permissions: only a clipboard write from our page; everything else, from anywhere, refused', () => {
+    expect(allowPermission('clipboard-sanitized-write', 'app://audit-explorer/index.html')).toBe(true);
+    expect(allowPermission('clipboard-sanitized-write', 'app://audit-explorer')).toBe(true);
+    expect(allowPermission('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    for (const permission of [
+      'clipboard-read',
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'hid',
+    ])
+      expect(allowPermission(permission, 'app://audit-explorer/index.html'), permission).toBe(false);
   });
 });
