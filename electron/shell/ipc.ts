@@ -21,6 +21,7 @@ export function registerIpc(ipcMain: IpcMainLike, door: IpcDoor, events: EventSo
   );
   // One forwarded stream per page (WebContents): a reload re-subscribes and replaces the old one.
   const streams = new Map<WebContents, () => void>();
+  const watched = new WeakSet<WebContents>();
   const stop = (sender: WebContents) => {
     streams.get(sender)?.();
     streams.delete(sender);
@@ -33,7 +34,11 @@ export function registerIpc(ipcMain: IpcMainLike, door: IpcDoor, events: EventSo
       if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, e);
     });
     streams.set(sender, unsubscribe);
-    sender.once('destroyed', () => stop(sender));
+    // Once per page, however often it toggles its subscription (no listener pile-up).
+    if (!watched.has(sender)) {
+      watched.add(sender);
+      sender.once('destroyed', () => stop(sender));
+    }
   });
   return () => {
     ipcMain.removeHandler(CALL_CHANNEL);

@@ -164,7 +164,10 @@ describe('IPC door', () => {
     ipc.send(page as never, APP_ENTRY, SUBSCRIBE_CHANNEL, false);
     emit(event);
     expect(page.sent).toHaveLength(1);
+    for (let i = 0; i < 20; i++) ipc.send(page as never, APP_ENTRY, SUBSCRIBE_CHANNEL, i % 2 === 0);
     ipc.send(page as never, APP_ENTRY, SUBSCRIBE_CHANNEL, true);
+    expect(listeners.size).toBe(1);
+    expect(page.listenerCount('destroyed')).toBe(1);
     page.emit('destroyed');
     expect(listeners.size).toBe(0);
   });
