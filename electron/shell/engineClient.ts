@@ -9,7 +9,7 @@ import type { FromEngine, Port, ToEngine } from './engineProtocol.ts';
 export interface EngineClient {
   /** Resolves once the engine has its database open; rejects with the reason it could not. */
   readonly ready: Promise<string>;
-  call(method: MethodName, input: unknown): Promise<Result<unknown>>;
+  call(method: MethodName, input: unknown, supersede?: string): Promise<Result<unknown>>;
   subscribe(listener: (event: ServiceEvent) => void): () => void;
   pause(paused: boolean): void;
   /** Asks the engine to finish in-flight work and close the database; resolves when it has. */
@@ -82,12 +82,12 @@ export function createEngineClient(port: Port<FromEngine, ToEngine>, secrets?: S
 
   const client: EngineClient = {
     ready,
-    call(method, input) {
+    call(method, input, supersede) {
       if (gone !== null) return Promise.resolve(engineGone(gone));
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        port.post({ type: 'call', id, method, input });
+        port.post({ type: 'call', id, method, input, ...(supersede !== undefined ? { supersede } : {}) });
       });
     },
     subscribe(listener) {

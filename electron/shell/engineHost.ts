@@ -11,8 +11,8 @@ import type { FromEngine, Port, ToEngine } from './engineProtocol.ts';
 
 export interface EngineHostOptions {
   readonly dbFile: string;
-  /** Service options for tests (a pinned clock). */
-  readonly service?: Pick<ServiceOptions, 'now'>;
+  /** Service options for tests (a pinned clock, the query worker's test gate). */
+  readonly service?: Pick<ServiceOptions, 'now' | 'testGate'>;
 }
 
 export interface EngineHost {
@@ -68,8 +68,13 @@ export async function runEngineHost(
         return;
       }
       case 'call': {
-        const call = (service[message.method as MethodName] as (input: unknown) => Promise<unknown>)(
+        const method = service[message.method as MethodName] as (
+          input: unknown,
+          call: { supersede?: string },
+        ) => Promise<unknown>;
+        const call = method(
           message.input,
+          message.supersede === undefined ? {} : { supersede: message.supersede },
         ).then(
           (value) => port.post({ type: 'result', id: message.id, result: { ok: true, value } }),
           (error: unknown) =>

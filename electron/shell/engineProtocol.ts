@@ -6,7 +6,8 @@
 import type { MethodName, Result, ServiceEvent } from '../../shared/contract.ts';
 
 export type ToEngine =
-  | { type: 'call'; id: number; method: MethodName; input: unknown }
+  /** `supersede`: see CallOptions in service.ts (a newer read with the same key cancels this one). */
+  | { type: 'call'; id: number; method: MethodName; input: unknown; supersede?: string }
   /** Syncing paused or resumed from the tray (the scheduler honours it once sources sync). */
   | { type: 'pause'; paused: boolean }
   /** Finish what is in flight, close the database, then answer `stopped`. */

@@ -17,7 +17,7 @@ export type EventSource = (listener: (event: ServiceEvent) => void) => () => voi
 /** Registers the door on ipcMain; returns the way to unregister (and stop every forwarded stream). */
 export function registerIpc(ipcMain: IpcMainLike, door: IpcDoor, events: EventSource): () => void {
   ipcMain.handle(CALL_CHANNEL, (event: IpcMainInvokeEvent, method: unknown, input: unknown) =>
-    door.call(frameUrl(event), method, input),
+    door.call(frameUrl(event), method, input, event.sender?.id),
   );
   // One forwarded stream per page (WebContents): a reload re-subscribes and replaces the old one.
   const streams = new Map<WebContents, () => void>();

@@ -8,19 +8,32 @@ import { contract, type ErrorData, type MethodName, type Result } from '../../sh
 import { isOwnPage } from './appProtocol.ts';
 import { IPC_DOOR, IPC_METHODS } from './ipcMethods.ts';
 
-/** Calls the engine with input already validated; resolves with its envelope (never rejects on purpose). */
-export type EngineCall = (method: MethodName, input: unknown) => Promise<Result<unknown>>;
+/**
+ * Calls the engine with input already validated; resolves with its envelope (never rejects on purpose).
+ * `supersede` names the calling page and method: a newer read of the same method from the same page
+ * cancels the older one still running (as `X-Client-Id` does over HTTP), so a search typed over does not
+ * keep the query worker busy.
+ */
+export type EngineCall = (method: MethodName, input: unknown, supersede?: string) => Promise<Result<unknown>>;
 
 export interface IpcDoor {
-  /** Answers one `invoke` from the frame at `frameUrl` (the sender frame's URL; null when it is gone). */
-  call(frameUrl: string | null | undefined, method: unknown, input: unknown): Promise<Result<unknown>>;
+  /**
+   * Answers one `invoke` from the frame at `frameUrl` (the sender frame's URL; null when it is gone);
+   * `caller` identifies the page (its WebContents id) for superseding.
+   */
+  call(
+    frameUrl: string | null | undefined,
+    method: unknown,
+    input: unknown,
+    caller?: number,
+  ): Promise<Result<unknown>>;
   /** Whether a frame may receive the engine's events. */
   mayListen(frameUrl: string | null | undefined): boolean;
 }
 
 export function createIpcDoor(engine: EngineCall): IpcDoor {
   return {
-    async call(frameUrl, method, input) {
+    async call(frameUrl, method, input, caller) {
       if (!isOwnPage(frameUrl)) {
         return fail({
           code: 'forbidden',
@@ -53,7 +66,7 @@ export function createIpcDoor(engine: EngineCall): IpcDoor {
         });
       }
       try {
-        return await engine(name, parsed.data);
+        return await engine(name, parsed.data, caller === undefined ? undefined : `page-${caller}\n${name}`);
       } catch (error) {
         // The engine host is gone or the call could not be delivered: still an envelope.
         return fail({ code: 'internal', message: error instanceof Error ? error.message : String(error) });

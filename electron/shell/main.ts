@@ -126,7 +126,7 @@ if (!app.requestSingleInstanceLock()) {
     const secrets = new SafeStorageSecretStore(path.join(userData, 'secrets.json'), safeStorage);
     engine = startEngine(dbFile, secrets);
     const client = engine;
-    const door = createIpcDoor((method, input) => client.call(method, input));
+    const door = createIpcDoor((method, input, supersede) => client.call(method, input, supersede));
     registerIpc(ipcMain, door, (listener) => client.subscribe(listener));
 
     warning = storageWarning(safeStorage);

@@ -14,6 +14,7 @@ import { runEngineHost, type EngineHost } from '../../../electron/shell/engineHo
 import type { FromEngine, Port, ToEngine } from '../../../electron/shell/engineProtocol.ts';
 import { createIpcDoor, type IpcDoor } from '../../../electron/shell/ipcDoor.ts';
 import { makeTempDir } from '../engine/support.ts';
+import { Gate } from '../serve/support.ts';
 
 /** Two ends of a message channel: every message is cloned and delivered on a later turn. */
 function channel(): { main: Port<FromEngine, ToEngine>; engine: Port<ToEngine, FromEngine> } {
@@ -45,15 +46,18 @@ afterEach(async () => {
   }
 });
 
-async function desktop(): Promise<Desktop> {
+async function desktop(testGate?: SharedArrayBuffer): Promise<Desktop> {
   const dir = makeTempDir();
   const { main, engine } = channel();
   const secrets = new MemorySecretStore();
   const client = createEngineClient(main, secrets);
-  const host = await runEngineHost(engine, { dbFile: path.join(dir, 'audit-explorer.db') });
+  const host = await runEngineHost(engine, {
+    dbFile: path.join(dir, 'audit-explorer.db'),
+    ...(testGate ? { service: { testGate } } : {}),
+  });
   expect(host).not.toBeNull();
   await client.ready;
-  const d = { dir, door: createIpcDoor((m, i) => client.call(m, i)), client, host: host!, secrets };
+  const d = { dir, door: createIpcDoor((m, i, s) => client.call(m, i, s)), client, host: host!, secrets };
   open.push(d);
   return d;
 }
@@ -88,6 +92,25 @@ describe('desktop engine over IPC', () => {
     };
     expect(search.total).toBeGreaterThan(0);
     expect(search.events).toHaveLength(5);
+  });
+
+  test('a newer search from the same page supersedes the older (code cancelled); another page is not affected', async () => {
+    const gate = new Gate(true);
+    const d = await desktop(gate.buffer);
+    // Cancellation is checked as a search works through its data: give it some.
+    ok(await d.door.call(APP_ENTRY, 'samples.load', {}));
+    gate.close();
+    const posted = Atomics.load(new Int32Array(gate.buffer), 2);
+    const older = d.door.call(APP_ENTRY, 'events.search', { query: 'user:a*' }, 1);
+    await gate.arrivals(1);
+    const newer = d.door.call(APP_ENTRY, 'events.search', { query: 'user:b*' }, 1);
+    const otherPage = d.door.call(APP_ENTRY, 'events.search', { query: '' }, 2);
+    await gate.posted(posted + 3);
+    gate.open();
+    const [a, b, c] = await Promise.all([older, newer, otherPage]);
+    expect(a).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(b).toMatchObject({ ok: true });
+    expect(c).toMatchObject({ ok: true });
   });
 
   test("the engine's errors arrive as envelopes with their code and column", async () => {

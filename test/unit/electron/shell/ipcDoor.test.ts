@@ -37,7 +37,7 @@ class FakeIpcMain implements IpcMainLike {
   async invoke(frameUrl: string | null, channel: string, ...args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (handler === undefined) throw new Error(`No handler registered for '${channel}'`);
-    return handler({ senderFrame: frameUrl === null ? null : { url: frameUrl } }, ...args);
+    return handler({ sender: { id: 7 }, senderFrame: frameUrl === null ? null : { url: frameUrl } }, ...args);
   }
   send(sender: FakeWebContents, frameUrl: string, channel: string, ...args: unknown[]) {
     for (const l of this.listeners.get(channel) ?? []) l({ sender, senderFrame: { url: frameUrl } }, ...args);
@@ -56,7 +56,7 @@ class FakeWebContents extends EventEmitter {
 }
 
 let ipc: FakeIpcMain;
-let calls: { method: MethodName; input: unknown }[];
+let calls: { method: MethodName; input: unknown; supersede?: string }[];
 let emit: (event: ServiceEvent) => void;
 const listeners = new Set<(event: ServiceEvent) => void>();
 
@@ -65,8 +65,8 @@ beforeEach(() => {
   calls = [];
   listeners.clear();
   emit = (event) => listeners.forEach((l) => l(event));
-  const door = createIpcDoor(async (method, input) => {
-    calls.push({ method, input });
+  const door = createIpcDoor(async (method, input, supersede) => {
+    calls.push({ method, input, ...(supersede !== undefined ? { supersede } : {}) });
     if (method === 'events.count' && (input as { query: string }).query === 'boom')
       throw new Error('the engine process exited');
     return { ok: true, value: { total: 7 } };
@@ -90,9 +90,10 @@ describe('IPC door', () => {
       ok: true,
       value: { total: 7 },
     });
+    // Each call names its page and method, so a newer search from the page supersedes an older one.
     expect(calls).toEqual([
-      { method: 'events.count', input: { query: 'outcome:failure' } },
-      { method: 'events.count', input: { query: '' } },
+      { method: 'events.count', input: { query: 'outcome:failure' }, supersede: 'page-7\nevents.count' },
+      { method: 'events.count', input: { query: '' }, supersede: 'page-7\nevents.count' },
     ]);
   });
 
