@@ -266,10 +266,28 @@ describe('main process', () => {
     expect(fake.notifications.slice(before).map((n) => n.title)).toEqual(["Source 'prod' is failing"]);
   });
 
+  test('closing the window leaves the app (and the engine) running in the tray', () => {
+    const quits = fake.app.quits;
+    fake.app.emit('window-all-closed');
+    expect(fake.app.quits).toBe(quits);
+    expect(fake.children[0]!.posted).not.toContainEqual({ type: 'stop' });
+  });
+
   test('Quit drains the engine first, then quits', async () => {
     const child = fake.children[0]!;
     fake.app.quit();
     expect((child.posted as ToEngine[]).at(-1)).toEqual({ type: 'stop' });
     await vi.waitFor(() => expect(fake.app.quits).toBe(2));
+  });
+
+  test('a second instance (no single-instance lock) quits at once, opening nothing', async () => {
+    const quits = fake.app.quits;
+    fake.app.lock = false;
+    vi.resetModules();
+    await import('../../../../electron/shell/main.ts');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.app.quits).toBe(quits + 1);
+    expect(fake.windows).toHaveLength(1);
+    expect(fake.children).toHaveLength(1);
   });
 });
