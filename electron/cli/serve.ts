@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { contract, type ErrorData, type MethodName, type ServiceEvent } from '../../shared/contract.ts';
+import { CSP } from '../../shared/csp.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { projectPath } from '../agent/resources.ts';
@@ -48,10 +49,8 @@ const HTTP_DOOR = {
   'retention.run': true,
 } as const satisfies Record<MethodName, boolean>;
 
-/** The page's Content-Security-Policy: our own scripts and styles only, no inline code, no framing. */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** The page's Content-Security-Policy (shared with the desktop shell's app:// protocol). */
+export { CSP };
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',

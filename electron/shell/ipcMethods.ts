@@ -1,0 +1,41 @@
+/**
+ * The IPC door's allowlist and channel names: the one list both the preload (what `window.auditExplorer`
+ * offers) and the ipcMain registrar (what it answers) are derived from. Type-only imports, so the sandboxed
+ * preload bundle stays small (no zod, no contract schemas).
+ */
+import type { MethodName } from '../../shared/contract.ts';
+
+/**
+ * Every contract method must be listed (the type says so), so a new method is a decision, not an accident.
+ * `ingest.paths` stays off: it reads any local path it is given, so a renderer compromised by a hostile
+ * event (an XSS in a value we failed to escape) could make the engine read the user's files. The desktop
+ * imports through a native open-file dialog instead, where the user picks the paths (a later issue; until
+ * then `audit-explorer ingest` imports).
+ */
+export const IPC_DOOR = {
+  'events.search': true,
+  'events.count': true,
+  'events.facet': true,
+  'events.get': true,
+  'events.surrounding': true,
+  'values.list': true,
+  'ingest.paths': false,
+  'samples.load': true,
+  'quarantine.list': true,
+  'stats.get': true,
+  'retention.run': true,
+} as const satisfies Record<MethodName, boolean>;
+
+/** The methods the IPC door answers, in contract order. */
+export type IpcMethod = {
+  [M in keyof typeof IPC_DOOR]: (typeof IPC_DOOR)[M] extends true ? M : never;
+}[keyof typeof IPC_DOOR];
+
+export const IPC_METHODS = (Object.keys(IPC_DOOR) as MethodName[]).filter((m): m is IpcMethod => IPC_DOOR[m]);
+
+/** `ipcRenderer.invoke(CALL_CHANNEL, method, input)` → the envelope. The only invoke channel. */
+export const CALL_CHANNEL = 'audit-explorer:call';
+/** `ipcRenderer.send(SUBSCRIBE_CHANNEL, true | false)`: start or stop the engine's events for this page. */
+export const SUBSCRIBE_CHANNEL = 'audit-explorer:subscribe';
+/** Main → page: one engine event (`ServiceEvent`). */
+export const EVENT_CHANNEL = 'audit-explorer:event';
