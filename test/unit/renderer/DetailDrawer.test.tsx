@@ -59,7 +59,11 @@ describe('DetailDrawer', () => {
   it('pretty-prints the raw JSON and marks [REDACTED] values (the marks are checked on screen in e2e)', async () => {
     drawer();
     const raw = await screen.findByTestId('raw-json');
-    const view = EditorView.findFromDOM(raw.querySelector<HTMLElement>('.cm-editor')!)!;
+    // The box is there before CodeMirror mounts into it (an effect): wait for the editor itself.
+    const editor = await waitFor(
+      () => raw.querySelector<HTMLElement>('.cm-editor') ?? Promise.reject(new Error('no editor yet')),
+    );
+    const view = EditorView.findFromDOM(editor)!;
     const doc = view.state.doc.toString();
     expect(doc).toBe(prettyJson(secretEvent.raw!));
     expect(doc).toContain('"newPassword": "[REDACTED]"');
