@@ -60,9 +60,11 @@ describe('DetailDrawer', () => {
     drawer();
     const raw = await screen.findByTestId('raw-json');
     // The box is there before CodeMirror mounts into it (an effect): wait for the editor itself.
-    const editor = await waitFor(
-      () => raw.querySelector<HTMLElement>('.cm-editor') ?? Promise.reject(new Error('no editor yet')),
-    );
+    const editor = await waitFor(() => {
+      const found = raw.querySelector<HTMLElement>('.cm-editor');
+      if (!found) throw new Error('The raw JSON editor has not mounted yet.');
+      return found;
+    });
     const view = EditorView.findFromDOM(editor)!;
     const doc = view.state.doc.toString();
     expect(doc).toBe(prettyJson(secretEvent.raw!));
