@@ -4,6 +4,9 @@ import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { PathNotFoundError } from './ingest/files.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
+import { ExportCountError, ExportTargetError } from './export/exporter.ts';
+import { BundleOpenError, PinnedKeyError } from './export/verify.ts';
+import { ConflictError, NotFoundError } from './store/casework.ts';
 import { NotOurDatabaseError, SchemaTooNewError } from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
 import { CursorError } from './store/search.ts';
@@ -26,7 +29,16 @@ export function describeError(error: unknown): ErrorInfo {
   }
   if (error instanceof CursorError || error instanceof UnknownFormatError)
     return { code: 'bad_input', message: error.message };
-  if (error instanceof PathNotFoundError) return { code: 'not_found', message: error.message };
+  if (
+    error instanceof PathNotFoundError ||
+    error instanceof NotFoundError ||
+    error instanceof BundleOpenError
+  )
+    return { code: 'not_found', message: error.message };
+  if (error instanceof ConflictError || error instanceof ExportTargetError)
+    return { code: 'conflict', message: error.message };
+  if (error instanceof PinnedKeyError) return { code: 'bad_input', message: error.message };
+  if (error instanceof ExportCountError) return { code: 'internal', message: error.message };
   if (error instanceof IngestError) {
     const code: ErrorCode =
       error.name === 'PathNotFoundError'

@@ -7,11 +7,24 @@ import {
   type MethodOutput,
   type ServiceEvent,
 } from '../../shared/contract.ts';
+import { runExport } from './export/exporter.ts';
+import { Pseudonymizer } from './export/pseudonym.ts';
+import { signingKey } from './export/signingKey.ts';
 import { listFiles } from './ingest/files.ts';
 import type { FormatConfig } from './ingest/formatConfig.ts';
 import { runIngest } from './ingest/runIngest.ts';
 import { projectPath } from './resources.ts';
-import { WriterClient } from './ingest/writerClient.ts';
+import { WriterClient, WriterError } from './ingest/writerClient.ts';
+import { headlessSecretStore } from './sources/secrets/fileSecretStore.ts';
+import type { SecretStore } from './sources/secrets/secretStore.ts';
+import {
+  ConflictError,
+  getInvestigation,
+  listHistory,
+  listInvestigations,
+  listSavedSearches,
+  NotFoundError,
+} from './store/casework.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { openDatabase, type Db } from './store/open.ts';
@@ -31,6 +44,22 @@ export interface ServiceOptions {
    * it imports (the CLI). A service that answers queries meanwhile must leave this off.
    */
   readonly ingestOnCallingThread?: boolean;
+  /**
+   * Where the installation's secrets live (the bundle signing key among them); default: the encrypted file
+   * next to the database (headless mode).
+   */
+  readonly secrets?: SecretStore;
+}
+
+/** The tool named in evidence manifests. */
+const TOOL = { name: 'audit-explorer', version: readVersion() };
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The engine behind every door: implements the contract, owns the database and the writer thread. */
@@ -55,6 +84,25 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   let writer: Promise<WriterClient> | null = null;
   let closing: Promise<void> | null = null;
   const writerClient = () => (writer ??= WriterClient.start(options.dbFile));
+  const secrets = options.secrets ?? headlessSecretStore(options.dbFile);
+  /** A writer call whose domain errors come back as their own classes (they crossed a thread as data). */
+  const write = async <M extends Parameters<WriterClient['call']>[0]>(
+    method: M,
+    args: Parameters<WriterClient['call']>[1] & object,
+  ) => {
+    try {
+      return await (await writerClient()).call(method, args as never);
+    } catch (error) {
+      if (error instanceof WriterError && error.name === 'NotFoundError')
+        throw new NotFoundError(error.message);
+      if (error instanceof WriterError && error.name === 'ConflictError')
+        throw new ConflictError(error.message);
+      throw error;
+    }
+  };
+  const record = async (query: string, total: number) => {
+    await write('historyRecord', { query, total, at: now() });
+  };
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
     for (const listener of listeners) listener(event);
@@ -77,8 +125,16 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   };
 
   const handlers: Handlers = {
-    'events.search': (input) => engine.search({ ...input, now: now() }),
-    'events.count': ({ query }) => ({ total: engine.count(query, now()) }),
+    'events.search': async ({ record: recorded, ...input }) => {
+      const result = engine.search({ ...input, now: now() });
+      if (recorded) await record(input.query, result.total);
+      return result;
+    },
+    'events.count': async ({ query, record: recorded }) => {
+      const total = engine.count(query, now());
+      if (recorded) await record(query, total);
+      return { total };
+    },
     'events.facet': ({ query, field, limit }) => {
       const result = engine.search({
         query,
@@ -133,7 +189,74 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       }
       await client.call('retentionFinish', { horizon });
       engine.raw.clear();
-      return { events, perSource: preview.perSource, before: cutoff, blocks, dryRun };
+      return { events, perSource: preview.perSource, held: preview.held, before: cutoff, blocks, dryRun };
+    },
+    'saved.list': () => ({ searches: listSavedSearches(db) }),
+    'saved.add': (input) => write('savedAdd', { ...input, now: now() }),
+    'saved.rename': ({ name, newName }) => write('savedRename', { name, newName, now: now() }),
+    'saved.remove': async ({ name }) => {
+      await write('savedRemove', { name });
+      return { removed: name };
+    },
+    'history.list': ({ limit, text }) => ({ entries: listHistory(db, limit, text) }),
+    'investigations.create': (input) => write('investigationCreate', { ...input, now: now() }),
+    'investigations.list': () => ({ investigations: listInvestigations(db) }),
+    'investigations.get': ({ name }) => {
+      const detail = getInvestigation(db, name);
+      const events = engine.events(
+        detail.pins.map((p) => p.pos),
+        true,
+      );
+      const byId = new Map(events.map((e) => [e.id, e]));
+      return {
+        ...detail,
+        pins: detail.pins.map((p) => ({
+          eventId: p.eventId,
+          pinnedAt: p.pinnedAt,
+          event: byId.get(p.eventId) ?? null,
+        })),
+      };
+    },
+    'investigations.addSearches': ({ name, searches }) =>
+      write('investigationAddSearches', { name, searches }),
+    'investigations.pin': async ({ name, eventIds }) => {
+      const pinned = await write('investigationPin', { name, ids: eventIds, now: now() });
+      return { pinned, total: getInvestigation(db, name).pinned };
+    },
+    'investigations.unpin': async ({ name, eventIds }) => {
+      const unpinned = await write('investigationUnpin', { name, ids: eventIds });
+      return { unpinned, total: getInvestigation(db, name).pinned };
+    },
+    'investigations.note': async ({ name, body, eventId }) => {
+      await write('investigationNote', { name, body, eventId, now: now() });
+      return listInvestigations(db).find((c) => c.name.toLowerCase() === name.toLowerCase())!;
+    },
+    'investigations.close': ({ name }) => write('investigationClose', { name, now: now() }),
+    'export.run': async ({ query, investigation, out, bom, pseudonymize, htmlRows }) => {
+      const key = await signingKey(secrets);
+      const pseudonymizer =
+        pseudonymize === null
+          ? null
+          : pseudonymize.key === null
+            ? Pseudonymizer.random()
+            : new Pseudonymizer(Buffer.from(pseudonymize.key, 'hex'));
+      return runExport({
+        dbFile: options.dbFile,
+        out,
+        query,
+        investigation,
+        now: now(),
+        bom,
+        pseudonymizer,
+        htmlRows,
+        key,
+        tool: TOOL,
+        onProgress: (payload) => emit({ name: 'export.progress', payload }),
+      });
+    },
+    'keys.show': async () => {
+      const key = await signingKey(secrets);
+      return { publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint };
     },
   };
 

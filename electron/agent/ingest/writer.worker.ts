@@ -2,6 +2,18 @@
 // queries. Plain RPC over postMessage (from the thread that started it, or any port attached to it); every
 // method is a store function.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import {
+  addInvestigationSearches,
+  addNote,
+  addSavedSearch,
+  closeInvestigation,
+  createInvestigation,
+  pinEvents,
+  recordHistory,
+  removeSavedSearch,
+  renameSavedSearch,
+  unpinEvents,
+} from '../store/casework.ts';
 import { deleteSource } from '../store/deleteSource.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
 import { ensureSource } from '../store/objects.ts';
@@ -30,6 +42,16 @@ try {
     retentionBegin: ({ before }) => beginRetention(db, before),
     retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
     retentionFinish: ({ horizon }) => finishRetention(db, horizon),
+    savedAdd: (input) => addSavedSearch(db, input),
+    savedRename: ({ name, newName, now }) => renameSavedSearch(db, name, newName, now),
+    savedRemove: ({ name }) => removeSavedSearch(db, name),
+    historyRecord: ({ query, total, at }) => recordHistory(db, query, total, at),
+    investigationCreate: (input) => createInvestigation(db, input),
+    investigationAddSearches: ({ name, searches }) => addInvestigationSearches(db, name, searches),
+    investigationPin: ({ name, ids, now }) => pinEvents(db, name, ids, now),
+    investigationUnpin: ({ name, ids }) => unpinEvents(db, name, ids),
+    investigationNote: ({ name, body, eventId, now }) => addNote(db, name, body, eventId, now),
+    investigationClose: ({ name, now }) => closeInvestigation(db, name, now),
     attach: ({ port }) => {
       attached.push(port);
       serve(port);

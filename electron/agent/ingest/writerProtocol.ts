@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { InvestigationSummary, SavedSearch, SavedSearchInput } from '../store/casework.ts';
 import type { SourceKind } from '../store/objects.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 
@@ -12,6 +13,20 @@ export interface WriterMethods {
   deleteSource: [{ sourceId: number }, number];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
+  savedAdd: [SavedSearchInput & { replace: boolean; now: number }, SavedSearch];
+  savedRename: [{ name: string; newName: string; now: number }, SavedSearch];
+  savedRemove: [{ name: string }, void];
+  historyRecord: [{ query: string; total: number | null; at: number }, void];
+  investigationCreate: [
+    { name: string; description: string; searches: string[]; now: number },
+    InvestigationSummary,
+  ];
+  investigationAddSearches: [{ name: string; searches: string[] }, InvestigationSummary];
+  /** Pins events (by id) to a case: they are then on legal hold. Returns how many were new. */
+  investigationPin: [{ name: string; ids: string[]; now: number }, number];
+  investigationUnpin: [{ name: string; ids: string[] }, number];
+  investigationNote: [{ name: string; body: string; eventId: string | null; now: number }, void];
+  investigationClose: [{ name: string; now: number }, InvestigationSummary];
   /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
   attach: [{ port: MessagePort }, void];
   close: [undefined, void];

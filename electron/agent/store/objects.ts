@@ -80,3 +80,21 @@ export function beginObject(
       now,
     }) as number;
 }
+
+export interface ObjectDetails {
+  readonly etag: string | null;
+  readonly size: number | null;
+  readonly modified: number | null;
+  readonly bytesRead: number;
+}
+
+/** What is stored about an object, found by its source's name and its key (null when gone). */
+export function objectDetails(db: Db, source: string, key: string): ObjectDetails | null {
+  const row = db
+    .prepare(
+      `SELECT o.etag, o.size, o.modified, o.bytes_read AS bytesRead FROM objects o
+       JOIN sources s ON s.id = o.source_id WHERE s.name = ? AND o.key = ?`,
+    )
+    .get(source, key) as ObjectDetails | undefined;
+  return row ?? null;
+}

@@ -8,6 +8,7 @@ import {
 import type { AuditEvent, Outcome } from '../../../shared/event.ts';
 import { parseQuery } from '../../../shared/query/index.ts';
 import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
+import { matchingKeysAscending } from './exportScan.ts';
 import { DICT_FIELDS, DictReader } from './dict.ts';
 import { keyAtOrAfter, keyTime, MIN_TIMED_KEY, SLOTS_PER_MS } from './eventKey.ts';
 import type { Db } from './open.ts';
@@ -98,6 +99,21 @@ export class SearchEngine {
   /** The exact number of events matching a query. */
   count(query: string, now?: number): number {
     return this.search({ query, limit: 0, facets: false, histogram: false, now }).total;
+  }
+
+  /**
+   * The keys of every event matching a query, oldest first, in bounded chunks (exports). Call inside a read
+   * transaction held for the whole walk, so it describes one snapshot.
+   */
+  keysAscending(query: string, now: number, chunkRows?: number): Generator<Float64Array> {
+    const plan = planQuery(parseQuery(query), {
+      db: this.db,
+      dict: this.dict,
+      raw: this.raw,
+      now,
+      horizon: retentionHorizon(this.db),
+    });
+    return matchingKeysAscending(this.columns, plan, chunkRows);
   }
 
   private searchInSnapshot(options: SearchOptions): SearchResult {
