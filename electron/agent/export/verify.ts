@@ -12,7 +12,7 @@ import {
   SIGNATURE_FILE,
   type Manifest,
 } from './manifest.ts';
-import { fingerprint } from './signingKey.ts';
+import { fingerprint, publicKeyPem } from './signingKey.ts';
 
 /**
  * Checks an evidence bundle (a zip, or the folder an export wrote) with nothing but the bundle: no
@@ -93,7 +93,7 @@ async function check(reader: BundleReader, pinned: string | null): Promise<Verif
   if (problems.length > 0) return fail(null, null);
 
   const manifestBytes = await readAll(await reader.open(MANIFEST_FILE));
-  const signatureText = (await readAll(await reader.open(SIGNATURE_FILE))).toString('utf8').trim();
+  const signatureText = (await readAll(await reader.open(SIGNATURE_FILE))).toString('utf8');
   const keyText = (await readAll(await reader.open(PUBLIC_KEY_FILE))).toString('utf8');
 
   let key: crypto.KeyObject;
@@ -102,6 +102,8 @@ async function check(reader: BundleReader, pinned: string | null): Promise<Verif
     key = crypto.createPublicKey(keyText);
     if (key.asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
     keyPrint = fingerprint(key);
+    // Byte for byte as the exporter wrote it: a PEM parser forgives changed whitespace, a bundle must not.
+    if (publicKeyPem(key) !== keyText) throw new Error('not canonical');
   } catch {
     problems.push(`${PUBLIC_KEY_FILE}: not an Ed25519 public key in PEM form (the file was changed)`);
     return fail(null, null);
@@ -109,7 +111,7 @@ async function check(reader: BundleReader, pinned: string | null): Promise<Verif
   if (pinned !== null && keyPrint !== pinned)
     problems.push(`${PUBLIC_KEY_FILE}: the bundle is signed by ${keyPrint}, not by the pinned key ${pinned}`);
 
-  let manifest: Manifest | null = null;
+  let manifest: Manifest | null;
   try {
     manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
     if (manifest.format !== MANIFEST_FORMAT) throw new Error('format');
@@ -118,17 +120,15 @@ async function check(reader: BundleReader, pinned: string | null): Promise<Verif
     manifest = null;
   }
   const signature = Buffer.from(signatureText, 'base64');
-  const validSig =
-    /^[A-Za-z0-9+/]+={0,2}$/.test(signatureText) &&
-    signature.length === 64 &&
-    crypto.verify(null, manifestBytes, key, signature);
+  // Exactly as written (base64 and one '\n'): a decoder skips stray characters, a bundle must not have any.
+  const wellFormed = signature.length === 64 && signature.toString('base64') + '\n' === signatureText;
+  const validSig = wellFormed && crypto.verify(null, manifestBytes, key, signature);
   if (!validSig) {
     if (manifest !== null && manifest.signature?.publicKeyFingerprint !== keyPrint)
       problems.push(
         `${PUBLIC_KEY_FILE}: not the key ${MANIFEST_FILE} names as its signer (the file was changed)`,
       );
-    else if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signatureText) || signature.length !== 64)
-      problems.push(`${SIGNATURE_FILE}: not an Ed25519 signature (the file was changed)`);
+    else if (!wellFormed) problems.push(`${SIGNATURE_FILE}: not an Ed25519 signature (the file was changed)`);
     else
       problems.push(
         `${MANIFEST_FILE} or ${SIGNATURE_FILE}: the signature does not match the manifest (one of them was changed)`,
