@@ -185,7 +185,6 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     for (const chunk of chunks) {
       const events = engine.events(Array.from(chunk), true);
       let text = '';
-      let csvBlocked = false;
       for (const event of events) {
         const user = pseudo ? pseudo.user(event.user) : event.user;
         const raw = pseudo ? pseudo.rawLine(event.raw ?? '', event.user) : (event.raw ?? '');
@@ -195,7 +194,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         const cells = CSV_COLUMNS.map((c) =>
           c === 'ts' ? (event.ts === null ? '' : new Date(event.ts).toISOString()) : shown[c],
         );
-        if (!csv.write(csvCells(cells))) csvBlocked = true;
+        csv.write(csvCells(cells));
         tally(tallies.user, user);
         tally(tallies.entity, event.entity);
         tally(tallies.action, event.action);
@@ -225,7 +224,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         exported++;
       }
       await ndjson.write(text);
-      if (csvBlocked) await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
+      // Asked now, not remembered from write(): the 'drain' may have come while the NDJSON was written.
+      if (csv.writableNeedDrain) await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
       options.onProgress?.({ phase: 'events', exported, total: matched });
     }
     csv.end();
