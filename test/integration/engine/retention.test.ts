@@ -91,6 +91,7 @@ test('a retention run reports the events it deleted, per source', async () => {
     blocks: expect.any(Number),
     dryRun: false,
     perSource: { import: OLD.length },
+    held: 0,
   });
 });
 
