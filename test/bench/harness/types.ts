@@ -165,6 +165,8 @@ export interface RunResult {
     breakdown: { name: string; bytes: number }[] | null;
   };
   queries: QueryReport;
+  /** Export of every event to an evidence bundle (null in results from before the export step). */
+  export?: ExportReport | null;
   baselines: BaselineResult[];
   /**
    * CPUs kept busy on average by other processes on the machine while each step ran (null off Linux):
@@ -172,4 +174,26 @@ export interface RunResult {
    */
   contention: { ingest: number | null; queries: number | null; baselines: number | null };
   targets: TargetResult[];
+}
+
+/** Input of `exportChild.ts`. */
+export interface ExportParams {
+  dbFile: string;
+  /** The bundle to write (a .zip path; removed afterwards by the runner). */
+  out: string;
+  resultFile: string;
+}
+
+export interface ExportReport {
+  events: number;
+  /** The whole `export.run` call: events, CSV, report, manifest, signature and the zip. */
+  ms: number;
+  /** Until the last event was written (before the report, manifest and zip). */
+  eventsMs: number;
+  eventsPerSec: number;
+  /** Peak RSS of the process (VmHWM, all threads), bytes. */
+  maxRssBytes: number;
+  /** RSS as the export went on: at each quarter of the events, bytes. */
+  rssAt: { exported: number; rssBytes: number }[];
+  bundleBytes: number;
 }
