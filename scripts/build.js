@@ -15,6 +15,7 @@ export const ENTRY_POINTS = [
   'electron/agent/service.ts',
   'electron/agent/ingest/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
+  'electron/agent/export/export.worker.ts',
 ];
 
 /** Builds dist/; resolves when done. */

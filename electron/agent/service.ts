@@ -7,8 +7,9 @@ import {
   type MethodOutput,
   type ServiceEvent,
 } from '../../shared/contract.ts';
-import { runExport } from './export/exporter.ts';
-import { Pseudonymizer } from './export/pseudonym.ts';
+import crypto from 'node:crypto';
+import { checkExportTarget } from './export/exporter.ts';
+import { exportOnThread } from './export/exportThread.ts';
 import { signingKey } from './export/signingKey.ts';
 import { listFiles } from './ingest/files.ts';
 import type { FormatConfig } from './ingest/formatConfig.ts';
@@ -233,26 +234,23 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     },
     'investigations.close': ({ name }) => write('investigationClose', { name, now: now() }),
     'export.run': async ({ query, investigation, out, bom, pseudonymize, htmlRows }) => {
+      // The user's mistakes are found here, so they come back as their own errors (the query's column,
+      // the unknown case, the taken target); the export itself runs on a thread of its own.
+      const at = now();
+      if (investigation === null) engine.count(query, at);
+      else getInvestigation(db, investigation);
+      checkExportTarget(out);
       const key = await signingKey(secrets);
-      const pseudonymizer =
-        pseudonymize === null
-          ? null
-          : pseudonymize.key === null
-            ? Pseudonymizer.random()
-            : new Pseudonymizer(Buffer.from(pseudonymize.key, 'hex'));
-      return runExport({
-        dbFile: options.dbFile,
-        out,
-        query,
-        investigation,
-        now: now(),
-        bom,
-        pseudonymizer,
-        htmlRows,
-        key,
-        tool: TOOL,
-        onProgress: (payload) => emit({ name: 'export.progress', payload }),
-      });
+      return exportOnThread(
+        {
+          options: { dbFile: options.dbFile, out, query, investigation, now: at, bom, htmlRows, tool: TOOL },
+          privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          // Without a key of the user's, a random one: its pseudonyms link nothing outside this export.
+          pseudonymKeyHex:
+            pseudonymize === null ? null : (pseudonymize.key ?? crypto.randomBytes(32).toString('hex')),
+        },
+        (payload) => emit({ name: 'export.progress', payload }),
+      );
     },
     'keys.show': async () => {
       const key = await signingKey(secrets);

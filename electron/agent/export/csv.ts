@@ -1,5 +1,4 @@
-import { stringify, type Options, type Stringifier } from 'csv-stringify';
-import { stringify as stringifySync } from 'csv-stringify/sync';
+import { stringify as stringifySync, type Options } from 'csv-stringify/sync';
 
 /**
  * CSV for spreadsheets, in one place for every CSV the tool writes (`search --format csv`, `quarantine
@@ -22,13 +21,9 @@ export function neutralizeFormula(value: unknown): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function options(recordDelimiter: 'unix' | 'windows', bom = false): Options {
-  return {
-    bom,
-    record_delimiter: recordDelimiter,
-    // Every value is a string by then (see neutralizeFormula): quote only when RFC 4180 requires it.
-    cast: { string: (value) => neutralizeFormula(value) },
-  };
+/** Cells arrive neutralised (strings); csv-stringify quotes them only where RFC 4180 requires it. */
+function options(recordDelimiter: 'unix' | 'windows'): Options {
+  return { record_delimiter: recordDelimiter };
 }
 
 /** One CSV record (no line ending) from cells: quoting and neutralisation as above. */
@@ -37,16 +32,15 @@ export function csvRecord(cells: readonly unknown[]): string {
 }
 
 /**
- * A streaming CSV writer for exports: write arrays of cells, read RFC 4180 text (CRLF line ends, as the
- * RFC and spreadsheets expect). `bom`: start with a UTF-8 byte order mark, which Excel needs to read UTF-8.
+ * CSV text for a chunk of records, for exports that stream chunk by chunk: RFC 4180 with CRLF line ends
+ * (as the RFC and spreadsheets expect). `bom`: begin with a UTF-8 byte order mark, which Excel needs to
+ * read UTF-8 — pass it for the first chunk only.
  */
-export function csvStream(header: readonly string[], bom: boolean): Stringifier {
-  const stream = stringify(options('windows', bom));
-  stream.write(header.map(String));
-  return stream;
-}
-
-/** Turns a cell array into what {@link csvStream} expects (neutralised strings). */
-export function csvCells(cells: readonly unknown[]): string[] {
-  return cells.map(neutralizeFormula);
+export function csvChunk(records: readonly (readonly unknown[])[], bom = false): string {
+  const text = stringifySync(
+    records.map((cells) => cells.map(neutralizeFormula)),
+    options('windows'),
+  );
+  // Added here: csv-stringify's sync API writes its `bom` only when there are no records.
+  return bom ? `\ufeff${text}` : text;
 }

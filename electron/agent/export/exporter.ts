@@ -8,7 +8,7 @@ import { objectDetails } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { SearchEngine } from '../store/search.ts';
 import { writeZip } from './bundle.ts';
-import { csvCells, csvStream } from './csv.ts';
+import { csvChunk } from './csv.ts';
 import { renderReport } from './html.ts';
 import {
   CSV_FILE,
@@ -65,9 +65,15 @@ export interface ExportOptions {
   readonly key: SigningKey;
   readonly tool: { name: string; version: string };
   /** Called after each chunk of events, and once before zipping. */
-  readonly onProgress?: (progress: { phase: 'events' | 'zip'; exported: number; total: number }) => void;
+  readonly onProgress?: (progress: ExportProgress) => void;
   /** Keys per chunk read from the database (memory per chunk ≈ this × an event). */
   readonly chunkRows?: number;
+}
+
+export interface ExportProgress {
+  phase: 'events' | 'zip';
+  exported: number;
+  total: number;
 }
 
 export interface ExportResult {
@@ -90,6 +96,23 @@ export class ExportCountError extends Error {
   override name = 'ExportCountError';
 }
 
+/** Where an export goes (a zip or a folder), refusing a target that holds something already. */
+export function checkExportTarget(out: string): { zip: boolean; target: string } {
+  const zip = out.toLowerCase().endsWith('.zip');
+  const target = path.resolve(out);
+  if (zip && fs.existsSync(target))
+    throw new ExportTargetError(
+      `${out} exists already. Choose a new file name (bundles are never overwritten).`,
+    );
+  if (
+    !zip &&
+    fs.existsSync(target) &&
+    (!fs.statSync(target).isDirectory() || fs.readdirSync(target).length > 0)
+  )
+    throw new ExportTargetError(`${out} exists and is not an empty folder. Choose a new or empty folder.`);
+  return { zip, target };
+}
+
 /** A file being written, with its SHA-256 and size computed on the way out. */
 class HashedFile {
   readonly name: string;
@@ -100,15 +123,11 @@ class HashedFile {
     this.name = name;
     this.stream = fs.createWriteStream(path.join(dir, name));
   }
-  /** Records bytes that reach the file through another path (a pipe). */
-  observe(chunk: Buffer): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-  }
   /** Writes; resolves once the stream can take more (bounded memory). */
   async write(data: string | Buffer): Promise<void> {
     const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    this.observe(chunk);
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
     if (!this.stream.write(chunk))
       await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
   }
@@ -127,23 +146,16 @@ class HashedFile {
  */
 export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const started = performance.now();
-  const zip = options.out.toLowerCase().endsWith('.zip');
-  const target = path.resolve(options.out);
-  if (zip && fs.existsSync(target))
-    throw new ExportTargetError(
-      `${options.out} exists already. Choose a new file name (bundles are never overwritten).`,
-    );
-  if (!zip && fs.existsSync(target) && fs.readdirSync(target).length > 0)
-    throw new ExportTargetError(`The folder ${options.out} is not empty. Choose a new or empty folder.`);
+  const { zip, target } = checkExportTarget(options.out);
   const dir = zip ? `${target}.parts-${crypto.randomBytes(4).toString('hex')}` : target;
   fs.mkdirSync(dir, { recursive: true });
-  const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 16 });
+  const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 8 });
   try {
     // One read transaction for the whole export: every chunk and the count see the same snapshot.
     db.exec('BEGIN');
-    const engine = new SearchEngine(db);
+    const engine = new SearchEngine(db, 8 * 1024 * 1024);
     const investigation = options.investigation === null ? null : getInvestigation(db, options.investigation);
-    const chunkRows = options.chunkRows ?? 8192;
+    const chunkRows = options.chunkRows ?? 2048;
     let matched: number;
     let chunks: Iterable<ArrayLike<number>>;
     if (investigation !== null) {
@@ -160,9 +172,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     const pseudo = options.pseudonymizer;
     const ndjson = new HashedFile(dir, NDJSON_FILE);
     const csvFile = new HashedFile(dir, CSV_FILE);
-    const csv = csvStream(CSV_COLUMNS, options.bom);
-    csv.on('data', (chunk: Buffer) => csvFile.observe(chunk));
-    csv.pipe(csvFile.stream);
+    await csvFile.write(csvChunk([CSV_COLUMNS], options.bom));
     const hasher = new EventHasher();
     const tallies = {
       user: new Map<string, number>(),
@@ -185,6 +195,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     for (const chunk of chunks) {
       const events = engine.events(Array.from(chunk), true);
       let text = '';
+      const records: unknown[][] = [];
       for (const event of events) {
         const user = pseudo ? pseudo.user(event.user) : event.user;
         const raw = pseudo ? pseudo.rawLine(event.raw ?? '', event.user) : (event.raw ?? '');
@@ -194,7 +205,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         const cells = CSV_COLUMNS.map((c) =>
           c === 'ts' ? (event.ts === null ? '' : new Date(event.ts).toISOString()) : shown[c],
         );
-        csv.write(csvCells(cells));
+        records.push(cells);
         tally(tallies.user, user);
         tally(tallies.entity, event.entity);
         tally(tallies.action, event.action);
@@ -223,13 +234,11 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         if (rows.length < options.htmlRows) rows.push({ ...shown, raw: undefined });
         exported++;
       }
+      hasher.flush();
       await ndjson.write(text);
-      // Asked now, not remembered from write(): the 'drain' may have come while the NDJSON was written.
-      if (csv.writableNeedDrain) await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
+      await csvFile.write(csvChunk(records));
       options.onProgress?.({ phase: 'events', exported, total: matched });
     }
-    csv.end();
-    await finished(csvFile.stream);
     const files = [await ndjson.close(), await csvFile.close()];
     if (exported !== matched) {
       throw new ExportCountError(
@@ -330,7 +339,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
             },
       sources,
       files,
-      events: hasher.finish(),
+      events: hasher.finish(files[0]!.sha256),
       signature: {
         algorithm: 'Ed25519',
         publicKeyFile: PUBLIC_KEY_FILE,

@@ -73,10 +73,11 @@ export class SearchEngine {
   private readonly objects = new Map<number, { key: string; source: string }>();
   private readonly stmts;
 
-  constructor(db: Db) {
+  /** `rawCacheBytes`: decompressed raw blocks to keep (an export reading in time order needs few). */
+  constructor(db: Db, rawCacheBytes?: number) {
     this.db = db;
     this.dict = new DictReader(db);
-    this.raw = new RawReader(db);
+    this.raw = new RawReader(db, rawCacheBytes);
     this.columns = new ColumnStore(db);
     this.stmts = {
       event: db.prepare(

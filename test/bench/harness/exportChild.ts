@@ -6,7 +6,7 @@
  *   node test/bench/harness/exportChild.ts '{"dbFile":…,"out":….zip,"resultFile":…}'
  */
 import fs from 'node:fs';
-import { createService } from '../../../electron/agent/service.ts';
+import type * as Service from '../../../electron/agent/service.ts';
 import { MemorySecretStore } from '../../../electron/agent/sources/secrets/secretStore.ts';
 import { childParams, finishChild } from './child.ts';
 import type { ExportParams, ExportReport } from './types.ts';
@@ -22,7 +22,18 @@ function vm(key: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
+/**
+ * The engine as users run it: the bundle in dist/ (the ingest step's CLI has just built it), so the export
+ * thread runs plain JavaScript; the sources when there is no bundle.
+ */
+async function engine(): Promise<typeof Service> {
+  const dist = new URL('../../../dist/service.js', import.meta.url);
+  if (fs.existsSync(dist)) return (await import(dist.href)) as typeof Service;
+  return import('../../../electron/agent/service.ts');
+}
+
 async function main(p: ExportParams): Promise<ExportReport> {
+  const { createService } = await engine();
   // A key in memory: the bench measures the export, not the secret file's key derivation.
   const service = await createService({ dbFile: p.dbFile, secrets: new MemorySecretStore() });
   try {
