@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { verifyBundle, pinnedFingerprint } from '../agent/export/verify.ts';
-import type { CliContext } from './context.ts';
+import { UsageError, type CliContext } from './context.ts';
 import { count, printable } from './output.ts';
 
 /** Exit codes of verify: 0 verified, 1 failed, 2 usage. */
@@ -18,6 +19,10 @@ export function registerVerify({ io, command, setExit }: CliContext): void {
     .option('--key <pubkey>', 'the signer you expect: a public key PEM file, or its sha256:… fingerprint')
     .option('--json', 'print the result as JSON')
     .action(async (bundle: string, opts: { key?: string; json?: boolean }, _cmd: Command) => {
+      if (!fs.existsSync(bundle))
+        throw new UsageError(
+          `${bundle} does not exist: give the path of a bundle (.zip) or an export folder`,
+        );
       const pinned = opts.key === undefined ? null : pinnedFingerprint(opts.key);
       const result = await verifyBundle(bundle, pinned);
       if (opts.json) {

@@ -193,7 +193,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       map.set(value ?? '(none)', (map.get(value ?? '(none)') ?? 0) + 1);
 
     for (const chunk of chunks) {
-      const events = engine.events(Array.from(chunk), true);
+      const events = engine.eventsAscending(chunk, true);
       let text = '';
       const records: unknown[][] = [];
       for (const event of events) {

@@ -308,6 +308,7 @@ describe('verify', () => {
     const ownPem = ws.write('own.pem', own.out.split('fingerprint')[0]!);
     expect((await ws.cli('verify', out, '--key', ownPem)).code).toBe(0);
     expect((await ws.cli('verify', out, '--key', 'nonsense')).code).toBe(2);
+    expect((await ws.cli('verify', path.join(ws.dir, 'missing.zip'))).code).toBe(2);
   });
 
   test('flipping any byte of any file fails and names the file', async () => {
