@@ -28,17 +28,19 @@ export interface RetentionPreview {
   readonly held: number;
 }
 
-/** Events pinned by an investigation are on legal hold: retention never deletes them. */
-const NOT_HELD = 'NOT EXISTS (SELECT 1 FROM pinned_events h WHERE h.pos = e.pos)';
-
-/** What deleting events before `before` (epoch ms) would remove, by source. */
+/**
+ * What deleting events before `before` (epoch ms) would remove, by source, and how many it keeps because
+ * an investigation pins them (legal hold).
+ */
 export function previewRetention(db: Db, before: number): RetentionPreview {
   const hi = keyAtOrAfter(before);
   const rows = db
     .prepare(
-      `SELECT s.name AS source, count(*) AS n FROM events e
-       JOIN objects o ON o.id = e.object JOIN sources s ON s.id = o.source_id
-       WHERE e.pos >= ? AND e.pos < ? AND ${NOT_HELD} GROUP BY s.name`,
+      `SELECT s.name AS source, count(*) AS n FROM events
+       JOIN objects o ON o.id = events.object JOIN sources s ON s.id = o.source_id
+       WHERE events.pos >= ? AND events.pos < ?
+         AND NOT EXISTS (SELECT 1 FROM pinned_events h WHERE h.pos = events.pos)
+       GROUP BY s.name`,
     )
     .all(MIN_TIMED_KEY, hi) as { source: string; n: number }[];
   // Pins whose event is still stored (the index on pinned_events.pos answers this without the events).
@@ -74,8 +76,11 @@ export function deleteRetentionChunk(db: Db, horizon: number): { events: number;
   return db
     .transaction(() => {
       const rows = db
+        // Events pinned by an investigation are on legal hold: never deleted.
         .prepare(
-          `SELECT pos, blk FROM events e WHERE pos >= ? AND pos < ? AND ${NOT_HELD} ORDER BY pos LIMIT ?`,
+          `SELECT pos, blk FROM events WHERE pos >= ? AND pos < ?
+             AND NOT EXISTS (SELECT 1 FROM pinned_events h WHERE h.pos = events.pos)
+           ORDER BY pos LIMIT ?`,
         )
         .raw()
         .all(MIN_TIMED_KEY, horizon, DELETE_CHUNK) as [number, number][];

@@ -13,7 +13,22 @@ describe('bin/audit-explorer.js', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     const commands = [...r.out.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
-    expect(commands).toEqual(['ingest', 'search', 'facets', 'quarantine', 'gc', 'stats', 'start', 'help']);
+    expect(commands).toEqual([
+      'ingest',
+      'search',
+      'facets',
+      'quarantine',
+      'gc',
+      'stats',
+      'start',
+      'saved',
+      'history',
+      'investigation',
+      'export',
+      'key',
+      'verify',
+      'help',
+    ]);
   });
 
   test('an unknown command exits 2, names it on stderr and suggests the close one', async () => {

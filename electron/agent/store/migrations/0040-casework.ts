@@ -41,6 +41,8 @@ export const migration0040: Migration = {
         saved_search_id  INTEGER NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,
         PRIMARY KEY (investigation_id, saved_search_id)
       ) WITHOUT ROWID;
+      -- Removing a saved search cascades here: found by index, not by a scan.
+      CREATE INDEX investigation_searches_by_search ON investigation_searches (saved_search_id);
 
       -- A pinned event is on legal hold: retention never deletes an event whose key is here. The event id
       -- is kept beside the key so the pin still names the event should the key ever change.
