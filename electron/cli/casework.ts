@@ -178,6 +178,19 @@ export function registerCasework({ io, command, withService }: CliContext): void
       }),
     );
   investigation
+    .command('add-search')
+    .description('add saved searches to an open investigation')
+    .argument('<name>')
+    .argument('<saved...>', 'names of saved searches')
+    .action(async (name: string, searches: string[], _opts: unknown, cmd: Command) =>
+      withService(cmd, async (service) => {
+        await service['investigations.addSearches']({ name, searches });
+        io.out(
+          `Added ${searches.length} saved search${searches.length === 1 ? '' : 'es'} to '${printable(name)}'.\n`,
+        );
+      }),
+    );
+  investigation
     .command('pin')
     .description('pin events to an investigation (they are then kept by retention: legal hold)')
     .argument('<name>')

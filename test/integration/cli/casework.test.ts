@@ -123,6 +123,10 @@ describe('investigations', () => {
     });
     expect(shown.pins.map((p: { eventId: string }) => p.eventId).sort()).toEqual([a, b].sort());
     expect(shown.pins.every((p: { event: { outcome: string } }) => p.event.outcome === 'failure')).toBe(true);
+    await ws.cli('saved', 'add', 'u1', 'user:u1@acme.example');
+    expect((await ws.cli('investigation', 'add-search', 'case-1', 'u1')).code).toBe(0);
+    const searches = JSON.parse((await ws.cli('investigation', 'show', 'case-1', '--json')).out).searches;
+    expect(searches.map((s: { name: string }) => s.name)).toEqual(['failures', 'u1']);
     expect((await ws.cli('investigation', 'unpin', 'case-1', b!)).out).toContain('1 left');
     expect((await ws.cli('investigation', 'close', 'case-1')).code).toBe(0);
     const list = JSON.parse((await ws.cli('investigation', 'list', '--json')).out);

@@ -274,6 +274,23 @@ describe('pseudonymisation', () => {
   });
 });
 
+describe('signing key', () => {
+  test('made once per installation, kept encrypted in the secret store beside the database, never in it', async () => {
+    const ws = workspace();
+    const first = JSON.parse((await ws.cli('key', 'show', '--json')).out) as {
+      fingerprint: string;
+      publicKeyPem: string;
+    };
+    const again = JSON.parse((await ws.cli('key', 'show', '--json')).out) as { fingerprint: string };
+    expect(again.fingerprint).toBe(first.fingerprint);
+    expect(first.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const secrets = fs.readFileSync(`${ws.db}.secrets`, 'utf8');
+    expect(secrets).not.toContain('PRIVATE KEY');
+    for (const file of fs.readdirSync(ws.dir).filter((f) => f.startsWith('audit.db')))
+      expect(fs.readFileSync(path.join(ws.dir, file)).includes('PRIVATE KEY')).toBe(false);
+  });
+});
+
 describe('verify', () => {
   test('a bundle verifies in a fresh process that has no database', async () => {
     const ws = await corpus();
