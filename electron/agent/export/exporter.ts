@@ -14,6 +14,7 @@ import {
   CSV_FILE,
   EventHasher,
   HTML_FILE,
+  INDEX_FILE,
   MANIFEST_FILE,
   MANIFEST_FORMAT,
   NDJSON_FILE,
@@ -171,6 +172,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
 
     const pseudo = options.pseudonymizer;
     const ndjson = new HashedFile(dir, NDJSON_FILE);
+    const index = new HashedFile(dir, INDEX_FILE);
     const csvFile = new HashedFile(dir, CSV_FILE);
     await csvFile.write(csvChunk([CSV_COLUMNS], options.bom));
     const hasher = new EventHasher();
@@ -236,10 +238,11 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       }
       hasher.flush();
       await ndjson.write(text);
+      await index.write(hasher.takeIndex());
       await csvFile.write(csvChunk(records));
       options.onProgress?.({ phase: 'events', exported, total: matched });
     }
-    const files = [await ndjson.close(), await csvFile.close()];
+    const files = [await ndjson.close(), await index.close(), await csvFile.close()];
     if (exported !== matched) {
       throw new ExportCountError(
         `The export wrote ${exported} events but the selection matches ${matched}; the output is incomplete. Run the export again.`,

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 
 /**
  * What an evidence bundle holds, and the rules both the exporter and `verify` follow. This module and
@@ -7,7 +8,8 @@ import crypto from 'node:crypto';
  * - `manifest.json`: the description below, as written (its exact bytes are signed).
  * - `manifest.sig`: the Ed25519 signature of those bytes, base64.
  * - `public-key.pem`: the signer's public key (SPKI PEM); pin it with `verify --key`.
- * - every file in `manifest.files`, with its SHA-256. Nothing else may be in the bundle.
+ * - every file in `manifest.files`, with its SHA-256 (events.ndjson, events.index, events.csv,
+ *   report.html). Nothing else may be in the bundle.
  */
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -16,6 +18,11 @@ export const PUBLIC_KEY_FILE = 'public-key.pem';
 export const NDJSON_FILE = 'events.ndjson';
 export const CSV_FILE = 'events.csv';
 export const HTML_FILE = 'report.html';
+/**
+ * One CRC-32 (4 bytes, big-endian) per line of events.ndjson, in order: lets verify name the exact event
+ * that changed. CRC-32 is enough: the index only locates a change, the signed file hashes prove it.
+ */
+export const INDEX_FILE = 'events.index';
 
 /** Events per checkpoint of the running hash (verify names the range of a damaged event this precisely). */
 export const CHECKPOINT_EVERY = 1000;
@@ -91,10 +98,12 @@ export class EventHasher {
   readonly checkpoints: string[] = [];
   private group = crypto.createHash('sha256');
   private pending = '';
+  private index: number[] = [];
 
   /** One event line, without its '\n'. */
   add(line: string): void {
     this.pending += line + '\n';
+    this.index.push(lineCrc(line));
     if (++this.count % CHECKPOINT_EVERY === 0) {
       this.flush();
       this.checkpoints.push(this.group.digest('hex'));
@@ -109,6 +118,14 @@ export class EventHasher {
     this.pending = '';
   }
 
+  /** The index entries of the lines added since the last call (events.index bytes). */
+  takeIndex(): Buffer {
+    const out = Buffer.alloc(this.index.length * 4);
+    this.index.forEach((crc, i) => out.writeUInt32BE(crc, i * 4));
+    this.index = [];
+    return out;
+  }
+
   /** `sha256`: the SHA-256 of events.ndjson as written (the running hash over every line). */
   finish(sha256: string): { count: number; sha256: string; checkpointEvery: number; checkpoints: string[] } {
     this.flush();
@@ -120,4 +137,9 @@ export class EventHasher {
       checkpoints: this.checkpoints,
     };
   }
+}
+
+/** The index entry of one event line (without its '\n'). */
+export function lineCrc(line: string | Buffer): number {
+  return zlib.crc32(line);
 }

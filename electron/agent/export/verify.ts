@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import {
   CHECKPOINT_EVERY,
+  INDEX_FILE,
+  lineCrc,
   MANIFEST_FILE,
   MANIFEST_FORMAT,
   NDJSON_FILE,
@@ -140,13 +142,20 @@ async function check(reader: BundleReader, pinned: string | null): Promise<Verif
   for (const name of seen.keys())
     if (!listed.has(name) && name !== MANIFEST_FILE && name !== SIGNATURE_FILE && name !== PUBLIC_KEY_FILE)
       problems.push(`${name}: not listed in the manifest (a file was added)`);
+  // The per-event index first (small: 4 bytes an event), when it is intact: it names changed events.
+  let index: Buffer | null = null;
+  const indexEntry = listed.get(INDEX_FILE);
+  if (indexEntry !== undefined && seen.has(INDEX_FILE)) {
+    const bytes = await readAll(await reader.open(INDEX_FILE));
+    if (crypto.createHash('sha256').update(bytes).digest('hex') === indexEntry.sha256) index = bytes;
+  }
   for (const file of manifest.files) {
     if (!seen.has(file.name)) {
       problems.push(`${file.name}: missing from the bundle (listed in the manifest)`);
       continue;
     }
     const stream = await reader.open(file.name);
-    const events = file.name === NDJSON_FILE ? new EventChecker(manifest.events) : null;
+    const events = file.name === NDJSON_FILE ? new EventChecker(manifest.events, index) : null;
     const hash = crypto.createHash('sha256');
     let bytes = 0;
     try {
@@ -178,9 +187,14 @@ class EventChecker {
   private rest: Buffer = Buffer.alloc(0);
   private readonly bad: number[] = [];
   private readonly unparsable: number[] = [];
+  private readonly index: Buffer | null;
+  /** Events (1-based) whose line differs from their index entry. */
+  private readonly changed: number[] = [];
+  private changedCount = 0;
 
-  constructor(expected: Manifest['events']) {
+  constructor(expected: Manifest['events'], index: Buffer | null) {
     this.expected = expected;
+    this.index = index;
   }
 
   push(chunk: Buffer): void {
@@ -200,6 +214,13 @@ class EventChecker {
     this.group.update(line);
     this.group.update('\n');
     this.count++;
+    if (this.index !== null) {
+      const at = (this.count - 1) * 4;
+      if (at + 4 > this.index.length || this.index.readUInt32BE(at) !== lineCrc(line)) {
+        this.changedCount++;
+        if (this.changed.length < 10) this.changed.push(this.count);
+      }
+    }
     if (this.unparsable.length < 5) {
       try {
         JSON.parse(line.toString('utf8'));
@@ -226,6 +247,13 @@ class EventChecker {
     if (this.count !== this.expected.count)
       problems.push(`holds ${this.count} events, the manifest says ${this.expected.count}`);
     for (const n of this.unparsable) problems.push(`event ${n} (line ${n}) is not valid JSON`);
+    if (this.index !== null && this.bad.length > 0) {
+      // The index locates each changed event exactly.
+      for (const n of this.changed) problems.push(`event ${n} (line ${n}) differs from the one exported`);
+      if (this.changedCount > this.changed.length)
+        problems.push(`… and ${this.changedCount - this.changed.length} more changed events`);
+      if (this.changedCount > 0) return problems;
+    }
     const every = this.expected.checkpointEvery;
     for (const index of this.bad.slice(0, 10)) {
       const from = index * every + 1;

@@ -14,6 +14,7 @@ import { FIXTURES_DIR, ndjson, parseCsv, prophecyLine, runBinary, workspace } fr
 const DAY = 86_400_000;
 const FILES = [
   'events.ndjson',
+  'events.index',
   'events.csv',
   'report.html',
   'manifest.json',
@@ -116,6 +117,7 @@ describe('export', () => {
     expect(a.bytesIngested).toBe(fs.statSync(path.join(ws.dir, 'c/a.ndjson')).size);
     expect(manifest.files.map((f: { name: string }) => f.name)).toEqual([
       'events.ndjson',
+      'events.index',
       'events.csv',
       'report.html',
     ]);
@@ -354,7 +356,7 @@ describe('verify', () => {
     expect((await ws.cli('verify', dir)).code).toBe(0);
   });
 
-  test('a changed event in events.ndjson is named by its place', async () => {
+  test('a changed event in events.ndjson is named exactly; without the index, by its group', async () => {
     const ws = await corpus();
     const dir = path.join(ws.dir, 'folder');
     await ws.cli('export', '--out', dir);
@@ -364,7 +366,12 @@ describe('verify', () => {
     fs.writeFileSync(file, lines.join('\n'));
     const r = await ws.cli('verify', dir);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('events.ndjson: events 1001–2000 (lines 1001–2000) differ');
+    expect(r.out).toContain('events.ndjson: event 1501 (line 1501) differs from the one exported');
+    expect(r.out).not.toContain('event 1500 ');
+    fs.rmSync(path.join(dir, 'events.index'));
+    const noIndex = await ws.cli('verify', dir);
+    expect(noIndex.out).toContain('events.index: missing from the bundle');
+    expect(noIndex.out).toContain('events.ndjson: events 1001–2000 (lines 1001–2000) differ');
   });
 
   test('inside a zip: a changed, removed or added file is named', async () => {
