@@ -4,7 +4,7 @@ import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { PathNotFoundError } from './ingest/files.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
-import { ExportCountError, ExportTargetError } from './export/exporter.ts';
+import { ExportCountError, ExportQueryError, ExportTargetError } from './export/exporter.ts';
 import { BundleOpenError, PinnedKeyError } from './export/verify.ts';
 import { ConflictError, NotFoundError } from './store/casework.ts';
 import { NotOurDatabaseError, SchemaTooNewError } from './store/errors.ts';
@@ -37,6 +37,7 @@ export function describeError(error: unknown): ErrorInfo {
     return { code: 'not_found', message: error.message };
   if (error instanceof ConflictError || error instanceof ExportTargetError)
     return { code: 'conflict', message: error.message };
+  if (error instanceof ExportQueryError) return { code: 'query_syntax', message: error.message };
   if (error instanceof PinnedKeyError) return { code: 'bad_input', message: error.message };
   if (error instanceof ExportCountError) return { code: 'internal', message: error.message };
   if (error instanceof IngestError) {

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import { checkExportTarget } from './export/exporter.ts';
 import { exportOnThread } from './export/exportThread.ts';
 import { signingKey } from './export/signingKey.ts';
+import { parseQuery } from '../../shared/query/index.ts';
 import { listFiles } from './ingest/files.ts';
 import type { FormatConfig } from './ingest/formatConfig.ts';
 import { runIngest } from './ingest/runIngest.ts';
@@ -237,7 +238,9 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       // The user's mistakes are found here, so they come back as their own errors (the query's column,
       // the unknown case, the taken target); the export itself runs on a thread of its own.
       const at = now();
-      if (investigation === null) engine.count(query, at);
+      // Parsed, not run: running it would load the column segments on this thread too (the export's
+      // thread loads its own); what only planning finds comes back from the thread as a bad query.
+      if (investigation === null) parseQuery(query);
       else getInvestigation(db, investigation);
       checkExportTarget(out);
       const key = await signingKey(secrets);

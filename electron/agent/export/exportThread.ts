@@ -1,6 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../workerUrl.ts';
-import { ExportCountError, ExportTargetError, type ExportProgress, type ExportResult } from './exporter.ts';
+import {
+  ExportCountError,
+  ExportQueryError,
+  ExportTargetError,
+  type ExportProgress,
+  type ExportResult,
+} from './exporter.ts';
 import type { ExportWorkerData, ExportWorkerMessage } from './exportWorkerProtocol.ts';
 
 /**
@@ -17,7 +23,7 @@ export function exportOnThread(
     workerData: data,
     // Measured: without a limit the heap grew to ~165 MB on garbage alone; 64 MB old space keeps up
     // with 4,096-event chunks.
-    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
   });
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -27,6 +33,7 @@ export function exportOnThread(
       if (message.type === 'done') resolve(message.result);
       else if (message.name === 'ExportTargetError') reject(new ExportTargetError(message.message));
       else if (message.name === 'ExportCountError') reject(new ExportCountError(message.message));
+      else if (message.name === 'QueryError') reject(new ExportQueryError(message.message));
       else reject(new Error(`The export failed: ${message.message}`));
       void worker.terminate();
     });

@@ -92,6 +92,11 @@ export class ExportTargetError extends Error {
   override name = 'ExportTargetError';
 }
 
+/** The query parsed but cannot be run as written (found while planning, on the export's thread). */
+export class ExportQueryError extends Error {
+  override name = 'ExportQueryError';
+}
+
 /** The number of events written differs from the number the selection matched (should never happen). */
 export class ExportCountError extends Error {
   override name = 'ExportCountError';
@@ -156,7 +161,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     db.exec('BEGIN');
     const engine = new SearchEngine(db, 8 * 1024 * 1024);
     const investigation = options.investigation === null ? null : getInvestigation(db, options.investigation);
-    const chunkRows = options.chunkRows ?? 2048;
+    const chunkRows = options.chunkRows ?? 1024;
     let matched: number;
     let chunks: Iterable<ArrayLike<number>>;
     if (investigation !== null) {

@@ -38,7 +38,7 @@ async function main(p: ExportParams): Promise<ExportReport> {
   const service = await createService({ dbFile: p.dbFile, secrets: new MemorySecretStore() });
   try {
     const rssAt: ExportReport['rssAt'] = [];
-    let nextQuarter = 0;
+    let nextQuarter = 1;
     let eventsMs = 0;
     const t0 = performance.now();
     let lastLine = t0;
@@ -46,9 +46,10 @@ async function main(p: ExportParams): Promise<ExportReport> {
       if (event.name !== 'export.progress' || event.payload.phase !== 'events') return;
       const { exported, total } = event.payload;
       eventsMs = performance.now() - t0;
-      if (exported >= (nextQuarter * total) / 4) {
+      // At each quarter of the events (the first after a quarter is written, when the export is warm).
+      if (nextQuarter <= 4 && exported >= (nextQuarter * total) / 4) {
         rssAt.push({ exported, rssBytes: vm('VmRSS') });
-        while (exported >= (nextQuarter * total) / 4 && nextQuarter <= 4) nextQuarter++;
+        while (nextQuarter <= 4 && exported >= (nextQuarter * total) / 4) nextQuarter++;
       }
       if (performance.now() - lastLine > 5000) {
         lastLine = performance.now();

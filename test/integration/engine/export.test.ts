@@ -55,6 +55,12 @@ test('mistakes come back as their own errors before any work starts', async () =
     service['export.run']({ investigation: 'nope', out: path.join(dir, 'y') }),
   ).rejects.toMatchObject({ name: 'NotFoundError' });
   expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
+  // Found only when the query is planned, on the export's thread: still a query error, and nothing is left.
+  await expect(service['export.run']({ query: 'id:xyz', out: path.join(dir, 'z') })).rejects.toMatchObject({
+    name: 'ExportQueryError',
+    message: expect.stringContaining('is not an event id'),
+  });
+  expect(fs.existsSync(path.join(dir, 'z'))).toBe(false);
 });
 
 test('the same key signs every bundle of an installation, and key show names it', async () => {
