@@ -40,6 +40,7 @@ async function main(p: ExportParams): Promise<ExportReport> {
     const rssAt: ExportReport['rssAt'] = [];
     let nextQuarter = 1;
     let eventsMs = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let lastLine = t0;
     const stop = service.subscribe((event) => {
@@ -59,11 +60,13 @@ async function main(p: ExportParams): Promise<ExportReport> {
     const result = await service['export.run']({ query: '', out: p.out });
     stop();
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     return {
       events: result.exported,
       ms,
       eventsMs,
       eventsPerSec: (result.exported / ms) * 1000,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssBytes: vm('VmHWM'),
       rssAt,
       bundleBytes: fs.statSync(p.out).size,

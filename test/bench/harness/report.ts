@@ -52,6 +52,11 @@ function exportTable(r: RunResult): Table {
     rows: [
       ['events (NDJSON, CSV, running hash)', fmtSec(e.eventsMs), `${fmtInt(e.events)} events`],
       ['whole call (+ report, manifest, signature, zip)', fmtSec(e.ms), `${fmtInt(e.eventsPerSec)} events/s`],
+      [
+        'CPU time (all threads)',
+        fmtSec(e.cpuMs),
+        `${((e.cpuMs * 1000) / Math.max(1, e.events)).toFixed(1)} µs per event, ${fmtInt((e.events / e.cpuMs) * 1000)} events per CPU-second`,
+      ],
       ['bundle', '', `${fmtMB(e.bundleBytes)} MB`],
       ['peak RSS', '', `${fmtMB(e.maxRssBytes)} MB`],
       [

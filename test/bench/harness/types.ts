@@ -191,6 +191,8 @@ export interface ExportReport {
   /** Until the last event was written (before the report, manifest and zip). */
   eventsMs: number;
   eventsPerSec: number;
+  /** CPU time of the process (every thread, user + system) during the call, ms: what contention cannot inflate. */
+  cpuMs: number;
   /** Peak RSS of the process (VmHWM, all threads), bytes. */
   maxRssBytes: number;
   /** RSS as the export went on: at each quarter of the events, bytes. */
