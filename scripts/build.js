@@ -16,6 +16,7 @@ export const ENTRY_POINTS = [
   'electron/agent/ingest/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
   'electron/agent/export/export.worker.ts',
+  'electron/agent/store/query.worker.ts',
 ];
 
 /** Builds dist/; resolves when done. */

@@ -65,13 +65,44 @@ export const FacetSchema = z.object({
 });
 
 export const HistogramSchema = z.object({
+  /** Start of the first bucket (epoch ms, UTC). */
   from: z.number(),
   bucketMs: z.number(),
+  /** Matching events per bucket. */
   counts: z.array(z.number().int()),
+  /** The same buckets split by outcome (each as long as `counts`; the three add up to `counts`). */
+  byOutcome: z.object({
+    success: z.array(z.number().int()),
+    failure: z.array(z.number().int()),
+    unknown: z.array(z.number().int()),
+  }),
 });
 
+/** The longest query any door accepts, in UTF-16 code units. */
+export const MAX_QUERY_CHARS = 10_000;
+
+/**
+ * A query in the search language. Over {@link MAX_QUERY_CHARS} it fails with a sentence and the error code
+ * `query_too_costly` (in the issue's `params.errorCode`), which the doors pass on as they are.
+ */
+export const QuerySchema = z
+  .string()
+  .check((ctx) => {
+    const length = ctx.value.length;
+    if (length <= MAX_QUERY_CHARS) return;
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      params: { errorCode: 'query_too_costly' },
+      message:
+        `The query is ${length.toLocaleString('en-US')} characters long; the limit is` +
+        ` ${MAX_QUERY_CHARS.toLocaleString('en-US')}. Shorten it or split it into several searches.`,
+    });
+  })
+  .default('');
+
 export const SearchInputSchema = z.strictObject({
-  query: z.string().max(10_000).default(''),
+  query: QuerySchema,
   limit: z.number().int().min(0).max(10_000).default(100),
   cursor: z.string().max(40).nullable().default(null),
   facets: z.union([z.array(FacetNameSchema).max(FACET_NAMES.length), z.literal(false)]).optional(),
@@ -109,6 +140,11 @@ export const IngestSummarySchema = z.object({
   redacted: z.number().int(),
   lines: z.number().int(),
   bytes: z.number().int(),
+  /**
+   * The run was stopped (Ctrl-C, shutdown) before it read everything: what it read is stored, and the same
+   * ingest run again finishes it exactly (an identical line is never stored twice).
+   */
+  stopped: z.boolean(),
   perObject: z.array(
     z.object({
       key: z.string(),
@@ -119,6 +155,8 @@ export const IngestSummarySchema = z.object({
       error: z.string().nullable(),
     }),
   ),
+  /** What was passed over on purpose (FIFOs, links leaving a folder, empty folders), with a sentence why. */
+  skipped: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 
 export const QuarantineEntrySchema = z.object({
@@ -136,7 +174,10 @@ export const StatsSchema = z.object({
   sources: z.number().int(),
   objects: z.number().int(),
   objectErrors: z.number().int(),
+  /** Bad lines in all (kept with an excerpt or only counted). */
   quarantined: z.number().int(),
+  /** Of those, the ones kept with an excerpt. */
+  quarantineExcerpts: z.number().int(),
   duplicates: z.number().int(),
   /** Bytes read from sources in total. */
   rawBytes: z.number().int(),
@@ -174,8 +215,33 @@ export const RetentionOutputSchema = z.object({
   held: z.number().int(),
 });
 
+/** An event's id: 32 hex digits (DESIGN §3). */
+export const EventIdSchema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'an event id is 32 hex digits');
+
+export const EventGetInputSchema = z.strictObject({
+  id: EventIdSchema,
+  /**
+   * The event's `ts` as a search result gives it (null for an event without a time): events are keyed by
+   * time, so the id is looked up among that millisecond's events instead of all of them.
+   */
+  ts: z.number().nullable(),
+});
+
+export const ValuesListInputSchema = z.strictObject({
+  field: FacetNameSchema,
+  /** Only values starting with this, ignoring case. */
+  prefix: z.string().max(1000).default(''),
+  limit: z.number().int().min(1).max(10_000).default(50),
+});
+
+export const ValuesListOutputSchema = z.object({
+  /** Distinct values over the whole database, most frequent first, with their event counts. */
+  values: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  /** Distinct values matching the prefix (more than `values` holds when the limit cut it). */
+  distinct: z.number().int(),
+});
+
 const NameSchema = z.string().trim().min(1).max(200);
-const EventIdSchema = z.string().regex(/^[0-9a-fA-F]{32}$/, 'an event id is 32 hex digits');
 
 export const SavedSearchSchema = z.object({
   name: z.string(),
@@ -263,7 +329,7 @@ export const contract = {
   'events.search': { input: SearchInputSchema, output: SearchOutputSchema },
   'events.count': {
     input: z.strictObject({
-      query: z.string().max(10_000).default(''),
+      query: QuerySchema,
       /** Record the query in the local history. */
       record: z.boolean().default(false),
     }),
@@ -271,12 +337,34 @@ export const contract = {
   },
   'events.facet': {
     input: z.strictObject({
-      query: z.string().max(10_000).default(''),
+      query: QuerySchema,
       field: FacetNameSchema,
       limit: z.number().int().min(1).max(100_000).default(20),
     }),
     output: FacetSchema.extend({ total: z.number().int() }),
   },
+  /** One event with its raw JSON (the detail panel; search pages are fetched with `raw: false`). */
+  'events.get': {
+    input: EventGetInputSchema,
+    output: z.object({ event: AuditEventSchema.nullable() }),
+  },
+  /**
+   * An event and its neighbours in time matching `query` (Kibana's "surrounding documents"): newest first
+   * like a search page, without raw lines; `anchorIndex` is the event's place (null: no such event).
+   */
+  'events.surrounding': {
+    input: z.strictObject({
+      id: EventIdSchema,
+      /** The event's `ts`, as for events.get. */
+      ts: z.number().nullable(),
+      before: z.number().int().min(0).max(1000).default(10),
+      after: z.number().int().min(0).max(1000).default(10),
+      query: z.string().max(10_000).default(''),
+    }),
+    output: z.object({ events: z.array(AuditEventSchema), anchorIndex: z.number().int().nullable() }),
+  },
+  /** Distinct values of a field with counts, for autocomplete (cheap: from the dictionary). */
+  'values.list': { input: ValuesListInputSchema, output: ValuesListOutputSchema },
   'ingest.paths': {
     input: z.strictObject({
       paths: z.array(z.string().min(1)).min(1),
@@ -295,7 +383,23 @@ export const contract = {
   },
   'quarantine.list': {
     input: z.strictObject({ limit: z.number().int().min(1).max(100_000).default(1000) }),
-    output: z.object({ total: z.number().int(), entries: z.array(QuarantineEntrySchema) }),
+    output: z.object({
+      /** Bad lines in all: those kept with an excerpt and those only counted. */
+      total: z.number().int(),
+      /** Bad lines kept with an excerpt (the first ones of each object); `entries` lists up to `limit`. */
+      withExcerpts: z.number().int(),
+      entries: z.array(QuarantineEntrySchema),
+      /** The bad lines past those of each object, counted per kind of reason. */
+      counted: z.array(
+        z.object({
+          source: z.string(),
+          object: z.string(),
+          reason: z.string(),
+          lines: z.number().int(),
+          firstLine: z.number().int(),
+        }),
+      ),
+    }),
   },
   'stats.get': { input: z.strictObject({}).default({}), output: StatsSchema },
   'retention.run': { input: RetentionInputSchema, output: RetentionOutputSchema },
@@ -376,7 +480,25 @@ export const IngestProgressSchema = z.object({
   events: z.number().int(),
 });
 
-/** Events the engine pushes to the UI: name → payload schema. */
+export const EventsChangedSchema = z.object({
+  /** Events the database holds now. */
+  total: z.number().int(),
+  /** Events the write added (0 when it only removed some: retention, a replaced sample corpus). */
+  added: z.number().int(),
+});
+
+/**
+ * Another process is writing the database (an import, the sync agent) and this one waits for it before it
+ * writes; every field is null when the other process did not say who it is.
+ */
+export const WriterWaitingSchema = z.object({
+  pid: z.number().int().nullable(),
+  /** What the other process is doing (`ingest`, `agent`, ...). */
+  command: z.string().nullable(),
+  /** When it started writing, epoch ms. */
+  since: z.number().nullable(),
+});
+
 export const ExportProgressSchema = z.object({
   /** 'events' while events are written, 'zip' while the bundle is packed. */
   phase: z.enum(['events', 'zip']),
@@ -384,9 +506,14 @@ export const ExportProgressSchema = z.object({
   total: z.number().int(),
 });
 
+/** Events the engine pushes to the UI: name → payload schema. */
+
 export const events = {
   'ingest.progress': IngestProgressSchema,
   'export.progress': ExportProgressSchema,
+  /** A write committed: the UI can offer "N new events — refresh". */
+  'events.changed': EventsChangedSchema,
+  'writer.waiting': WriterWaitingSchema,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -402,16 +529,58 @@ export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>
 /** The API as the UI sees it: one async function per method, same shape over IPC, HTTP or in process. */
 export type AuditApi = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
 
+/**
+ * What the UI holds: the API plus the engine's events. Every transport (HTTP, Electron IPC, an in-memory
+ * one for component tests) is written `satisfies AuditClient`, so the UI cannot tell them apart.
+ */
+export type AuditClient = AuditApi & {
+  /** Listens to the engine's events; returns the way to stop. */
+  subscribe(listener: (event: ServiceEvent) => void): () => void;
+};
+
 /** Errors cross every door as data with a stable code. */
 export const ERROR_CODES = [
   'bad_input',
   'query_syntax',
+  /** The query asks more than a search may spend (terms, prefix, length, time, memory): narrow it. */
+  'query_too_costly',
   'not_found',
   'conflict',
   'schema_too_new',
   'not_our_database',
+  /** A newer request from the same client superseded this one (a search typed over). */
+  'cancelled',
+  /** No token, or a wrong one. */
+  'unauthorized',
+  /** The caller may not do this here (a foreign origin, a method this door does not offer). */
+  'forbidden',
+  /** Another process kept writing the database for longer than this call would wait. */
+  'writer_busy',
+  /** The call was stopped (shutdown, Ctrl-C) before it wrote anything. */
+  'stopped',
+  /** The database file or its folder cannot be written here; searches still work on an existing file. */
+  'read_only',
+  /** `--db` names a folder. */
+  'db_is_folder',
+  /** The disk is full: the write in progress rolled back, nothing stored before it was lost. */
+  'disk_full',
+  /** The database is damaged (truncated, a broken header or page): run `check`, re-import to recover. */
+  'database_damaged',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
-export type Result<T> =
-  { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; column?: number } };
+/** A code received from another thread or process, checked: anything unknown is `internal`. */
+export function toErrorCode(value: unknown): ErrorCode {
+  return (ERROR_CODES as readonly unknown[]).includes(value) ? (value as ErrorCode) : 'internal';
+}
+/**
+ * An error as data: what crosses every door. `column` (1-based) points into a query; `field` names the
+ * input field a schema failure is about (`limit`, `facets.0`).
+ */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  column?: number;
+  field?: string;
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };

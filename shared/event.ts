@@ -28,7 +28,10 @@ export interface EventFields {
 
 /** One stored event: the mapped fields plus where it came from. */
 export interface AuditEvent extends EventFields {
-  /** Hex of the first 16 bytes of SHA-256 of the original line, trimmed of whitespace and BOM. */
+  /**
+   * 32 hex digits: a keyed hash of the original line (trimmed of whitespace and BOM) under a secret of the
+   * database, so the same line is the same event and the id reveals nothing of redacted values.
+   */
   id: string;
   /** The format spec that mapped it (`prophecy`, `dronahq`, `gravitee-am`, or a generic mapping's name). */
   format: string;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import {
   contract,
-  type AuditApi,
   type MethodArgs,
+  type MethodInput,
   type MethodName,
   type MethodOutput,
   type ServiceEvent,
@@ -16,22 +16,23 @@ import { listFiles } from './ingest/files.ts';
 import type { FormatConfig } from './ingest/formatConfig.ts';
 import { runIngest } from './ingest/runIngest.ts';
 import { projectPath } from './resources.ts';
-import { WriterClient, WriterError } from './ingest/writerClient.ts';
+import { WriterClient } from './ingest/writerClient.ts';
+import type { WriterMethod, WriterMethods } from './ingest/writerProtocol.ts';
+import { describeError } from './errors.ts';
 import { headlessSecretStore } from './sources/secrets/fileSecretStore.ts';
 import type { SecretStore } from './sources/secrets/secretStore.ts';
-import {
-  ConflictError,
-  getInvestigation,
-  listHistory,
-  listInvestigations,
-  listSavedSearches,
-  NotFoundError,
-} from './store/casework.ts';
+import { getInvestigation, listHistory, listInvestigations, listSavedSearches } from './store/casework.ts';
+import { readEventIdKey } from './store/eventId.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
-import { openDatabase, type Db } from './store/open.ts';
+import { DatabaseReadOnlyError, storageFault } from './store/errors.ts';
+import { needsMigration, notWritable, openDatabase, settleForRest, type Db } from './store/open.ts';
 import { SCHEMA_VERSION } from './store/migrations/index.ts';
+import { quarantineTotals } from './store/quarantine.ts';
 import { previewRetention, retentionHorizon } from './store/retention.ts';
+import { readHandlers, type ReadContext, type ReadHandlers, type ReadMethod } from './store/queries.ts';
+import { QueryWorker } from './store/queryClient.ts';
+import type { SearchLimits } from './store/budget.ts';
 import { SearchEngine } from './store/search.ts';
 
 export interface ServiceOptions {
@@ -46,6 +47,40 @@ export interface ServiceOptions {
    * it imports (the CLI). A service that answers queries meanwhile must leave this off.
    */
   readonly ingestOnCallingThread?: boolean;
+  /**
+   * What this process is (`ingest`, `gc`, `agent`, ...): recorded with the writer lock, so that another
+   * process waiting to write can say whom it waits for.
+   */
+  readonly command?: string;
+  /**
+   * How long a write (an import, retention) waits while another process writes the database, in ms; then
+   * it fails with a `writer_busy` error having written nothing. Default {@link DEFAULT_WRITER_WAIT_MS}.
+   */
+  readonly writerWaitMs?: number;
+  /** Aborting it is {@link AuditService.stop}, also while the service is being created (it may wait to migrate). */
+  readonly signal?: AbortSignal;
+  /**
+   * What one search may cost (time in ms, memory in MiB) before it stops with a `query_too_costly` error
+   * that says what to narrow; default DEFAULT_SEARCH_LIMITS (5 s, 256 MiB).
+   */
+  readonly searchLimits?: Partial<SearchLimits>;
+  /**
+   * A fault hook: caps the database at this many pages on the writer connection (PRAGMA max_page_count),
+   * so tests can fill the "disk" without filling a disk.
+   */
+  readonly maxDatabasePages?: number;
+  /**
+   * Answer reads (search, count, facets, values, events) on the query worker instead of the calling
+   * thread, so a long search never holds up other calls. Every service that serves requests concurrently
+   * (`serve`, the desktop app) turns this on; a one-shot CLI command leaves it off (one thread less).
+   */
+  readonly queryWorker?: boolean;
+  /**
+   * Tests only: the query worker pauses at the start of every read until `Int32Array(gate)[0]` is
+   * non-zero, counts arrivals there in `[1]` and calls posted to it in `[2]` (so a test can hold a search
+   * "running" and know what reached the worker, without timing anything).
+   */
+  readonly testGate?: SharedArrayBuffer;
   /**
    * Where the installation's secrets live (the bundle signing key among them); default: the encrypted file
    * next to the database (headless mode).
@@ -64,134 +99,322 @@ function readVersion(): string {
   }
 }
 
-/** The engine behind every door: implements the contract, owns the database and the writer thread. */
-export interface AuditService extends AuditApi {
+/**
+ * Ten minutes: long enough for another import of a few million events (or a sync pass) to finish, short
+ * enough that a scheduled command does not hang unnoticed for hours.
+ */
+export const DEFAULT_WRITER_WAIT_MS = 600_000;
+
+/** Per-call options a door passes besides the input. */
+export interface CallOptions {
+  /**
+   * A key naming the caller (a browser tab): a read made with a key cancels the previous call of the same
+   * method made with the same key if it is still running (it rejects with code `cancelled`). Only the
+   * query worker honours it.
+   */
+  readonly supersede?: string;
+}
+
+/** The API with per-call options; still assignable to {@link AuditApi}. */
+export type ServiceApi = {
+  [M in MethodName]: (input: MethodInput<M>, call?: CallOptions) => Promise<MethodOutput<M>>;
+};
+
+/**
+ * The engine behind every door: implements the contract, owns the database, the writer thread and (with
+ * `queryWorker`) the query worker. In process it is itself an {@link AuditClient}, like every transport.
+ */
+export interface AuditService extends ServiceApi {
   readonly dbFile: string;
-  /** Listens to the engine's events (ingest progress); returns the way to stop. */
+  /** Listens to the engine's events (ingest progress, waiting for another writer); returns the way to stop. */
   subscribe(listener: (event: ServiceEvent) => void): () => void;
-  /** Finishes writes in flight, checkpoints and closes the database. */
+  /**
+   * Stops the writes in flight: an import stops after the line in hand, commits what it read and resolves
+   * with `stopped: true`; a write still waiting for another process's writer gives up (`stopped` error).
+   * Later calls start afresh.
+   */
+  stop(): void;
+  /** Stops the writes in flight (see {@link stop}), lets them commit, and closes the database. */
   close(): Promise<void>;
 }
+
+/** The least time between two `events.changed` during one import (ms). */
+const CHANGED_EVERY_MS = 1000;
 
 /** The bundled sample corpus (shown on a database that has nothing else). */
 export const SAMPLE_CORPUS_DIR = projectPath('samples', 'corpus');
 
-type Handlers = { [M in MethodName]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+type Handlers = {
+  [M in MethodName]: (input: MethodArgs<M>, call: CallOptions) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
 
 /** Opens the database and returns the service; the writer thread starts with the first write. */
 export async function createService(options: ServiceOptions): Promise<AuditService> {
   const now = options.now ?? Date.now;
-  const db = openDatabase(options.dbFile, { cacheMiB: 64 });
-  const engine = new SearchEngine(db);
-  let writer: Promise<WriterClient> | null = null;
-  let closing: Promise<void> | null = null;
-  const writerClient = () => (writer ??= WriterClient.start(options.dbFile));
+  // The reading connection never writes: every write goes through the writer thread, which holds the
+  // database's writer lock across processes (store/writerLock.ts). So it leaves migrations to the writer
+  // and is made query-only below. A database that cannot be written here (permissions, a read-only
+  // mount) still answers searches.
+  const db = openDatabase(options.dbFile, {
+    cacheMiB: 64,
+    migrate: false,
+    readOnlyFallback: true,
+    wal: false,
+  });
   const secrets = options.secrets ?? headlessSecretStore(options.dbFile);
-  /** A writer call whose domain errors come back as their own classes (they crossed a thread as data). */
-  const write = async <M extends Parameters<WriterClient['call']>[0]>(
-    method: M,
-    args: Parameters<WriterClient['call']>[1] & object,
-  ) => {
-    try {
-      return await (await writerClient()).call(method, args as never);
-    } catch (error) {
-      if (error instanceof WriterError && error.name === 'NotFoundError')
-        throw new NotFoundError(error.message);
-      if (error instanceof WriterError && error.name === 'ConflictError')
-        throw new ConflictError(error.message);
-      throw error;
-    }
-  };
-  const record = async (query: string, total: number) => {
-    await write('historyRecord', { query, total, at: now() });
-  };
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
     for (const listener of listeners) listener(event);
   };
+  // The writer thread lives while writes are in flight and closes when the last one ends, so the writer
+  // lock is held only while this process writes: a long-running agent and a CLI import take turns.
+  let writer: Promise<WriterClient> | null = null;
+  let writing = 0;
+  let stopping = new AbortController();
+  const stop = () => {
+    stopping.abort();
+    stopping = new AbortController();
+  };
+  options.signal?.addEventListener('abort', stop);
+  if (options.signal?.aborted) stopping.abort();
+  const inFlight = new Set<Promise<unknown>>();
+  let closing: Promise<void> | null = null;
+  /**
+   * Runs `run` with the writer (started if none runs, and closed when the last write ends). `waitMs`: how
+   * long a writer started now waits for another process's lock (default: the service's writerWaitMs);
+   * `quiet`: a write that does not wait says nothing about waiting (no `writer.waiting`).
+   */
+  const withWriter = <T>(
+    run: (client: WriterClient, signal: AbortSignal) => Promise<T>,
+    {
+      waitMs = options.writerWaitMs ?? DEFAULT_WRITER_WAIT_MS,
+      quiet = false,
+    }: { waitMs?: number; quiet?: boolean } = {},
+  ): Promise<T> => {
+    if (closing !== null) return Promise.reject(new Error('The service is closed.'));
+    if (db.readonly) {
+      return Promise.reject(
+        new DatabaseReadOnlyError(options.dbFile, {
+          mode: 'write',
+          why: notWritable(options.dbFile) ?? undefined,
+        }),
+      );
+    }
+    const signal = stopping.signal;
+    writing++;
+    const work = (async () => {
+      try {
+        writer ??= WriterClient.start(options.dbFile, {
+          command: options.command ?? 'agent',
+          waitMs,
+          signal,
+          maxPageCount: options.maxDatabasePages,
+          onWait: (holder) => {
+            if (quiet) return;
+            emit({
+              name: 'writer.waiting',
+              payload: {
+                pid: holder?.pid ?? null,
+                command: holder?.command ?? null,
+                since: holder?.since ?? null,
+              },
+            });
+          },
+        });
+        return await run(await writer, signal);
+      } finally {
+        if (--writing === 0 && writer !== null) {
+          const ending = writer;
+          writer = null;
+          await ending.then(
+            (client) => client.close(),
+            () => undefined,
+          );
+        }
+      }
+    })();
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+
+  db.pragma('query_only = ON');
+  // Reads run on the query worker or here; either way through the same handlers (store/queries.ts), on a
+  // connection that cannot write, with the same search budgets.
+  let queries: QueryWorker | null = null;
+  let reads: ReadHandlers | null = null;
+  let engine: SearchEngine | null = null;
+  // A new file, or one from an older version: the writer creates or migrates it under the lock (which may
+  // mean waiting for another process); the query worker opens it after that (it never migrates). Calls
+  // wait for that; the service is returned at once, so that its caller can subscribe to hear about the wait.
+  const ready = (async () => {
+    if (needsMigration(db)) await withWriter(async () => undefined);
+    if (options.queryWorker) {
+      queries = await QueryWorker.start(options.dbFile, {
+        limits: options.searchLimits,
+        testGate: options.testGate,
+      });
+    } else {
+      engine = new SearchEngine(db, { limits: options.searchLimits });
+      reads = readHandlers(engine);
+    }
+  })();
+  ready.catch(() => undefined); // Reported by every call.
+  const read = <M extends ReadMethod>(method: M, input: MethodArgs<M>, call: CallOptions = {}) =>
+    queries !== null
+      ? queries.call(method, input, now(), call.supersede)
+      : Promise.resolve(
+          (reads![method] as (i: MethodArgs<M>, c: ReadContext) => MethodOutput<M>)(input, { now: now() }),
+        );
+  const count = async (query: string) => (await read('events.count', { query, record: false })).total;
   const sourceId = (name: string) =>
     db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 
-  const ingest = async (paths: readonly string[], source: string, redact: boolean, formats: FormatConfig) => {
-    const client = await writerClient();
+  // Runs inside withWriter: another process may have written since this one last looked, and no other
+  // can write now, so what is read here is current.
+  const ingest = async (
+    client: WriterClient,
+    signal: AbortSignal,
+    paths: readonly string[],
+    source: string,
+    redact: boolean,
+    formats: FormatConfig,
+  ) => {
     const id = await client.call('ensureSource', { name: source, kind: 'import' });
+    // Progress is reported as batches commit: a long import tells the UI about new events as it goes
+    // (at most once per CHANGED_EVERY_MS), not only at its end.
+    let announced = 0;
+    let announcedAt = -Infinity;
     const summary = await runIngest(
       client,
-      { sourceId: id, target: { kind: 'files', paths }, formats, redact },
-      (progress) => emit({ name: 'ingest.progress', payload: progress }),
-      { onThisThread: options.ingestOnCallingThread ?? false },
+      { sourceId: id, target: { kind: 'files', paths }, formats, redact, idKey: readEventIdKey(db) },
+      (progress) => {
+        emit({ name: 'ingest.progress', payload: progress });
+        if (progress.events > announced && performance.now() - announcedAt >= CHANGED_EVERY_MS) {
+          changed(progress.events - announced);
+          announced = progress.events;
+          announcedAt = performance.now();
+        }
+      },
+      { onThisThread: options.ingestOnCallingThread ?? false, signal },
     );
+    if (summary.events > announced) changed(summary.events - announced);
     const indexed = performance.now();
-    await client.call('maintain', { budgetMs: options.mergeBudgetMs ?? 60_000 });
+    // In steps of at most a second, so that a stop does not wait for the whole budget.
+    const deadline = indexed + (options.mergeBudgetMs ?? 60_000);
+    while (!signal.aborted) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      const { merged } = await client.call('maintain', { budgetMs: Math.min(left, 1000) });
+      if (merged) break;
+    }
     return { ...summary, indexMs: performance.now() - indexed };
   };
+  /** A casework write (saved searches, history, investigations): on the writer, like every write. */
+  const write = <M extends WriterMethod>(
+    method: M,
+    args: WriterMethods[M][0],
+  ): Promise<WriterMethods[M][1]> => withWriter((client) => client.call(method, args));
+  /**
+   * Records a query the user ran in the history. Best effort: a search still answers on a read-only
+   * database, or while another process writes, and never waits for the writer lock (the history is a
+   * convenience; the answer is what was asked for).
+   */
+  const recordHistory = async (query: string, total: number) => {
+    if (db.readonly) return;
+    try {
+      await withWriter((client) => client.call('historyRecord', { query, total, at: now() }), {
+        waitMs: 0,
+        quiet: true,
+      });
+    } catch (error) {
+      const { code } = describeError(storageFault(error, options.dbFile));
+      if (code === 'writer_busy' || code === 'read_only' || code === 'stopped') return;
+      throw error;
+    }
+  };
+  /** Tells listeners that committed writes changed the events (the UI offers a refresh). */
+  const changed = (added: number) =>
+    emit({ name: 'events.changed', payload: { total: eventTotal(db), added } });
 
   const handlers: Handlers = {
-    'events.search': async ({ record: recorded, ...input }) => {
-      const result = engine.search({ ...input, now: now() });
-      if (recorded) await record(input.query, result.total);
+    'events.search': async (input, call) => {
+      const result = await read('events.search', input, call);
+      if (input.record) await recordHistory(input.query, result.total);
       return result;
     },
-    'events.count': async ({ query, record: recorded }) => {
-      const total = engine.count(query, now());
-      if (recorded) await record(query, total);
-      return { total };
+    'events.count': async (input, call) => {
+      const result = await read('events.count', input, call);
+      if (input.record) await recordHistory(input.query, result.total);
+      return result;
     },
-    'events.facet': ({ query, field, limit }) => {
-      const result = engine.search({
-        query,
-        limit: 0,
-        facets: [field],
-        facetLimit: limit,
-        histogram: false,
-        now: now(),
-      });
-      return { ...result.facets[field]!, total: result.total };
-    },
+    'events.facet': (input, call) => read('events.facet', input, call),
+    'events.get': (input, call) => read('events.get', input, call),
+    'events.surrounding': (input, call) => read('events.surrounding', input, call),
+    'values.list': (input, call) => read('values.list', input, call),
     'ingest.paths': async ({ paths, source, redact, format, mappings }) => {
-      // The sample corpus is there to show the product on an empty database; the first real import
-      // replaces it, so the user's counts are their own. It goes before the import (after the paths are
-      // known to exist): an identical line is stored once, under whichever object brought it first, so
-      // removing the samples afterwards could take the user's own events with them.
-      let sampleEventsRemoved = 0;
-      const sample = sourceId(SAMPLE_SOURCE);
-      const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
-      if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE) {
-        listFiles(paths);
-        sampleEventsRemoved = await (await writerClient()).call('deleteSource', { sourceId: sample });
-      }
-      const summary = await ingest(paths, source || IMPORT_SOURCE, redact, {
-        pinned: format,
-        generic: mappings,
+      // Paths are listed before waiting for the writer (a missing one is reported with the run's errors).
+      const listed = listFiles(paths);
+      return withWriter(async (client, signal) => {
+        // The sample corpus is there to show the product on an empty database; the first real import
+        // replaces it, so the user's counts are their own. It goes before the import (once the paths are
+        // known to hold files): an identical line is stored once, under whichever object brought it first,
+        // so removing the samples afterwards could take the user's own events with them.
+        let sampleEventsRemoved = 0;
+        const sample = sourceId(SAMPLE_SOURCE);
+        const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
+        if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE && listed.files.length > 0) {
+          sampleEventsRemoved = await client.call('deleteSource', { sourceId: sample });
+          if (sampleEventsRemoved > 0) changed(0);
+        }
+        const summary = await ingest(client, signal, paths, source || IMPORT_SOURCE, redact, {
+          pinned: format,
+          generic: mappings,
+        });
+        return { ...summary, sampleEventsRemoved };
       });
-      return { ...summary, sampleEventsRemoved };
     },
     'samples.load': async () => {
-      if (sourceId(SAMPLE_SOURCE) !== undefined) {
-        return { events: engine.count(`source:${SAMPLE_SOURCE}`, now()), alreadyLoaded: true };
-      }
-      const summary = await ingest([SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
-      return { events: summary.events, alreadyLoaded: false };
+      const loaded = async () =>
+        sourceId(SAMPLE_SOURCE) !== undefined
+          ? { events: await count(`source:${SAMPLE_SOURCE}`), alreadyLoaded: true }
+          : null;
+      return (
+        (await loaded()) ??
+        withWriter(async (client, signal) => {
+          // Another process may have loaded them while this one waited for the writer.
+          const already = await loaded();
+          if (already !== null) return already;
+          const summary = await ingest(client, signal, [SAMPLE_CORPUS_DIR], SAMPLE_SOURCE, true, {});
+          return { events: summary.events, alreadyLoaded: false };
+        })
+      );
     },
-    'quarantine.list': ({ limit }) => listQuarantine(db, limit),
+    'quarantine.list': (input, call) => read('quarantine.list', input, call),
     'stats.get': () => stats(db, options.dbFile),
     'retention.run': async ({ olderThanMs, before, dryRun }) => {
       const cutoff = before ?? now() - olderThanMs!;
-      const preview = previewRetention(db, cutoff);
-      if (dryRun) return { ...preview, before: cutoff, blocks: 0, dryRun };
-      const client = await writerClient();
-      const horizon = await client.call('retentionBegin', { before: cutoff });
-      let events = 0;
-      let blocks = 0;
-      for (;;) {
-        const chunk = await client.call('retentionChunk', { horizon });
-        if (chunk.events === 0) break;
-        events += chunk.events;
-        blocks += chunk.blocks;
-      }
-      await client.call('retentionFinish', { horizon });
-      engine.raw.clear();
-      return { events, perSource: preview.perSource, held: preview.held, before: cutoff, blocks, dryRun };
+      // Counting what goes can read millions of rows: on the query worker when there is one.
+      const preview = () => (queries ? queries.retentionPreview(cutoff) : previewRetention(db, cutoff));
+      if (dryRun) return { ...(await preview()), before: cutoff, blocks: 0, dryRun };
+      return withWriter(async (client) => {
+        // Counted again under the writer lock: another process may have written since.
+        const { perSource, held } = await preview();
+        const horizon = await client.call('retentionBegin', { before: cutoff });
+        let events = 0;
+        let blocks = 0;
+        for (;;) {
+          const chunk = await client.call('retentionChunk', { horizon });
+          if (chunk.events === 0) break;
+          events += chunk.events;
+          blocks += chunk.blocks;
+        }
+        await client.call('retentionFinish', { horizon });
+        engine?.raw.clear();
+        await queries?.invalidate();
+        if (events > 0) changed(0);
+        return { events, perSource, held, before: cutoff, blocks, dryRun };
+      });
     },
     'saved.list': () => ({ searches: listSavedSearches(db) }),
     'saved.add': (input) => write('savedAdd', { ...input, now: now() }),
@@ -203,22 +426,8 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     'history.list': ({ limit, text }) => ({ entries: listHistory(db, limit, text) }),
     'investigations.create': (input) => write('investigationCreate', { ...input, now: now() }),
     'investigations.list': () => ({ investigations: listInvestigations(db) }),
-    'investigations.get': ({ name }) => {
-      const detail = getInvestigation(db, name);
-      const events = engine.events(
-        detail.pins.map((p) => p.pos),
-        true,
-      );
-      const byId = new Map(events.map((e) => [e.id, e]));
-      return {
-        ...detail,
-        pins: detail.pins.map((p) => ({
-          eventId: p.eventId,
-          pinnedAt: p.pinnedAt,
-          event: byId.get(p.eventId) ?? null,
-        })),
-      };
-    },
+    // Its pinned events with their raw lines: a read like a search's page (on the query worker if any).
+    'investigations.get': (input, call) => read('investigations.get', input, call),
     'investigations.addSearches': ({ name, searches }) =>
       write('investigationAddSearches', { name, searches }),
     'investigations.pin': async ({ name, eventIds }) => {
@@ -246,7 +455,18 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       const key = await signingKey(secrets);
       return exportOnThread(
         {
-          options: { dbFile: options.dbFile, out, query, investigation, now: at, bom, htmlRows, tool: TOOL },
+          options: {
+            dbFile: options.dbFile,
+            out,
+            query,
+            investigation,
+            now: at,
+            bom,
+            htmlRows,
+            tool: TOOL,
+            // The query is planned like a search's, within the same limits.
+            ...(options.searchLimits ? { searchLimits: options.searchLimits } : {}),
+          },
           privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           // Without a key of the user's, a random one: its pseudonyms link nothing outside this export.
           pseudonymKeyHex:
@@ -261,12 +481,18 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     },
   };
 
-  const api = {} as AuditApi;
+  const api = {} as ServiceApi;
   for (const method of Object.keys(contract) as MethodName[]) {
     const schema = contract[method].input;
-    (api as Record<string, unknown>)[method] = async (input: unknown) => {
+    (api as Record<string, unknown>)[method] = async (input: unknown, call: CallOptions = {}) => {
       const args = schema.parse(input ?? {});
-      return (handlers[method] as (a: unknown) => unknown)(args);
+      try {
+        await ready;
+        return await (handlers[method] as (a: unknown, c: CallOptions) => unknown)(args, call);
+      } catch (error) {
+        // A corrupt page met by a query, a full disk: the error that says what to do, not SQLite's text.
+        throw storageFault(error, options.dbFile);
+      }
     };
   }
 
@@ -276,10 +502,20 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    stop,
     close() {
       // Idempotent: a second close (shutdown paths race) waits for the first.
       closing ??= (async () => {
-        if (writer !== null) await (await writer).close();
+        stopping.abort();
+        // Each write closes the writer (and lets go of the lock) when it ends.
+        await Promise.allSettled([...inFlight]);
+        options.signal?.removeEventListener('abort', stop);
+        // The query worker starts once the file is migrated (ready); its connection closes before this one.
+        await ready.catch(() => undefined);
+        await queries?.close();
+        // The last connection of this process: leave the file at rest in rollback mode (settleForRest).
+        if (!db.readonly) db.pragma('query_only = OFF');
+        settleForRest(db);
         db.close();
       })();
       return closing;
@@ -287,16 +523,19 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   });
 }
 
-function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
-  const entries = db
-    .prepare(
-      `SELECT s.name AS source, o.key AS object, q.line, q.reason, q.excerpt, q.at
-       FROM quarantine q JOIN objects o ON o.id = q.object_id JOIN sources s ON s.id = o.source_id
-       ORDER BY s.name, o.key, q.line LIMIT ?`,
-    )
-    .all(limit) as MethodOutput<'quarantine.list'>['entries'];
-  const total = db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
-  return { total, entries };
+/**
+ * What `start` and `serve` do on an empty database (no events, no sources): load the bundled sample
+ * corpus, so the product shows something. Returns the events loaded, or null when it was not empty.
+ */
+export async function loadSamplesIfEmpty(service: AuditService): Promise<number | null> {
+  const stats = await service['stats.get']({});
+  if (stats.events !== 0 || stats.sources !== 0) return null;
+  return (await service['samples.load']({})).events;
+}
+
+/** Events the database holds (the segments' row counts: one cheap query). */
+function eventTotal(db: Db): number {
+  return db.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get() as number;
 }
 
 function stats(db: Db, file: string): MethodOutput<'stats.get'> {
@@ -307,6 +546,7 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
       .get(...params) as number | null;
   const firstKey = one('SELECT min(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
   const lastKey = one('SELECT max(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
+  const quarantine = quarantineTotals(db);
   let dbBytes = 0;
   for (const suffix of ['', '-wal']) {
     try {
@@ -317,11 +557,12 @@ function stats(db: Db, file: string): MethodOutput<'stats.get'> {
   }
   return {
     file,
-    events: one('SELECT coalesce(sum(n), 0) FROM segments') ?? 0,
+    events: eventTotal(db),
     sources: one('SELECT count(*) FROM sources') ?? 0,
     objects: one('SELECT count(*) FROM objects') ?? 0,
     objectErrors: one("SELECT count(*) FROM objects WHERE status = 'error'") ?? 0,
-    quarantined: one('SELECT count(*) FROM quarantine') ?? 0,
+    quarantined: quarantine.total,
+    quarantineExcerpts: quarantine.withExcerpts,
     duplicates: one('SELECT coalesce(sum(duplicates), 0) FROM objects') ?? 0,
     rawBytes: one('SELECT coalesce(sum(size), 0) FROM objects') ?? 0,
     dbBytes,

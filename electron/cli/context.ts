@@ -12,6 +12,11 @@ export interface Io {
   /** stderr is a terminal: progress lines are worth drawing. */
   interactive?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Calls `stop` when the user asks the process to stop (SIGINT, SIGTERM, SIGHUP) while a command that can
+   * stop cleanly runs; returns the way to stop listening. Without it, signals do what they do by default.
+   */
+  onStopSignal?: (stop: (signal: NodeJS.Signals) => void) => () => void;
 }
 
 /** A usage error found after parsing (a bad query, a bad date): exit 2 with the message. */

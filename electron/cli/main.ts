@@ -1,11 +1,19 @@
 import fs from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import os from 'node:os';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_FACETS, FACET_NAMES, type Facet, type FacetName } from '../../shared/contract.ts';
 import type { GenericMapping } from '../../shared/formats/index.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
-import { createService, type AuditService } from '../agent/service.ts';
+import { describeHolder } from '../agent/store/errors.ts';
+import {
+  createService,
+  DEFAULT_WRITER_WAIT_MS,
+  loadSamplesIfEmpty,
+  type AuditService,
+} from '../agent/service.ts';
 import { registerCasework } from './casework.ts';
+import { registerCheck } from './check.ts';
 import {
   collect,
   durationMs,
@@ -18,12 +26,22 @@ import {
 } from './context.ts';
 import { registerExport } from './export.ts';
 import { bytes, count, csvHeader, csvRecord, csvRow, isoTime, tableLines } from './output.ts';
+import { addServeCommand } from './serve.ts';
 import { registerVerify } from './verify.ts';
 
 export type { Io } from './context.ts';
 
 /** Exit codes (DESIGN §8). */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * Commands that stop cleanly on a stop signal: they commit what they did, say so and exit 128 + the
+ * signal's number. The others end the default way (what they write is atomic anyway).
+ */
+const STOPPABLE = new Set(['ingest']);
+/** The exit status of a process stopped by `signal`, as shells report it (SIGINT 130, SIGTERM 143). */
+const signalExit = (signal: NodeJS.Signals) => 128 + os.constants.signals[signal];
 
 const processIo = (): Io => {
   // `audit-explorer search … | head` closes stdout early: that is the reader being done, not an error.
@@ -37,6 +55,27 @@ const processIo = (): Io => {
     columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     interactive: Boolean(process.stderr.isTTY),
     env: process.env,
+    onStopSignal: (stop) => {
+      let first: number | null = null;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (first === null) {
+          first = performance.now();
+          stop(signal);
+        } else if (performance.now() - first > 1000) {
+          // Asked again while stopping: stop now. The batch being written is rolled back with the process.
+          // (Within a second it is the same request: Ctrl-C reaches this process from the terminal and again
+          // from the launcher, bin/audit-explorer.js, which forwards it.)
+          process.stderr.write(
+            '\naudit-explorer: stopped at once; the batch being written was not stored.\n',
+          );
+          process.exit(signalExit(signal));
+        }
+      };
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+      return () => {
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      };
+    },
   };
 };
 
@@ -65,7 +104,9 @@ function report(io: Io, error: unknown): number {
   io.err(`audit-explorer: ${info.message}\n`);
   if (info.code === 'internal' && error instanceof Error && io.env?.AUDIT_EXPLORER_DEBUG)
     io.err(`${error.stack}\n`);
-  return info.code === 'query_syntax' || info.code === 'bad_input' ? EXIT.usage : EXIT.failure;
+  // Exit 2 for what the user must change: a bad option or input, a bad query, a query too costly to run.
+  const usage: readonly string[] = ['query_syntax', 'query_too_costly', 'bad_input'];
+  return usage.includes(info.code) ? EXIT.usage : EXIT.failure;
 }
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -78,14 +119,43 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   /** Runs a command against the service, closing it afterwards. */
   const withService = async (command: Command, run: (service: AuditService) => Promise<number | void>) => {
-    const file = (command.optsWithGlobals().db as string | undefined) ?? defaultDbFile(io.env);
-    // A CLI process does nothing else while it imports: it parses on its own thread (one thread less).
-    const service = await createService({ dbFile: file, ingestOnCallingThread: true });
+    const opts = command.optsWithGlobals() as { db?: string; waitTimeout?: number };
+    const file = opts.db ?? defaultDbFile(io.env);
+    let stoppedBy: NodeJS.Signals | null = null;
+    let service: AuditService | null = null;
+    const stopping = new AbortController();
+    const unlisten = STOPPABLE.has(command.name())
+      ? io.onStopSignal?.((signal) => {
+          stoppedBy ??= signal;
+          stopping.abort();
+        })
+      : undefined;
     try {
+      // A CLI process does nothing else while it imports: it parses on its own thread (one thread less).
+      service = await createService({
+        dbFile: file,
+        ingestOnCallingThread: true,
+        command: command.name(),
+        writerWaitMs: opts.waitTimeout,
+        signal: stopping.signal,
+      });
+      service.subscribe((event) => {
+        if (event.name !== 'writer.waiting') return;
+        const { pid, command, since } = event.payload;
+        const holder = pid === null ? null : { pid, command: command ?? '?', since: since ?? Date.now() };
+        io.err(
+          `${describeHolder(holder)} is writing to ${file}; waiting… (--wait-timeout to change, Ctrl-C to stop)\n`,
+        );
+      });
       setExit((await run(service)) ?? EXIT.ok);
+    } catch (error) {
+      if (stoppedBy === null) throw error;
+      report(io, error);
     } finally {
-      await service.close();
+      unlisten?.();
+      await service?.close();
     }
+    if (stoppedBy !== null) setExit(signalExit(stoppedBy));
   };
   const command = (name: string) =>
     program.command(name).option('--db <file>', 'database file').exitOverride();
@@ -103,13 +173,21 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .option('--no-redact', 'keep secret-looking values (passwords, tokens, keys) instead of replacing them')
     .option('--json', 'print the summary as JSON')
+    .addOption(waitTimeoutOption())
     .action(
       async (
         paths: string[],
         opts: { source: string; format?: string; mapping: string[]; redact: boolean; json?: boolean },
         cmd: Command,
-      ) =>
-        withService(cmd, async (service) => {
+      ) => {
+        // Not one path exists: say so without creating (or touching) a database.
+        if (paths.every((p) => !fs.existsSync(p))) {
+          for (const p of paths)
+            io.err(`audit-explorer: ${p} does not exist. Give files or folders of NDJSON.\n`);
+          setExit(EXIT.failure);
+          return;
+        }
+        return withService(cmd, async (service) => {
           const started = performance.now();
           let lastDraw = 0;
           const stop = service.subscribe((event) => {
@@ -139,10 +217,15 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
           const failures = summary.perObject
             .filter((o) => o.error !== null)
             .map((o) => ({ object: o.key, error: o.error }));
+          if (summary.stopped) {
+            io.err(
+              `Stopped: ${count(summary.events)} events from ${count(summary.objects)} objects were stored; run the same ingest again to finish — nothing is read twice into the index.\n`,
+            );
+          }
           if (opts.json) {
             const { perObject: _perObject, ...counts } = summary;
             io.out(JSON.stringify({ ...counts, seconds, failures }) + '\n');
-          } else {
+          } else if (!summary.stopped) {
             io.out(
               `Ingested ${count(summary.events)} new events from ${count(summary.objects)} objects in ${seconds.toFixed(1)} s` +
                 ` (${count(Math.round(summary.lines / Math.max(seconds, 0.001)))} lines/s).\n` +
@@ -150,10 +233,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
                 `errors ${count(summary.errors)} · secrets redacted ${count(summary.redacted)}\n`,
             );
             for (const f of failures) io.out(`  error: ${f.error}\n`);
+            for (const s of summary.skipped) io.out(`  skipped: ${s.message}\n`);
             if (summary.quarantined > 0) io.out('  See the bad lines with: audit-explorer quarantine\n');
           }
           return summary.errors > 0 ? EXIT.failure : EXIT.ok;
-        }),
+        });
+      },
     );
 
   command('search')
@@ -256,7 +341,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .action(async (opts: { limit: number; format: string }, cmd: Command) =>
       withService(cmd, async (service) => {
-        const { total, entries } = await service['quarantine.list']({ limit: opts.limit });
+        const { total, withExcerpts, entries, counted } = await service['quarantine.list']({
+          limit: opts.limit,
+        });
         if (opts.format === 'json') io.out(JSON.stringify(entries, null, 2) + '\n');
         else if (opts.format === 'ndjson') for (const e of entries) io.out(JSON.stringify(e) + '\n');
         else if (opts.format === 'csv') {
@@ -265,9 +352,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             io.out(csvRecord([e.source, e.object, e.line, e.reason, e.excerpt]) + '\n');
         } else {
           for (const e of entries) io.out(`${e.source}  ${e.object}:${e.line}  ${e.reason}\n`);
-          io.err(
-            `${count(total)} quarantined line${total === 1 ? '' : 's'}${total > entries.length ? `, ${count(entries.length)} shown` : ''}\n`,
-          );
+          for (const c of counted)
+            io.out(
+              `${c.source}  ${c.object}:${c.firstLine}…  ${count(c.lines)} more line${c.lines === 1 ? '' : 's'}: ${c.reason} (counted, no excerpts)\n`,
+            );
+          const kept =
+            withExcerpts < total ? ` (${count(withExcerpts)} kept with excerpts, the rest counted)` : '';
+          const shown = entries.length < withExcerpts ? `, ${count(entries.length)} shown` : '';
+          io.err(`${count(total)} quarantined line${total === 1 ? '' : 's'}${kept}${shown}\n`);
         }
       }),
     );
@@ -278,6 +370,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--before <date>', 'delete events before this date (YYYY-MM-DD or ISO time)', timeMs)
     .option('--dry-run', 'only report what would be deleted')
     .option('--json', 'print the result as JSON')
+    .addOption(waitTimeoutOption())
     .action(
       async (opts: { olderThan?: number; before?: number; dryRun?: boolean; json?: boolean }, cmd: Command) =>
         withService(cmd, async (service) => {
@@ -322,7 +415,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             `time range   ${s.first === null ? '—' : `${isoTime(s.first)} … ${isoTime(s.last)}`}`,
             `sources      ${count(s.sources)}, objects ${count(s.objects)} (${count(s.objectErrors)} with errors, ${bytes(s.rawBytes)} read)`,
             `duplicates   ${count(s.duplicates)} lines skipped as already stored`,
-            `quarantined  ${count(s.quarantined)} lines`,
+            `quarantined  ${count(s.quarantined)} lines${s.quarantineExcerpts < s.quarantined ? ` (${count(s.quarantineExcerpts)} kept with excerpts)` : ''}`,
             `size         ${s.rawBytes > 0 ? `${(s.dbBytes / s.rawBytes).toFixed(2)}× the source bytes` : '—'}`,
           ].join('\n') + '\n',
         );
@@ -331,16 +424,13 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   command('start')
     .description('open Audit Explorer on its default database (loads a sample corpus when it is empty)')
+    .addOption(waitTimeoutOption())
     .action(async (_opts: unknown, cmd: Command) =>
       withService(cmd, async (service) => {
-        let stats = await service['stats.get']({});
-        if (stats.events === 0 && stats.sources === 0) {
-          const loaded = await service['samples.load']({});
-          io.out(
-            `The database was empty: loaded the bundled sample corpus (${count(loaded.events)} events).\n`,
-          );
-          stats = await service['stats.get']({});
-        }
+        const loaded = await loadSamplesIfEmpty(service);
+        if (loaded !== null)
+          io.out(`The database was empty: loaded the bundled sample corpus (${count(loaded)} events).\n`);
+        const stats = await service['stats.get']({});
         io.out(`Audit Explorer — ${count(stats.events)} events in ${stats.file}\n\n`);
         const examples = [
           'outcome:failure',
@@ -356,7 +446,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
             '  npx audit-explorer search outcome:failure --limit 10\n' +
             '  npx audit-explorer facets outcome:failure\n' +
             '  npx audit-explorer ingest PATH...          (your own exports; the sample corpus makes way)\n' +
-            'The desktop app and `serve` (the web UI for headless machines) arrive with their own issues.\n',
+            '  npx audit-explorer serve                   (the web UI on http://127.0.0.1)\n',
         );
       }),
     );
@@ -365,6 +455,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerCasework(context);
   registerExport(context);
   registerVerify(context);
+  registerCheck(program, io, setExit);
+  addServeCommand(program, io, setExit);
   return program;
 }
 
@@ -422,6 +514,19 @@ async function whatIsThere(service: AuditService): Promise<string> {
   if (events === 0) return 'The database is empty: add events with audit-explorer ingest PATH.';
   const range = first !== null && last !== null ? `, from ${isoTime(first)} to ${isoTime(last)}` : '';
   return `The database holds ${count(events)} events${range}.`;
+}
+
+/** How long a command that writes waits while another process writes the same database (in ms). */
+function waitTimeoutOption(): Option {
+  return new Option(
+    '--wait-timeout <seconds>',
+    `while another Audit Explorer process writes the database, wait this long for it (default ${DEFAULT_WRITER_WAIT_MS / 1000})`,
+  ).argParser((value) => {
+    const seconds = Number(value);
+    if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
+      throw new InvalidArgumentError('expected a number of seconds (0 or more)');
+    return seconds * 1000;
+  });
 }
 
 /**

@@ -4,11 +4,15 @@
  *   with exact duplicates dropped; negated terms stay separate and ANDed (`-user:a -user:b` → neither);
  * - within one AND group, several `after:` keep the latest, several `before:` the earliest and several
  *   `last:` the shortest (time filters intersect);
+ * - within one AND group and within one OR, a term or group that repeats an earlier one exactly (same field
+ *   and value, same word or phrase, same negated group) is dropped: `ratings OR ratings` is `ratings`, so a
+ *   pasted repetition costs one lookup and prints as it runs;
  * - OR inside OR is flattened, a double negation cancels, one-child groups collapse.
  * A parenthesised AND group stays its own node, so parentheses fence the same-field merge:
  * `user:a (user:b x)` is user a AND (user b AND x).
  */
 
+import { stripSpans } from './ast.ts';
 import type { FieldNode, QueryField, QueryNode, Span, TimeNode, LastNode } from './ast.ts';
 
 function cover(nodes: readonly QueryNode[]): Span {
@@ -27,17 +31,37 @@ function tighter(candidate: TimeNode | LastNode, current: TimeNode | LastNode): 
   return candidate.ms < current.ms;
 }
 
+/**
+ * What makes two normalised nodes the same search, spans aside. Terms get a short key; a group (only a
+ * negation or a parenthesised group reaches here) its whole span-free tree, which nesting limits keep small.
+ */
+function keyOf(node: QueryNode): string {
+  switch (node.kind) {
+    case 'field':
+      return `f\u0000${node.field}\u0000${node.prefix ? '*' : ''}\u0000${node.value}`;
+    case 'text':
+      return `t\u0000${node.phrase ? '"' : ''}\u0000${node.prefix ? '*' : ''}\u0000${node.text}`;
+    default:
+      return JSON.stringify(stripSpans(node));
+  }
+}
+
 function normalizeAnd(nodes: readonly QueryNode[], span: Span): QueryNode {
   const out: QueryNode[] = [];
   const fieldGroups = new Map<QueryField, { index: number; members: FieldNode[] }>();
   const timeSlots = new Map<string, number>();
+  // A Set, not a scan of the earlier terms: a pasted query of thousands of terms stays linear.
+  const fieldKeys = new Set<string>();
   for (const child of nodes.map(normalize)) {
     if (child.kind === 'field') {
+      const key = keyOf(child);
+      if (fieldKeys.has(key)) continue;
+      fieldKeys.add(key);
       const group = fieldGroups.get(child.field);
       if (!group) {
         fieldGroups.set(child.field, { index: out.length, members: [child] });
         out.push(child);
-      } else if (!group.members.some((m) => m.value === child.value && m.prefix === child.prefix)) {
+      } else {
         group.members.push(child);
       }
     } else if (child.kind === 'time' || child.kind === 'last') {
@@ -56,7 +80,21 @@ function normalizeAnd(nodes: readonly QueryNode[], span: Span): QueryNode {
   for (const { index, members } of fieldGroups.values()) {
     if (members.length > 1) out[index] = { kind: 'or', nodes: members, span: cover(members) };
   }
-  return out.length === 1 ? out[0]! : { kind: 'and', nodes: out, span };
+  // Last, so a merged field OR and the same OR written in parentheses are one (normalising again would
+  // find them equal, and the normal form must be a fixed point for printing to round-trip).
+  const unique = distinct(out);
+  return unique.length === 1 ? unique[0]! : { kind: 'and', nodes: unique, span };
+}
+
+/** The nodes without any that repeats an earlier one (see {@link keyOf}). */
+function distinct(nodes: readonly QueryNode[]): QueryNode[] {
+  const seen = new Set<string>();
+  return nodes.filter((node) => {
+    const key = keyOf(node);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function normalize(node: QueryNode): QueryNode {
@@ -71,9 +109,9 @@ function normalize(node: QueryNode): QueryNode {
       return inner.kind === 'not' ? inner.node : { kind: 'not', node: inner, span: node.span };
     }
     case 'or': {
-      const nodes = node.nodes
-        .map(normalize)
-        .flatMap((child) => (child.kind === 'or' ? child.nodes : [child]));
+      const nodes = distinct(
+        node.nodes.map(normalize).flatMap((child) => (child.kind === 'or' ? child.nodes : [child])),
+      );
       return nodes.length === 1 ? nodes[0]! : { kind: 'or', nodes, span: node.span };
     }
     case 'and':

@@ -5,6 +5,8 @@
  *   and     := unary ('AND'? unary)*
  *   unary   := ('-' | 'NOT') unary | primary
  *   primary := '(' or ')' | term
+ * Parentheses and negations nest at most {@link MAX_NESTING} deep: the parser (and every walk of the tree
+ * after it) recurses once per level, so a pasted `((((…` of thousands must be an error, not a stack overflow.
  */
 
 import { QuerySyntaxError } from './ast.ts';
@@ -15,9 +17,17 @@ import { normalizeQuery } from './normalize.ts';
 
 type OpToken = Extract<Token, { type: 'op' }>;
 
+/**
+ * How deep parentheses and negations (`-`, `NOT`) may nest, counted together. Nobody writes 64 levels by
+ * hand; the limit keeps every recursive walk of a tree (normalise, print, plan) far from the stack's end.
+ */
+export const MAX_NESTING = 64;
+
 interface State {
   tokens: Token[];
   pos: number;
+  /** Parentheses and negations open around the current position. */
+  depth: number;
 }
 
 function peek(s: State): Token | undefined {
@@ -59,6 +69,17 @@ function nothingToNegate(t: OpToken): QuerySyntaxError {
 function unmatchedOpen(t: Token): QuerySyntaxError {
   return new QuerySyntaxError(
     `Unmatched '(' at column ${t.start + 1}: add a ')' to close it or remove it`,
+    t,
+  );
+}
+
+/** Enters one more level of nesting at token `t`, or rejects the query at `t` when that is too deep. */
+function enter(s: State, t: Token): void {
+  if (++s.depth <= MAX_NESTING) return;
+  const what = t.type === 'lparen' ? "'('" : `'${(t as OpToken).op}'`;
+  throw new QuerySyntaxError(
+    `Too deeply nested at column ${t.start + 1}: the ${what} there opens level ${s.depth}, and parentheses` +
+      ` and negations may nest at most ${MAX_NESTING} deep. Remove parentheses or negations around it.`,
     t,
   );
 }
@@ -127,7 +148,9 @@ function parseUnary(s: State): QueryNode {
   if (t?.type === 'op' && (t.op === '-' || t.op === 'NOT')) {
     s.pos++;
     if (!startsTerm(peek(s))) throw nothingToNegate(t);
+    enter(s, t);
     const node = parseUnary(s);
+    s.depth--;
     if (containsTime(node)) {
       throw new QuerySyntaxError(
         `Time filters cannot be negated (${opName(t)} at column ${t.start + 1}): remove the ${opName(t)};` +
@@ -145,10 +168,12 @@ function parsePrimary(s: State): QueryNode {
   if (t.type === 'term') return t.node;
   if (t.type === 'error') throw t.error;
   // startsTerm admitted nothing else, so this is '('.
+  enter(s, t);
   const inner = parseOr(s, t);
   const close = peek(s);
   if (close?.type !== 'rparen') throw unmatchedOpen(t);
   s.pos++;
+  s.depth--;
   if (inner.kind === 'and' || inner.kind === 'or') inner.span = { start: t.start, end: close.end };
   return inner;
 }
@@ -164,7 +189,7 @@ function unmatchedClose(t: Token): QuerySyntaxError {
 export function parseQuery(input: string): QueryNode | null {
   const tokens = lex(input).filter((t) => t.type !== 'space');
   if (tokens.length === 0) return null;
-  const s: State = { tokens, pos: 0 };
+  const s: State = { tokens, pos: 0, depth: 0 };
   const node = parseOr(s, null);
   const rest = peek(s);
   // The OR and AND loops stop only at ')' or the end.

@@ -3,6 +3,8 @@
 // (an export makes short-lived garbage per event; an unlimited heap just grows).
 import crypto from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../errors.ts';
+import { storageFault } from '../store/errors.ts';
 import { runExport } from './exporter.ts';
 import type { ExportWorkerData, ExportWorkerMessage } from './exportWorkerProtocol.ts';
 import { Pseudonymizer } from './pseudonym.ts';
@@ -22,7 +24,11 @@ runExport({
 }).then(
   (result) => post({ type: 'done', result }),
   (error: unknown) => {
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: 'error', name: e.name, message: e.message });
+    // A damaged page, a file gone: the storage fault that says what to do, with its code (as the writer
+    // and the query worker send theirs).
+    const mapped = storageFault(error, data.options.dbFile);
+    const e = mapped instanceof Error ? mapped : new Error(String(mapped));
+    const { code, message, column } = describeError(mapped);
+    post({ type: 'error', name: e.name, code, message, ...(column !== undefined ? { column } : {}) });
   },
 );

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { RpcError } from '../rpc/client.ts';
 import { workerUrl } from '../workerUrl.ts';
 import {
   ExportCountError,
@@ -35,7 +36,9 @@ export function exportOnThread(
       else if (message.name === 'ExportTargetError') reject(new ExportTargetError(message.message));
       else if (message.name === 'ExportCountError') reject(new ExportCountError(message.message));
       else if (message.name === 'QueryError') reject(new ExportQueryError(message.message));
-      else reject(new Error(`The export failed: ${message.message}`));
+      else if (message.code === 'internal') reject(new Error(`The export failed: ${message.message}`));
+      // Anything else keeps the code it was given there (database_damaged, query_too_costly, ...).
+      else reject(new RpcError(message));
       void worker.terminate();
     });
     worker.on('error', (error) => {

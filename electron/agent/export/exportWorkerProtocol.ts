@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../../shared/contract.ts';
 import type { ExportOptions, ExportProgress, ExportResult } from './exporter.ts';
 
 /** What the export thread is started with: the options that can cross a thread, keys as text. */
@@ -12,4 +13,5 @@ export interface ExportWorkerData {
 export type ExportWorkerMessage =
   | { type: 'progress'; progress: ExportProgress }
   | { type: 'done'; result: ExportResult }
-  | { type: 'error'; name: string; message: string };
+  /** A failure as data: its class name and the stable code describeError gave it on the thread. */
+  | { type: 'error'; name: string; code: ErrorCode; message: string; column?: number };

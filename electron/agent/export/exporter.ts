@@ -5,6 +5,7 @@ import { finished } from 'node:stream/promises';
 import type { AuditEvent } from '../../../shared/event.ts';
 import { getInvestigation, pinnedKeys } from '../store/casework.ts';
 import { objectDetails } from '../store/objects.ts';
+import type { SearchLimits } from '../store/budget.ts';
 import { openDatabase } from '../store/open.ts';
 import { SearchEngine } from '../store/search.ts';
 import { writeZip } from './bundle.ts';
@@ -69,6 +70,8 @@ export interface ExportOptions {
   readonly onProgress?: (progress: ExportProgress) => void;
   /** Keys per chunk read from the database (memory per chunk ≈ this × an event). */
   readonly chunkRows?: number;
+  /** What planning the query may cost (as for a search; ServiceOptions.searchLimits). */
+  readonly searchLimits?: Partial<SearchLimits>;
 }
 
 export interface ExportProgress {
@@ -157,9 +160,14 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   fs.mkdirSync(dir, { recursive: true });
   const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 8 });
   try {
+    // Like the query worker's connection: it cannot write, whatever runs on it.
+    db.pragma('query_only = ON');
     // One read transaction for the whole export: every chunk and the count see the same snapshot.
     db.exec('BEGIN');
-    const engine = new SearchEngine(db, 8 * 1024 * 1024);
+    const engine = new SearchEngine(db, {
+      rawCacheBytes: 8 * 1024 * 1024,
+      ...(options.searchLimits ? { limits: options.searchLimits } : {}),
+    });
     const investigation = options.investigation === null ? null : getInvestigation(db, options.investigation);
     const chunkRows = options.chunkRows ?? 1024;
     let matched: number;

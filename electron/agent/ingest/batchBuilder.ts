@@ -7,8 +7,10 @@ import {
   type BatchObject,
   type Checkpoint,
   type EventBatch,
+  type QuarantineCount,
   type QuarantineEntry,
 } from '../store/writeBatch.ts';
+import { reasonKind } from '../store/quarantine.ts';
 import { ByteSink } from './byteSink.ts';
 import type { PreparedEvent } from './prepare.ts';
 
@@ -21,6 +23,12 @@ export interface BatchLimits {
 }
 
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEvents: 12_500, maxBytes: 8 * 1024 * 1024 };
+
+/**
+ * Bad lines with excerpts per batch: a file of nothing but bad lines has no events to fill a batch, and
+ * its short lines would not reach maxBytes for a long time (a million of them were held at once).
+ */
+const MAX_BAD_PER_BATCH = 8192;
 
 /** An object being read, as batches refer to it. */
 export interface ObjectRef {
@@ -89,6 +97,7 @@ export class BatchBuilder {
   private readonly raw = new ByteSink(4 << 20);
   private quarantine: QuarantineEntry[] = [];
   private quarantineBytes = 0;
+  private quarantineCounts = new Map<string, QuarantineCount>();
   private checkpoints = new Map<number, Checkpoint>();
   private refs: ObjectRef[] = [];
   private refIndex = new Map<ObjectRef, number>();
@@ -112,13 +121,20 @@ export class BatchBuilder {
 
   get full(): boolean {
     return (
-      this.n >= this.limits.maxEvents || this.raw.byteLength + this.quarantineBytes >= this.limits.maxBytes
+      this.n >= this.limits.maxEvents ||
+      this.raw.byteLength + this.quarantineBytes >= this.limits.maxBytes ||
+      this.quarantine.length >= MAX_BAD_PER_BATCH
     );
   }
 
   /** True when there is nothing to write (no events, bad lines or progress). */
   get empty(): boolean {
-    return this.n === 0 && this.quarantine.length === 0 && this.checkpoints.size === 0;
+    return (
+      this.n === 0 &&
+      this.quarantine.length === 0 &&
+      this.quarantineCounts.size === 0 &&
+      this.checkpoints.size === 0
+    );
   }
 
   add(ref: ObjectRef, lineNo: number, event: PreparedEvent): void {
@@ -151,6 +167,17 @@ export class BatchBuilder {
   addBad(ref: ObjectRef, lineNo: number, reason: string, excerpt: string): void {
     this.quarantine.push({ object: this.indexOf(ref), line: lineNo, reason, excerpt });
     this.quarantineBytes += excerpt.length;
+  }
+
+  /** Counts a bad line without keeping it (past the ones an object keeps with excerpts). */
+  countBad(ref: ObjectRef, lineNo: number, reason: string): void {
+    const object = this.indexOf(ref);
+    const kind = reasonKind(reason);
+    const key = `${object}\0${kind}`;
+    const count = this.quarantineCounts.get(key);
+    if (count === undefined)
+      this.quarantineCounts.set(key, { object, reason: kind, lines: 1, firstLine: lineNo });
+    else count.lines++;
   }
 
   /** Records how far an object has been read; the latest call per object wins within a batch. */
@@ -190,6 +217,7 @@ export class BatchBuilder {
       blocks,
       objects,
       quarantine: this.quarantine,
+      quarantineCounts: [...this.quarantineCounts.values()],
       checkpoints: [...this.checkpoints.values()],
     };
     const arrays: ArrayBufferView[] = [
@@ -208,6 +236,7 @@ export class BatchBuilder {
     this.txn = [];
     this.quarantine = [];
     this.quarantineBytes = 0;
+    this.quarantineCounts = new Map();
     this.checkpoints = new Map();
     this.refs = [];
     this.refIndex = new Map();

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ObjectInfo } from '../store/objects.ts';
+import { QUARANTINE_EXCERPTS_PER_OBJECT } from '../store/quarantine.ts';
 import type { BatchResult } from '../store/writeBatch.ts';
 import { BatchBuilder, DEFAULT_BATCH_LIMITS, type BatchLimits, type ObjectRef } from './batchBuilder.ts';
 import { CorruptObjectError, LineReader } from './lineReader.ts';
@@ -44,6 +45,13 @@ export interface IngestSummary {
   /** Bytes read from the sources (compressed size for compressed objects). */
   bytes: number;
   perObject: ObjectOutcome[];
+  /**
+   * The run was stopped before it read everything: what it read was committed (the last object read only
+   * in part stays `reading`), and running the same ingest again finishes it exactly (dedupe).
+   */
+  stopped: boolean;
+  /** Things under the given paths that were passed over on purpose, each with a sentence saying why. */
+  skipped: { path: string; message: string }[];
 }
 
 export interface IngestProgress {
@@ -57,6 +65,8 @@ export interface IngestOptions {
   readonly prepare: PrepareOptions;
   readonly limits?: BatchLimits;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Aborting it stops the run after the line in hand; what was read so far is still committed. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -78,8 +88,11 @@ export async function ingestObjects(
     redacted: 0,
     lines: 0,
     bytes: 0,
+    stopped: false,
     perObject: [],
+    skipped: [],
   };
+  const stopRequested = () => options.signal?.aborted === true;
   const outcomes = new Map<ObjectRef, ObjectOutcome>();
   const builder = new BatchBuilder(options.limits ?? DEFAULT_BATCH_LIMITS);
   // Batches sent to the writer and not yet committed. Two in flight let the parser run ahead while the
@@ -121,72 +134,106 @@ export async function ingestObjects(
     );
   };
 
-  for await (const object of objects) {
-    summary.objects++;
-    const outcome: ObjectOutcome = {
-      key: object.key,
-      lines: 0,
-      events: 0,
-      duplicates: 0,
-      quarantined: 0,
-      error: null,
-    };
-    summary.perObject.push(outcome);
-    // No round trip to the writer: the object is recorded with the batch that carries its lines.
-    const ref: ObjectRef = { sourceId, info: pickInfo(object), restart: true };
-    outcomes.set(ref, outcome);
-    builder.progress(ref, { lines: 0, bytesRead: 0 });
-    let lastLine = 0;
-    let lastOffset = 0;
-    let reader: LineReader | null = null;
-    let bytesBefore = 0;
-    try {
-      reader = new LineReader(await object.open());
-      for await (const records of reader) {
-        for (const record of records) {
-          lastLine = record.no;
-          lastOffset = record.endOffset;
-          summary.lines++;
-          outcome.lines++;
-          if (record.kind === 'bad') {
-            const excerpt = options.prepare.redact ? redactText(record.excerpt) : record.excerpt;
-            builder.addBad(ref, record.no, record.reason, excerpt);
-            summary.quarantined++;
-            outcome.quarantined++;
-            continue;
-          }
-          const prepared = prepareLine(record.text, options.prepare);
-          if (prepared.kind === 'event') {
-            builder.add(ref, record.no, prepared);
-            summary.redacted += prepared.redacted;
-          } else {
-            builder.addBad(ref, record.no, prepared.reason, prepared.excerpt);
-            summary.quarantined++;
-            outcome.quarantined++;
-          }
-          if (builder.full) {
-            // The checkpoint committed with this batch must be exactly the last line it holds.
-            builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
-            await flush(MAX_IN_FLIGHT - 1);
-          }
-        }
-        summary.bytes += reader.bytesRead - bytesBefore;
-        bytesBefore = reader.bytesRead;
-        builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
-      }
-      builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'done', error: null });
-    } catch (error) {
-      if (reader) summary.bytes += reader.bytesRead - bytesBefore;
-      const message = describeReadError(object.key, error);
-      outcome.error = message;
-      summary.errors++;
-      builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'error', error: message });
-    }
+  try {
+    await readAll();
+  } catch (error) {
+    if (writeError === null) throw error;
+    // A write failed (the disk is full): nothing after it can be stored. The objects of this run whose
+    // end was not committed stay as far as they got, marked failed with the reason so that stats and the
+    // next run see them (best effort: a full disk may refuse even that).
+    const reason = error instanceof Error ? error.message : String(error);
+    const keys = summary.perObject.map((o) => o.key);
+    await writer.call('failObjects', { sourceId, keys, error: reason }).catch(() => undefined);
+    throw error;
   }
-  await flush(MAX_IN_FLIGHT - 1);
-  await flush(0);
-  if (writeError !== null) throw writeError;
   return summary;
+
+  async function readAll(): Promise<void> {
+    for await (const object of objects) {
+      if (stopRequested()) {
+        summary.stopped = true;
+        break;
+      }
+      summary.objects++;
+      const outcome: ObjectOutcome = {
+        key: object.key,
+        lines: 0,
+        events: 0,
+        duplicates: 0,
+        quarantined: 0,
+        error: null,
+      };
+      summary.perObject.push(outcome);
+      // No round trip to the writer: the object is recorded with the batch that carries its lines.
+      const ref: ObjectRef = { sourceId, info: pickInfo(object), restart: true };
+      outcomes.set(ref, outcome);
+      builder.progress(ref, { lines: 0, bytesRead: 0 });
+      let lastLine = 0;
+      let lastOffset = 0;
+      let reader: LineReader | null = null;
+      let bytesBefore = 0;
+      try {
+        reader = new LineReader(await object.open());
+        for await (const records of reader) {
+          for (const record of records) {
+            if (stopRequested()) break;
+            lastLine = record.no;
+            lastOffset = record.endOffset;
+            summary.lines++;
+            outcome.lines++;
+            if (record.kind === 'bad') {
+              // The first bad lines of an object are kept with their excerpt, the rest only counted.
+              if (outcome.quarantined < QUARANTINE_EXCERPTS_PER_OBJECT) {
+                const excerpt = options.prepare.redact ? redactText(record.excerpt) : record.excerpt;
+                builder.addBad(ref, record.no, record.reason, excerpt);
+              } else builder.countBad(ref, record.no, record.reason);
+              summary.quarantined++;
+              outcome.quarantined++;
+            } else {
+              const prepared = prepareLine(record.text, options.prepare);
+              if (prepared.kind === 'event') {
+                builder.add(ref, record.no, prepared);
+                summary.redacted += prepared.redacted;
+              } else {
+                if (outcome.quarantined < QUARANTINE_EXCERPTS_PER_OBJECT)
+                  builder.addBad(ref, record.no, prepared.reason, prepared.excerpt);
+                else builder.countBad(ref, record.no, prepared.reason);
+                summary.quarantined++;
+                outcome.quarantined++;
+              }
+            }
+            if (builder.full) {
+              // The checkpoint committed with this batch must be exactly the last line it holds.
+              builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
+              await flush(MAX_IN_FLIGHT - 1);
+            }
+          }
+          summary.bytes += reader.bytesRead - bytesBefore;
+          bytesBefore = reader.bytesRead;
+          builder.progress(ref, { lines: lastLine, bytesRead: lastOffset });
+          // Stopped: the lines read so far are committed below with their checkpoint; the object stays
+          // `reading`, so the next run reads it again (and dedupe keeps that exact).
+          if (stopRequested()) break;
+        }
+        if (stopRequested()) {
+          summary.stopped = true;
+          break;
+        }
+        builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'done', error: null });
+      } catch (error) {
+        // A failed write is not this object's fault: it ends the run (see above).
+        if (writeError !== null) throw writeError;
+        if (reader) summary.bytes += reader.bytesRead - bytesBefore;
+        const message = describeReadError(object.key, error);
+        outcome.error = message;
+        summary.errors++;
+        builder.progress(ref, { lines: lastLine, bytesRead: lastOffset, status: 'error', error: message });
+      }
+    }
+    await flush(MAX_IN_FLIGHT - 1);
+    await flush(0);
+    if (writeError !== null) throw writeError;
+  }
 }
 
 function pickInfo(object: ObjectToRead): ObjectInfo {

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/contract.ts';
 import type { BatchLimits } from './batchBuilder.ts';
 import type { FormatConfig } from './formatConfig.ts';
 import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
@@ -14,10 +15,15 @@ export interface IngestJob {
   readonly target: IngestTarget;
   readonly formats: FormatConfig;
   readonly redact: boolean;
+  /** The database's event id key (hex, from readEventIdKey): secret, never logged or sent elsewhere. */
+  readonly idKey: string;
   readonly limits?: BatchLimits;
 }
 
 export type IngestMessage =
   | { type: 'progress'; progress: IngestProgress }
   | { type: 'done'; summary: IngestSummary }
-  | { type: 'error'; error: { name: string; message: string } };
+  | { type: 'error'; error: { name: string; message: string; code: ErrorCode } };
+
+/** Sent to an ingest worker: stop after the line in hand, commit what was read and report it. */
+export const STOP_INGEST = 'stop';

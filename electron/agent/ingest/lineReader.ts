@@ -106,6 +106,7 @@ export class LineReader implements AsyncIterable<LineRecord[]> {
   private sourceBytes = 0;
   private decodedBytes = 0;
   private detected: Compression | undefined;
+  private textEncoding: TextEncodingName | undefined;
   private started = false;
   private splitter: LineSplitter | undefined;
 
@@ -148,6 +149,11 @@ export class LineReader implements AsyncIterable<LineRecord[]> {
     return this.detected;
   }
 
+  /** The text's encoding (UTF-16 is turned into UTF-8 before lines are split); undefined until known. */
+  get encoding(): TextEncodingName | undefined {
+    return this.textEncoding;
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<LineRecord[]> {
     if (this.started) throw new Error('a LineReader can be iterated only once');
     this.started = true;
@@ -161,7 +167,8 @@ export class LineReader implements AsyncIterable<LineRecord[]> {
     let out: LineRecord[] = [];
     try {
       for await (const chunk of decoded) {
-        splitter.compressed = this.detected !== 'none';
+        // Offsets of decompressed or transcoded text are not offsets in the object: no resuming there.
+        splitter.compressed = this.detected !== 'none' || this.textEncoding !== 'utf-8';
         this.decodedBytes += chunk.length;
         splitter.push(chunk, out);
         if (out.length > 0) {
@@ -212,14 +219,55 @@ export class LineReader implements AsyncIterable<LineRecord[]> {
           },
         }),
       };
-      if (compression === 'none') {
-        for await (const chunk of rest) yield chunk;
-      } else {
-        yield* decompressChunks(rest, compression);
-      }
+      yield* this.transcode(compression === 'none' ? rest : decompressChunks(rest, compression));
     } finally {
       await it.return?.();
     }
+  }
+
+  /**
+   * Passes UTF-8 through and turns UTF-16 into UTF-8, told by a byte order mark or, without one, by the
+   * pattern of NUL bytes in the first two characters of an NDJSON text (`{\0"\0`): an export saved by a
+   * Windows tool would otherwise be quarantined line by line as "contains NUL bytes". Offsets then count
+   * UTF-8 bytes, so such an object cannot resume (like a compressed one).
+   */
+  private async *transcode(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+    const it = chunks[Symbol.asyncIterator]();
+    let head: Buffer = Buffer.alloc(0);
+    let done = false;
+    while (head.length < 4 && this.startOffset === 0) {
+      const r = await it.next();
+      if (r.done) {
+        done = true;
+        break;
+      }
+      head = head.length === 0 ? r.value : Buffer.concat([head, r.value]);
+    }
+    const encoding = this.startOffset === 0 ? detectUtf16(head) : null;
+    this.textEncoding = encoding ?? 'utf-8';
+    if (encoding === null) {
+      if (head.length > 0) yield head;
+      if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      return;
+    }
+    const little = encoding === 'utf-16le';
+    let carry: Buffer = Buffer.alloc(0);
+    const convert = (chunk: Buffer, last: boolean): Buffer => {
+      const b = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      let even = b.length & ~1;
+      // A high surrogate waits for its pair in the next chunk.
+      if (!last && even >= 2) {
+        const unit = little ? b.readUInt16LE(even - 2) : b.readUInt16BE(even - 2);
+        if (unit >= 0xd800 && unit <= 0xdbff) even -= 2;
+      }
+      carry = last ? Buffer.alloc(0) : Buffer.from(b.subarray(even));
+      const units = Buffer.from(b.subarray(0, even));
+      if (!little) units.swap16();
+      return Buffer.from(units.toString('utf16le'), 'utf8');
+    };
+    if (head.length > 0) yield convert(head, done);
+    if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield convert(r.value, false);
+    if (carry.length > 0) yield convert(Buffer.alloc(0), true);
   }
 
   private async *sourceChunks(): AsyncGenerator<Buffer, void, undefined> {
@@ -249,6 +297,18 @@ export class LineReader implements AsyncIterable<LineRecord[]> {
       err,
     );
   }
+}
+
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** UTF-16 by its byte order mark, or by NULs in every other byte of the first two characters; else null. */
+export function detectUtf16(head: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head.length < 4) return null;
+  if (head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0) return 'utf-16le';
+  if (head[0] === 0 && head[1] !== 0 && head[2] === 0 && head[3] !== 0) return 'utf-16be';
+  return null;
 }
 
 function toBuffer(chunk: unknown): Buffer {

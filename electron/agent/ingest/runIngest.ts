@@ -1,15 +1,19 @@
 import { Worker } from 'node:worker_threads';
+import { toErrorCode, type ErrorCode } from '../../../shared/contract.ts';
 import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
-import type { IngestJob, IngestMessage } from './ingestProtocol.ts';
+import { STOP_INGEST, type IngestJob, type IngestMessage } from './ingestProtocol.ts';
 import { workerUrl } from '../workerUrl.ts';
 import { ingestJob } from './ingestJob.ts';
 import type { WriterClient } from './writerClient.ts';
 
-/** An ingest run failed as a whole (bad arguments, the writer failed); the name says which. */
+/** An ingest run failed as a whole (the writer failed, the disk is full), as reported by its thread. */
 export class IngestError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
+  readonly code: ErrorCode;
+
+  constructor(error: { name: string; message: string; code?: unknown }) {
+    super(error.message);
+    this.name = error.name;
+    this.code = toErrorCode(error.code);
   }
 }
 
@@ -23,9 +27,9 @@ export async function runIngest(
   writer: WriterClient,
   job: Omit<IngestJob, 'writer'>,
   onProgress?: (progress: IngestProgress) => void,
-  options: { onThisThread?: boolean } = {},
+  options: { onThisThread?: boolean; signal?: AbortSignal } = {},
 ): Promise<IngestSummary> {
-  if (options.onThisThread) return ingestJob(writer, job, onProgress);
+  if (options.onThisThread) return ingestJob(writer, job, onProgress, options.signal);
   const port = await writer.connect();
   const worker = new Worker(workerUrl('ingest.worker', import.meta.url), {
     workerData: { ...job, writer: port } satisfies IngestJob,
@@ -34,6 +38,9 @@ export async function runIngest(
     // reach 128 MB otherwise).
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
+  const stop = () => worker.postMessage(STOP_INGEST);
+  options.signal?.addEventListener('abort', stop);
+  if (options.signal?.aborted) stop();
   return new Promise<IngestSummary>((resolve, reject) => {
     let settled = false;
     worker.on('message', (message: IngestMessage) => {
@@ -43,7 +50,7 @@ export async function runIngest(
         resolve(message.summary);
       } else {
         settled = true;
-        reject(new IngestError(message.error.name, message.error.message));
+        reject(new IngestError(message.error));
       }
     });
     worker.on('error', (error) => {
@@ -53,8 +60,11 @@ export async function runIngest(
     worker.on('exit', (code) => {
       if (!settled)
         reject(
-          new IngestError('IngestWorkerExit', `The ingest thread stopped unexpectedly (exit code ${code}).`),
+          new IngestError({
+            name: 'IngestWorkerExit',
+            message: `The ingest thread stopped unexpectedly (exit code ${code}).`,
+          }),
         );
     });
-  });
+  }).finally(() => options.signal?.removeEventListener('abort', stop));
 }

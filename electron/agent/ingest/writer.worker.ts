@@ -1,7 +1,11 @@
 // The single writer: one thread owns the write connection, so ingest never blocks the thread that answers
-// queries. Plain RPC over postMessage (from the thread that started it, or any port attached to it); every
-// method is a store function.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+// queries. Served over the engine's RPC helper (from the thread that started it, or any port attached to
+// it); every method is a store function. It is also the one writer across processes: it takes the
+// database's writer lock before it opens the database and lets go of it when it closes
+// (store/writerLock.ts).
+import { workerData } from 'node:worker_threads';
+import { describeError } from '../errors.ts';
+import { serveRpc } from '../rpc/server.ts';
 import {
   addInvestigationSearches,
   addNote,
@@ -15,76 +19,77 @@ import {
   unpinEvents,
 } from '../store/casework.ts';
 import { deleteSource } from '../store/deleteSource.ts';
+import { storageFault } from '../store/errors.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
-import { ensureSource } from '../store/objects.ts';
+import { ensureSource, failObjects } from '../store/objects.ts';
 import { openDatabase } from '../store/open.ts';
 import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
 import { BatchWriter } from '../store/writeBatch.ts';
-import type { WriterData, WriterMethods, WriterReply, WriterRequest } from './writerProtocol.ts';
+import { acquireWriterLock, type WriterLock } from '../store/writerLock.ts';
+import type { WriterData, WriterMethods, WriterWaiting } from './writerProtocol.ts';
 
-const { file } = workerData as WriterData;
-const main = parentPort!;
+const { file, command, waitMs, maxPageCount } = workerData as WriterData;
 
-try {
-  const db = openDatabase(file, { cacheMiB: 4 });
-  // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
-  // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
-  db.pragma('wal_autocheckpoint = 10000');
-  const writer = new BatchWriter(db);
-  const attached: MessagePort[] = [];
-  let closed = false;
+/**
+ * How a failure crosses back: a storage fault (disk full, damage, read-only) as the domain error that says
+ * what to do, with its stable code — never raw SQLite text.
+ */
+const failure = {
+  mapError: (error: unknown) => storageFault(error, file),
+  describe: describeError,
+};
 
-  const handlers: { [M in keyof WriterMethods]: (args: WriterMethods[M][0]) => WriterMethods[M][1] } = {
-    ensureSource: ({ name, kind }) => ensureSource(db, name, kind),
-    write: (batch) => writer.write(batch),
-    maintain: ({ budgetMs }) => mergeFullText(db, budgetMs),
-    deleteSource: ({ sourceId }) => deleteSource(db, sourceId),
-    retentionBegin: ({ before }) => beginRetention(db, before),
-    retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
-    retentionFinish: ({ horizon }) => finishRetention(db, horizon),
-    savedAdd: (input) => addSavedSearch(db, input),
-    savedRename: ({ name, newName, now }) => renameSavedSearch(db, name, newName, now),
-    savedRemove: ({ name }) => removeSavedSearch(db, name),
-    historyRecord: ({ query, total, at }) => recordHistory(db, query, total, at),
-    investigationCreate: (input) => createInvestigation(db, input),
-    investigationAddSearches: ({ name, searches }) => addInvestigationSearches(db, name, searches),
-    investigationPin: ({ name, ids, now }) => pinEvents(db, name, ids, now),
-    investigationUnpin: ({ name, ids }) => unpinEvents(db, name, ids),
-    investigationNote: ({ name, body, eventId, now }) => addNote(db, name, body, eventId, now),
-    investigationClose: ({ name, now }) => closeInvestigation(db, name, now),
-    attach: ({ port }) => {
-      attached.push(port);
-      serve(port);
-    },
-    close: () => {
-      closed = true;
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
-    },
-  };
-
-  const serve = (port: MessagePort | typeof main) => {
-    port.on('message', (request: WriterRequest) => {
-      let reply: WriterReply;
-      try {
-        if (closed) throw new Error('The writer was closed.');
-        const handler = handlers[request.method] as (args: unknown) => unknown;
-        reply = { seq: request.seq, ok: true, value: handler(request.args) };
-      } catch (error) {
-        const e = error instanceof Error ? error : new Error(String(error));
-        reply = { seq: request.seq, ok: false, error: { name: e.name, message: e.message } };
-      }
-      port.postMessage(reply);
-      if (request.method === 'close') {
-        for (const other of attached) other.close();
-        main.close();
-      }
-    });
-  };
-
-  serve(main);
-  main.postMessage({ seq: 0, ok: true, value: 'ready' } satisfies WriterReply);
-} catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  main.postMessage({ seq: 0, ok: false, error: { name: e.name, message: e.message } } satisfies WriterReply);
-}
+void serveRpc<WriterMethods>(async ({ notify, signal }) => {
+  const lock: WriterLock = await acquireWriterLock(file, {
+    command,
+    timeoutMs: waitMs,
+    signal,
+    onWait: (holder) => notify({ waiting: holder } satisfies WriterWaiting),
+  });
+  try {
+    // Everything below reads the database afresh (the dictionary, the keys in use, the segments): another
+    // process may have written it since this one last looked.
+    const db = openDatabase(file, { cacheMiB: 4 });
+    // Checkpoint every ~40 MB of WAL instead of SQLite's 4 MB: pages that batches rewrite again and again
+    // (FTS segments, b-tree interiors) are then copied into the database once instead of many times.
+    db.pragma('wal_autocheckpoint = 10000');
+    if (maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`);
+    const writer = new BatchWriter(db);
+    return {
+      handlers: {
+        ensureSource: ({ name, kind }) => ensureSource(db, name, kind),
+        write: (batch) => writer.write(batch),
+        maintain: ({ budgetMs }) => mergeFullText(db, budgetMs),
+        deleteSource: ({ sourceId }) => deleteSource(db, sourceId),
+        retentionBegin: ({ before }) => beginRetention(db, before),
+        retentionChunk: ({ horizon }) => deleteRetentionChunk(db, horizon),
+        retentionFinish: ({ horizon }) => finishRetention(db, horizon),
+        failObjects: ({ sourceId, keys, error }) => failObjects(db, sourceId, keys, error),
+        savedAdd: (input) => addSavedSearch(db, input),
+        savedRename: ({ name, newName, now }) => renameSavedSearch(db, name, newName, now),
+        savedRemove: ({ name }) => removeSavedSearch(db, name),
+        historyRecord: ({ query, total, at }) => recordHistory(db, query, total, at),
+        investigationCreate: (input) => createInvestigation(db, input),
+        investigationAddSearches: ({ name, searches }) => addInvestigationSearches(db, name, searches),
+        investigationPin: ({ name, ids, now }) => pinEvents(db, name, ids, now),
+        investigationUnpin: ({ name, ids }) => unpinEvents(db, name, ids),
+        investigationNote: ({ name, body, eventId, now }) => addNote(db, name, body, eventId, now),
+        investigationClose: ({ name, now }) => closeInvestigation(db, name, now),
+      },
+      options: {
+        ...failure,
+        onClose: () => {
+          try {
+            db.pragma('wal_checkpoint(TRUNCATE)');
+            db.close();
+          } finally {
+            lock.release();
+          }
+        },
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}, failure);

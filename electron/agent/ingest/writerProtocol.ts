@@ -1,10 +1,13 @@
-import type { MessagePort } from 'node:worker_threads';
 import type { InvestigationSummary, SavedSearch, SavedSearchInput } from '../store/casework.ts';
 import type { SourceKind } from '../store/objects.ts';
+import type { WriterHolder } from '../store/writerLock.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
 
-/** The writer thread's methods: name → [arguments, result]. */
-export interface WriterMethods {
+/**
+ * The writer thread's methods: name → [arguments, result]. Spoken over the engine's one RPC helper
+ * (../rpc/), which adds `attach` (an ingest worker talks to the writer directly) and `close`.
+ */
+export type WriterMethods = {
   ensureSource: [{ name: string; kind: SourceKind }, number];
   write: [EventBatch, BatchResult];
   /** Merge full-text segments for at most `budgetMs`; `merged` tells whether anything is left. */
@@ -27,23 +30,26 @@ export interface WriterMethods {
   investigationUnpin: [{ name: string; ids: string[] }, number];
   investigationNote: [{ name: string; body: string; eventId: string | null; now: number }, void];
   investigationClose: [{ name: string; now: number }, InvestigationSummary];
-  /** Serve requests arriving on another port too (an ingest worker talks to the writer directly). */
-  attach: [{ port: MessagePort }, void];
-  close: [undefined, void];
-}
+  /** Marks objects of a run that a failed write interrupted as failed, with the reason (best effort). */
+  failObjects: [{ sourceId: number; keys: string[]; error: string }, number];
+};
 
 export type WriterMethod = keyof WriterMethods;
 
-export interface WriterRequest<M extends WriterMethod = WriterMethod> {
-  seq: number;
-  method: M;
-  args: WriterMethods[M][0];
+/**
+ * The notice the writer thread sends while it starts (an RPC notice, before "ready"): another process
+ * holds the database's writer lock and this writer waits for it.
+ */
+export interface WriterWaiting {
+  waiting: WriterHolder | null;
 }
-
-export type WriterReply =
-  | { seq: number; ok: true; value: unknown }
-  | { seq: number; ok: false; error: { name: string; message: string } };
 
 export interface WriterData {
   file: string;
+  /** What this process is doing, recorded in the lock for processes that wait. */
+  command: string;
+  /** How long to wait for another process's writer, in ms. */
+  waitMs: number;
+  /** PRAGMA max_page_count for the writer connection: a fault hook that makes the disk "full" in tests. */
+  maxPageCount?: number;
 }

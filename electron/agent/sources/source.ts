@@ -57,6 +57,12 @@ export interface OpenOptions {
 
 /** The object's bytes from the requested offset, as stored (compressed objects are not decompressed). */
 export interface OpenedObject {
+  /**
+   * The bytes. A transfer that breaks fails the stream (`for await`/`pipeline` reject) with a
+   * {@link TransientSourceError}, or {@link ObjectChangedError} when the object changed under the reader;
+   * it never just ends early, so a short body is never mistaken for the whole object. An aborted
+   * `signal` fails it with an `AbortError`.
+   */
   readonly body: Readable;
   /** The byte offset the body starts at (the requested offset). */
   readonly offset: number;

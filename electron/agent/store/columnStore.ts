@@ -22,13 +22,19 @@ export class ColumnStore {
 
   constructor(db: Db) {
     this.db = db;
-    this.list = db.prepare('SELECT id, level, min_pos AS minPos, max_pos AS maxPos FROM segments');
+    this.list = db.prepare('SELECT id, level, n, min_pos AS minPos, max_pos AS maxPos FROM segments');
     this.blob = db.prepare('SELECT data FROM segments WHERE id = ?').pluck();
   }
 
   /** The current segments (call inside the query's read transaction, so they match its snapshot). */
   segments(): Segment[] {
-    const metas = this.list.all() as { id: number; level: number; minPos: number; maxPos: number }[];
+    const metas = this.list.all() as {
+      id: number;
+      level: number;
+      n: number;
+      minPos: number;
+      maxPos: number;
+    }[];
     const live = new Set<number>();
     const out: Segment[] = [];
     for (const meta of metas) {
@@ -155,8 +161,13 @@ export interface ScanAccumulator {
   count: number;
   /** Per facet column: counts indexed by dictionary id (0 = no value). */
   facets: Map<SegmentColumn, Uint32Array>;
-  /** Histogram counts; bucket = floor((key - histStart) / histWidth), keys outside are not counted. */
+  /**
+   * Histogram counts by outcome: `hist[outcome * histBuckets + bucket]`, bucket = floor((key - histStart) /
+   * histWidth); keys outside are not counted. One increment per match gives the stacked series and their
+   * sum alike.
+   */
   hist: Float64Array | null;
+  histBuckets: number;
   histStart: number;
   histWidth: number;
   /**
@@ -167,7 +178,10 @@ export interface ScanAccumulator {
   ringCount: number;
   /** Scratch: row indexes of the segment's matches (as long as the largest segment). */
   selection: Uint32Array;
+  /** Descending pages take matches below `pageHi`; ascending ones (`ascending`) the oldest above `pageLo`. */
   pageHi: number;
+  pageLo: number;
+  ascending: boolean;
 }
 
 /**
@@ -197,7 +211,8 @@ const COMPILED_LIMIT = 256;
 export function compileScan(pred: Pred, facetColumns: readonly SegmentColumn[]): CompiledScan {
   const masks: Uint8Array[] = [];
   const sets: Float64Array[] = [];
-  const used = new Set<SegmentColumn>(facetColumns);
+  // The outcome column is always at hand: the histogram is stacked by it.
+  const used = new Set<SegmentColumn>([...facetColumns, 'outcome']);
   const expr = emit(pred, masks, sets, used);
   const columns = [...used];
   const prologue = [
@@ -219,20 +234,28 @@ for (let i = start; i < end; i++) { if (${expr}) sel[m++] = i; }`;
 ${facetDecl}
 const sel = acc.selection;
 ${select}
-const hist = acc.hist, h0 = acc.histStart, hw = acc.histWidth, hn = hist === null ? 0 : hist.length;
+const hist = acc.hist, h0 = acc.histStart, hw = acc.histWidth, hn = hist === null ? 0 : acc.histBuckets;
 if (${facetColumns.length > 0 ? 'true' : 'false'} || hn !== 0) {
   for (let j = 0; j < m; j++) {
     const i = all ? start + j : sel[j];
     ${facetInc}
-    if (hn !== 0) { const b = Math.floor((pos[i] - h0) / hw); if (b >= 0 && b < hn) hist[b]++; }
+    if (hn !== 0) { const b = Math.floor((pos[i] - h0) / hw); if (b >= 0 && b < hn) hist[c_outcome[i] * hn + b]++; }
   }
 }
-// The page: the newest matches below the cursor, walking back from the last match.
-const ring = acc.ring, cap = ring.length, pageHi = acc.pageHi;
+// The page: the newest matches below the cursor, walking back from the last match (or, ascending, the
+// oldest above it, walking forward from the first).
+const ring = acc.ring, cap = ring.length, pageHi = acc.pageHi, pageLo = acc.pageLo;
 let taken = 0;
-for (let j = m - 1; j >= 0 && taken < cap; j--) {
-  const key = pos[all ? start + j : sel[j]];
-  if (key < pageHi) ring[taken++] = key;
+if (acc.ascending) {
+  for (let j = 0; j < m && taken < cap; j++) {
+    const key = pos[all ? start + j : sel[j]];
+    if (key > pageLo) ring[taken++] = key;
+  }
+} else {
+  for (let j = m - 1; j >= 0 && taken < cap; j--) {
+    const key = pos[all ? start + j : sel[j]];
+    if (key < pageHi) ring[taken++] = key;
+  }
 }
 acc.count += m;
 acc.ringCount = taken;`;

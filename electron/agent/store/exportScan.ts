@@ -27,11 +27,15 @@ export function* matchingKeysAscending(
     count: 0,
     facets: new Map(),
     hist: null,
+    histBuckets: 0,
     histStart: 0,
     histWidth: 1,
+    // No page: the matches are read from `selection`.
     ring: new Float64Array(0),
     ringCount: 0,
     pageHi: Number.MAX_SAFE_INTEGER,
+    pageLo: -Infinity,
+    ascending: false,
     selection: new Uint32Array(largest),
   };
   const rowsIn = (lo: number, hi: number) => {

@@ -98,3 +98,22 @@ export function objectDetails(db: Db, source: string, key: string): ObjectDetail
     .get(source, key) as ObjectDetails | undefined;
   return row ?? null;
 }
+
+/**
+ * Marks objects of a run that a failed write interrupted (the disk filled up) as failed with `error`: those
+ * still `reading`, and those whose first batch never committed (recorded now, so stats and the next run see
+ * them). Their committed lines stay; a later run reads them again. Returns how many were marked.
+ */
+export function failObjects(db: Db, sourceId: number, keys: readonly string[], error: string): number {
+  const mark = db.prepare(
+    `INSERT INTO objects (source_id, key, status, error, first_seen, updated_at)
+     VALUES (:sourceId, :key, 'error', :error, :now, :now)
+     ON CONFLICT (source_id, key) DO UPDATE SET status = 'error', error = excluded.error,
+       updated_at = excluded.updated_at
+     WHERE status = 'reading'`,
+  );
+  const now = Date.now();
+  return db.transaction(() =>
+    keys.reduce((n, key) => n + mark.run({ sourceId, key, error, now }).changes, 0),
+  )();
+}

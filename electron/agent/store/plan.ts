@@ -1,7 +1,8 @@
-import type { QueryNode, Span, TextNode } from '../../../shared/query/index.ts';
+import type { NotNode, QueryNode, Span, TextNode } from '../../../shared/query/index.ts';
+import { QueryTooCostlyError, type SearchBudget } from './budget.ts';
 import { DICT_FIELDS, fold, TEXT_DICT_FIELDS, type DictReader, type TextDictField } from './dict.ts';
 import { keyAtOrAfter, MIN_TIMED_KEY } from './eventKey.ts';
-import { ftsPhrase, tokenize } from './fullText.ts';
+import { ftsPhrase, tokenize, type PrefixVocabulary } from './fullText.ts';
 import type { Db } from './open.ts';
 import type { RawReader } from './rawBlocks.ts';
 import type { SegmentColumn } from './segments.ts';
@@ -53,7 +54,21 @@ export interface PlanContext {
   readonly now: number;
   /** An unfinished retention run's horizon: timed events below it count as deleted already. */
   readonly horizon?: number | null;
+  /** What the search may still spend; every lookup is counted against it. */
+  readonly budget: SearchBudget;
+  /** The events' index's words by prefix, to refuse a prefix before FTS5 expands it. */
+  readonly vocabulary: PrefixVocabulary;
 }
+
+/**
+ * Terms a query may have once repeats are merged (the normaliser drops them). Each term is at least one
+ * index lookup and one key set; 256 is more than any hand-written query, few enough to plan in milliseconds.
+ */
+export const MAX_TERMS = 256;
+/** Letters or digits a free-text prefix needs: `a*` expands to every word starting with a (23k at 1M events). */
+export const MIN_PREFIX_CHARS = 2;
+/** Different words one free-text prefix may stand for: FTS5 merges the postings of every one of them. */
+export const MAX_PREFIX_WORDS = 10_000;
 
 const TRUE: Pred = { kind: 'const', value: true };
 const FALSE: Pred = { kind: 'const', value: false };
@@ -61,6 +76,7 @@ const OUTCOME_CODE: Record<string, number> = { success: 0, failure: 1, unknown: 
 
 /** Turns a parsed (normalised) query into a plan. */
 export function planQuery(node: QueryNode | null, ctx: PlanContext): Plan {
+  checkTermCount(node);
   let lo = -Number.MAX_SAFE_INTEGER;
   let hi = Number.MAX_SAFE_INTEGER;
   let from: number | null = null;
@@ -92,6 +108,25 @@ export function planQuery(node: QueryNode | null, ctx: PlanContext): Plan {
   return { pred: simplify(pred), lo, hi, from, to };
 }
 
+/** Refuses a query of more than {@link MAX_TERMS} terms, pointing at the first one over. */
+function checkTermCount(node: QueryNode | null): void {
+  const terms: QueryNode[] = [];
+  const walk = (n: QueryNode): void => {
+    if (n.kind === 'not') walk(n.node);
+    else if (n.kind === 'and' || n.kind === 'or') n.nodes.forEach(walk);
+    else terms.push(n);
+  };
+  if (node !== null) walk(node);
+  if (terms.length <= MAX_TERMS) return;
+  const first = terms.sort((a, b) => a.span.start - b.span.start)[MAX_TERMS]!;
+  throw new QueryTooCostlyError(
+    `This query has ${terms.length.toLocaleString('en-US')} different terms; the limit is ${MAX_TERMS}` +
+      ` (term ${MAX_TERMS + 1} is at column ${first.span.start + 1}). Search for fewer words or values, or` +
+      ' split it into several searches.',
+    first.span,
+  );
+}
+
 function timeBound(node: QueryNode, now: number): { from: number | null; to: number | null } | null {
   if (node.kind === 'time')
     return node.bound === 'after' ? { from: node.ms, to: null } : { from: null, to: node.ms };
@@ -114,8 +149,13 @@ class Planner {
     switch (node.kind) {
       case 'and':
         return this.and(node.nodes);
-      case 'or':
-        return { kind: 'or', preds: node.nodes.map((n) => this.node(n)) };
+      case 'or': {
+        // Words ORed together are one lookup, not one per word (`a OR b OR …` of hundreds of words).
+        const texts = node.nodes.filter((n): n is TextNode => n.kind === 'text');
+        if (texts.length < 2) return { kind: 'or', preds: node.nodes.map((n) => this.node(n)) };
+        const others = node.nodes.filter((n) => n.kind !== 'text').map((n) => this.node(n));
+        return { kind: 'or', preds: [this.anyText(texts), ...others] };
+      }
       case 'not':
         return { kind: 'not', pred: this.node(node.node) };
       case 'text':
@@ -133,9 +173,49 @@ class Planner {
 
   and(nodes: readonly QueryNode[]): Pred {
     const texts = nodes.filter((n): n is TextNode => n.kind === 'text');
-    const others = nodes.filter((n) => n.kind !== 'text').map((n) => this.node(n));
+    // `-a -b -c` is NOT (a OR b OR c): one lookup for all the excluded words.
+    const negated = nodes.filter(
+      (n): n is NotNode & { node: TextNode } => n.kind === 'not' && n.node.kind === 'text',
+    );
+    const combine = negated.length > 1;
+    const others = nodes
+      .filter((n) => n.kind !== 'text' && !(combine && negated.includes(n as NotNode & { node: TextNode })))
+      .map((n) => this.node(n));
+    if (combine) others.unshift({ kind: 'not', pred: this.anyText(negated.map((n) => n.node)) });
     if (texts.length > 0) others.unshift(this.text(texts));
     return { kind: 'and', preds: others };
+  }
+
+  /** What a search needs of one free-text term: checked, with its FTS5 phrase and its dictionary matches. */
+  private term(node: TextNode): { phrase: string; label: string; inDict: Pred | null } {
+    const words = tokenize(node.text);
+    if (words.length === 0) {
+      throw new QueryError(
+        `"${node.text}" has no letters or digits to search for; search for a word, or use a field such as action:`,
+        node.span,
+      );
+    }
+    const star = node.prefix ? '*' : '';
+    const label = `the free-text term ${node.phrase ? `"${node.text}"${star}` : `'${node.text}${star}'`}`;
+    if (node.prefix) this.checkPrefix(words, node, label);
+    const phrase = ftsPhrase(node.text, node.prefix);
+    return { phrase, label, inDict: this.dictMatches(phrase) };
+  }
+
+  /**
+   * Free-text terms of which any may match: one MATCH of all of them ORed (one statement and one key set
+   * however many words), ORed with each term's dictionary matches.
+   */
+  private anyText(nodes: readonly TextNode[]): Pred {
+    const terms = nodes.map((node) => this.term(node));
+    const label =
+      terms.length <= 2
+        ? terms.map((t) => t.label).join(' or ')
+        : `${terms[0]!.label} and ${terms.length - 1} other free-text terms together`;
+    const keys = this.ftsKeys(terms.map((t) => t.phrase).join(' OR '), label);
+    const preds: Pred[] = [{ kind: 'set', keys: Float64Array.from(keys) }];
+    for (const term of terms) if (term.inDict !== null) preds.push(term.inDict);
+    return { kind: 'or', preds };
   }
 
   /**
@@ -145,38 +225,78 @@ class Planner {
    * to the events' index as one MATCH, which intersects them far faster than a scan could.
    */
   private text(nodes: readonly TextNode[]): Pred {
-    const terms = nodes.map((node) => {
-      if (tokenize(node.text).length === 0) {
-        throw new QueryError(
-          `"${node.text}" has no letters or digits to search for; search for a word, or use a field such as action:`,
-          node.span,
-        );
-      }
-      const phrase = ftsPhrase(node.text, node.prefix);
-      return { phrase, inDict: this.dictMatches(phrase) };
-    });
-    const plain = terms.filter((t) => t.inDict === null).map((t) => t.phrase);
+    const terms = nodes.map((node) => this.term(node));
+    const plain = terms.filter((t) => t.inDict === null);
     const preds: Pred[] = [];
-    if (plain.length > 0)
-      preds.push({ kind: 'set', keys: Float64Array.from(this.ftsKeys(plain.join(' AND '))) });
+    if (plain.length > 0) {
+      const expression = plain.map((t) => t.phrase).join(' AND ');
+      const label = plain.length === 1 ? plain[0]!.label : `the free-text terms together`;
+      preds.push({ kind: 'set', keys: Float64Array.from(this.ftsKeys(expression, label)) });
+    }
     for (const term of terms) {
       if (term.inDict === null) continue;
       preds.push({
         kind: 'or',
-        preds: [{ kind: 'set', keys: Float64Array.from(this.ftsKeys(term.phrase)) }, term.inDict],
+        preds: [{ kind: 'set', keys: Float64Array.from(this.ftsKeys(term.phrase, term.label)) }, term.inDict],
       });
     }
     return { kind: 'and', preds };
   }
 
-  /** Keys of the events whose own text matches an FTS5 expression, in the plan's key range, ascending. */
-  private ftsKeys(expression: string): number[] {
-    return this.ctx.db
+  /**
+   * Refuses a prefix FTS5 would have to expand into too much: a lone word shorter than
+   * {@link MIN_PREFIX_CHARS} (unless the index keeps a prefix index of its length — ours has none: `a*`
+   * merges the postings of 23k words at 1M events), or one that stands for more than {@link MAX_PREFIX_WORDS} words or matches more events than
+   * the search may hold. The vocabulary says so from the index's term list, before the expensive merge.
+   */
+  private checkPrefix(words: readonly string[], node: { text: string; span: Span }, label: string): void {
+    const last = words[words.length - 1]!;
+    const at = `at column ${node.span.start + 1}`;
+    const { budget, vocabulary } = this.ctx;
+    const chars = [...last].length;
+    // A prefix index of this length answers without expanding (the memory budget still bounds the rows).
+    if (vocabulary.indexed.has(chars)) {
+      budget.check();
+      return;
+    }
+    if (words.length === 1 && chars < MIN_PREFIX_CHARS) {
+      throw new QueryTooCostlyError(
+        `Prefix '${node.text}*' ${at} is too short: give at least ${MIN_PREFIX_CHARS} letters or digits` +
+          ' before the *.',
+        node.span,
+      );
+    }
+    const { words: expansions, postings } = vocabulary.expand(last, MAX_PREFIX_WORDS + 1);
+    if (expansions > MAX_PREFIX_WORDS) {
+      throw new QueryTooCostlyError(
+        `Prefix '${last}*' ${at} stands for more than ${MAX_PREFIX_WORDS.toLocaleString('en-US')} different` +
+          ' words: give more of the word.',
+        node.span,
+      );
+    }
+    // Only a lone word's postings are its matches; a phrase's other words narrow them.
+    if (words.length === 1 && postings > budget.keysLeft()) throw budget.overMemory(label, budget.keysLeft());
+    budget.check();
+  }
+
+  /**
+   * Keys of the events whose own text matches an FTS5 expression, in the plan's key range, ascending.
+   * `label` names the term in a budget error. One statement (it cannot be cut short), asked for one row
+   * more than the memory budget allows, so it can neither outgrow the budget nor go unnoticed.
+   */
+  private ftsKeys(expression: string, label: string): number[] {
+    const { budget } = this.ctx;
+    const room = budget.keysLeft();
+    const keys = this.ctx.db
       .prepare(
-        'SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid',
+        `SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid >= ? AND rowid < ?
+         ORDER BY rowid LIMIT ?`,
       )
       .pluck()
-      .all(expression, this.lo, this.hi) as number[];
+      .all(expression, this.lo, this.hi, room + 1) as number[];
+    if (keys.length > room) throw budget.overMemory(label, room);
+    budget.took(label, keys.length);
+    return keys;
   }
 
   /** Column masks of the dictionary values matching an FTS5 expression, or null when none does. */
@@ -185,6 +305,8 @@ class Planner {
       .prepare('SELECT rowid FROM dict_fts WHERE dict_fts MATCH ?')
       .pluck()
       .all(expression) as number[];
+    // The dictionary holds distinct values (thousands), so this needs no row limit, only the clock.
+    this.ctx.budget.check();
     if (keys.length === 0) return null;
     const byField = new Map<number, number[]>();
     for (const key of keys) {
@@ -252,9 +374,10 @@ class Planner {
         }
         // Ids are looked up rarely (an event named in an export): a scan, rather than an index that
         // every insert would pay for.
+        const label = `id:${value}${prefix ? '*' : ''}`;
         return prefix
-          ? this.keysWhere('hex(id) LIKE ?', [hex.toUpperCase() + '%'])
-          : this.keysWhere('id = ?', [Buffer.from(hex, 'hex')]);
+          ? this.keysWhere('hex(id) LIKE ?', [hex.toUpperCase() + '%'], label)
+          : this.keysWhere('id = ?', [Buffer.from(hex, 'hex')], label);
       }
     }
   }
@@ -265,13 +388,20 @@ class Planner {
    * is then compared, ignoring case like every other field.
    */
   private textField(node: Extract<QueryNode, { kind: 'field' }>, column: 'target' | 'ip' | 'txn'): Pred {
-    if (tokenize(node.value).length === 0) {
+    const words = tokenize(node.value);
+    if (words.length === 0) {
       throw new QueryError(`"${node.value}" has no letters or digits to look up in ${column}`, node.span);
     }
-    const candidates = this.ftsKeys(ftsPhrase(node.value, node.prefix));
+    const label = `${column}:${node.value}${node.prefix ? '*' : ''}`;
+    if (node.prefix) this.checkPrefix(words, { text: node.value, span: node.span }, label);
+    const candidates = this.ftsKeys(ftsPhrase(node.value, node.prefix), label);
     const value = this.ctx.db.prepare(`SELECT ${column} FROM events WHERE pos = ?`).pluck();
     const wanted = fold(node.value);
+    const { budget } = this.ctx;
+    let checked = 0;
     const keys = candidates.filter((key) => {
+      // One read per candidate: a common word can make a million of them.
+      if ((++checked & 4095) === 0) budget.check();
       const stored = value.get(key) as string | null | undefined;
       if (stored == null) return false;
       const folded = fold(stored);
@@ -280,11 +410,16 @@ class Planner {
     return { kind: 'set', keys: Float64Array.from(keys) };
   }
 
-  private keysWhere(where: string, params: readonly unknown[]): Pred {
+  /** Keys of the events a condition on the events table holds for (a scan: see the id: case). */
+  private keysWhere(where: string, params: readonly unknown[], label: string): Pred {
+    const { budget } = this.ctx;
+    const room = budget.keysLeft();
     const keys = this.ctx.db
-      .prepare(`SELECT pos FROM events WHERE ${where} AND pos >= ? AND pos < ? ORDER BY pos`)
+      .prepare(`SELECT pos FROM events WHERE ${where} AND pos >= ? AND pos < ? ORDER BY pos LIMIT ?`)
       .pluck()
-      .all(...params, this.lo, this.hi) as number[];
+      .all(...params, this.lo, this.hi, room + 1) as number[];
+    if (keys.length > room) throw budget.overMemory(label, room);
+    budget.took(label, keys.length);
     return { kind: 'set', keys: Float64Array.from(keys) };
   }
 }

@@ -1,4 +1,5 @@
 import zlib from 'node:zlib';
+import { StoreCorruptError } from './errors.ts';
 import type { Db } from './open.ts';
 
 /**
@@ -16,18 +17,28 @@ const LEVEL = 3;
 /** Compresses lines joined by '\n' (none contains one: they are lines) into one block. */
 export function compressBlock(joinedLines: Uint8Array): Uint8Array {
   return zlib.zstdCompressSync(joinedLines, {
-    params: { [zlib.constants.ZSTD_c_compressionLevel]: LEVEL },
+    // The checksum (4 bytes a block) makes a damaged block fail to decompress instead of showing
+    // altered lines.
+    params: { [zlib.constants.ZSTD_c_compressionLevel]: LEVEL, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
   });
 }
 
 /** A decompressed block: its bytes and where each line starts (plus the end). */
-interface OpenBlock {
+export interface OpenBlock {
   bytes: Buffer;
   starts: Uint32Array;
 }
 
-function openBlock(data: Uint8Array): OpenBlock {
-  const bytes = zlib.zstdDecompressSync(data);
+/** Decompresses a block; a block that does not decompress is damage in the database. */
+export function openBlock(id: number, data: Uint8Array): OpenBlock {
+  let bytes: Buffer;
+  try {
+    bytes = zlib.zstdDecompressSync(data);
+  } catch (error) {
+    throw new StoreCorruptError(`block ${id} of raw lines does not decompress: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   const starts: number[] = [0];
   for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) starts.push(i + 1);
   starts.push(bytes.length + 1);
@@ -51,12 +62,13 @@ export class RawReader {
     this.select = db.prepare('SELECT data FROM raw_blocks WHERE id = ?').pluck();
   }
 
-  line(block: number, index: number): string | null {
+  line(block: number, index: number): string {
     let open = this.cache.get(block);
     if (open === undefined) {
       const data = this.select.get(block) as Uint8Array | undefined;
-      if (data === undefined) return null;
-      open = openBlock(data);
+      // An event points into every block it reads: a missing one is damage, not an empty line.
+      if (data === undefined) throw new StoreCorruptError(`block ${block} of raw lines is missing`);
+      open = openBlock(block, data);
       this.cachedBytes += open.bytes.length;
       for (const [id, evicted] of this.cache) {
         if (this.cachedBytes <= this.capacityBytes) break;
@@ -67,7 +79,8 @@ export class RawReader {
       this.cache.delete(block);
     }
     this.cache.set(block, open);
-    if (index + 1 >= open.starts.length) return null;
+    if (index + 1 >= open.starts.length)
+      throw new StoreCorruptError(`block ${block} of raw lines has no line ${index}`);
     return open.bytes.toString('utf8', open.starts[index], open.starts[index + 1]! - 1);
   }
 

@@ -7,10 +7,19 @@ import {
 } from '../../../shared/contract.ts';
 import type { AuditEvent, Outcome } from '../../../shared/event.ts';
 import { parseQuery } from '../../../shared/query/index.ts';
+import { DEFAULT_SEARCH_LIMITS, SearchBudget, type SearchLimits } from './budget.ts';
 import { ColumnStore, compileScan, lowerBound, markKeys, type ScanAccumulator } from './columnStore.ts';
+import { DICT_FIELDS, DictReader, fold } from './dict.ts';
+import {
+  isKeyableTime,
+  keyAtOrAfter,
+  keyTime,
+  MIN_TIMED_KEY,
+  SLOTS_PER_MS,
+  UNTIMED_BASE,
+} from './eventKey.ts';
+import { prefixVocabulary, type PrefixVocabulary } from './fullText.ts';
 import { matchingKeysAscending } from './exportScan.ts';
-import { DICT_FIELDS, DictReader } from './dict.ts';
-import { keyAtOrAfter, keyTime, MIN_TIMED_KEY, SLOTS_PER_MS } from './eventKey.ts';
 import type { Db } from './open.ts';
 import { planQuery, type Plan } from './plan.ts';
 import { RawReader } from './rawBlocks.ts';
@@ -34,6 +43,31 @@ export interface SearchOptions {
   readonly raw?: boolean;
   /** "Now" for `last:`; default the clock. */
   readonly now?: number;
+  /**
+   * Page direction: `desc` (default) pages newest first below the cursor; `asc` pages oldest first above
+   * it (the events that follow one in time).
+   */
+  readonly order?: 'asc' | 'desc';
+  /** Polled between scan steps; when it returns true the search stops with a {@link CancelledError}. */
+  readonly cancelled?: () => boolean;
+}
+
+/** A search stopped because its caller no longer wants it (a newer search from the same client). */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor() {
+    super('A newer search from the same client replaced this one.');
+  }
+}
+
+/** How a {@link SearchEngine} is set up. */
+export interface SearchEngineOptions {
+  /** What one search may cost before it stops with a QueryTooCostlyError; default DEFAULT_SEARCH_LIMITS. */
+  readonly limits?: Partial<SearchLimits>;
+  /** The clock the time limit is measured with, in ms (tests pass one that jumps). */
+  readonly clock?: () => number;
+  /** Decompressed raw blocks to keep, in bytes (an export reading in time order needs few). */
+  readonly rawCacheBytes?: number;
 }
 
 /** A bad cursor (not one this engine handed out). */
@@ -72,12 +106,17 @@ export class SearchEngine {
   private readonly columns: ColumnStore;
   private readonly objects = new Map<number, { key: string; source: string }>();
   private readonly stmts;
+  private readonly limits: SearchLimits;
+  private readonly clock: (() => number) | undefined;
+  private readonly vocabulary: PrefixVocabulary;
 
-  /** `rawCacheBytes`: decompressed raw blocks to keep (an export reading in time order needs few). */
-  constructor(db: Db, rawCacheBytes?: number) {
+  constructor(db: Db, options: SearchEngineOptions = {}) {
     this.db = db;
+    this.limits = { ...DEFAULT_SEARCH_LIMITS, ...options.limits };
+    this.clock = options.clock;
+    this.vocabulary = prefixVocabulary(db);
     this.dict = new DictReader(db);
-    this.raw = new RawReader(db, rawCacheBytes);
+    this.raw = new RawReader(db, options.rawCacheBytes);
     this.columns = new ColumnStore(db);
     this.stmts = {
       event: db.prepare(
@@ -96,7 +135,16 @@ export class SearchEngine {
       rangeCount: db.prepare('SELECT count(*) FROM events WHERE pos >= ? AND pos <= ?').pluck(),
       dictMax: db.prepare('SELECT coalesce(max(id), 0) FROM dict WHERE field = ?').pluck(),
       maxObject: db.prepare('SELECT coalesce(max(id), 0) FROM objects').pluck(),
+      keyInRange: db.prepare('SELECT pos FROM events WHERE id = ? AND pos >= ? AND pos < ?').pluck(),
     };
+  }
+
+  /**
+   * Does what the first search would otherwise pay for: loads the column segments, counts the default
+   * facets' values and compiles the opening view's scan (what a UI asks first).
+   */
+  warm(): void {
+    this.search({ query: '', limit: 0 });
   }
 
   search(options: SearchOptions): SearchResult {
@@ -113,12 +161,16 @@ export class SearchEngine {
    * transaction held for the whole walk, so it describes one snapshot.
    */
   keysAscending(query: string, now: number, chunkRows?: number): Generator<Float64Array> {
+    // The plan's look-ups spend a search's budget (terms, prefixes, the keys they hold, its time); the
+    // walk that follows reads chunk by chunk and is as long as the export, so it is not timed.
     const plan = planQuery(parseQuery(query), {
       db: this.db,
       dict: this.dict,
       raw: this.raw,
       now,
       horizon: retentionHorizon(this.db),
+      budget: new SearchBudget(this.limits, this.clock),
+      vocabulary: this.vocabulary,
     });
     return matchingKeysAscending(this.columns, plan, chunkRows);
   }
@@ -127,12 +179,15 @@ export class SearchEngine {
     const t0 = performance.now();
     const limit = options.limit ?? 100;
     const now = options.now ?? Date.now();
+    const budget = new SearchBudget(this.limits, this.clock);
     const plan = planQuery(parseQuery(options.query), {
       db: this.db,
       dict: this.dict,
       raw: this.raw,
       now,
       horizon: retentionHorizon(this.db),
+      budget,
+      vocabulary: this.vocabulary,
     });
     const facetNames = options.facets === false ? [] : (options.facets ?? DEFAULT_FACETS);
     const facetColumns = [...new Set(facetNames.map((f) => FACET_COLUMN[f]))];
@@ -147,32 +202,43 @@ export class SearchEngine {
       plan.hi >= Number.MAX_SAFE_INTEGER;
     const scan = compileScan(pred, everything ? [] : facetColumns);
     const t1 = performance.now();
+    const ascending = options.order === 'asc';
+    const cursor = parseCursor(options.cursor, ascending);
+    if (options.cancelled?.()) throw new CancelledError();
 
     const acc: ScanAccumulator = {
       count: 0,
       facets: new Map(everything ? [] : facetColumns.map((c) => [c, new Uint32Array(this.idSpace(c))])),
       hist: null,
+      histBuckets: 0,
       histStart: 0,
       histWidth: 1,
       // One more than a page tells whether a next page exists.
       ring: new Float64Array(limit > 0 ? limit + 1 : 0),
       ringCount: 0,
-      pageHi: Math.min(plan.hi, parseCursor(options.cursor)),
+      pageHi: ascending ? plan.hi : Math.min(plan.hi, cursor),
+      pageLo: ascending ? cursor : -Infinity,
+      ascending,
       selection: new Uint32Array(0),
     };
     const histogram = options.histogram === false ? null : this.histogramAxis(plan, segments);
     if (histogram) {
-      acc.hist = new Float64Array(histogram.buckets);
+      acc.hist = new Float64Array(histogram.buckets * OUTCOME_NAMES.length);
+      acc.histBuckets = histogram.buckets;
       acc.histStart = keyAtOrAfter(histogram.from);
       acc.histWidth = histogram.bucketMs * SLOTS_PER_MS;
     }
     const candidates: number[] = [];
     let largest = 0;
     for (const segment of segments) largest = Math.max(largest, segment.n);
+    budget.reserveMarks(largest);
     const marks = scan.sets.map(() => new Uint8Array(largest));
     acc.selection = new Uint32Array(largest);
     for (const segment of segments) {
       if (segment.maxPos < plan.lo || segment.minPos >= plan.hi) continue;
+      // A superseded search stops here, between segments (a segment's scan is at most a few ms).
+      if (options.cancelled?.()) throw new CancelledError();
+      budget.check();
       const start = lowerBound(segment.pos, plan.lo);
       const end = lowerBound(segment.pos, plan.hi, start);
       if (start >= end) continue;
@@ -180,7 +246,7 @@ export class SearchEngine {
       scan.scan(segment, start, end, marks, acc);
       for (let k = 0; k < acc.ringCount; k++) candidates.push(acc.ring[k]!);
     }
-    candidates.sort((a, b) => b - a);
+    candidates.sort(ascending ? (a, b) => a - b : (a, b) => b - a);
     const pageKeys = candidates.slice(0, limit);
     const t2 = performance.now();
 
@@ -198,13 +264,90 @@ export class SearchEngine {
       events,
       nextCursor: limit > 0 && candidates.length > limit && last !== undefined ? String(last) : null,
       facets,
-      histogram: histogram && {
-        from: histogram.from,
-        bucketMs: histogram.bucketMs,
-        counts: Array.from(acc.hist!),
-      },
+      histogram: histogram && stackedHistogram(histogram, acc.hist!),
       timing: { plan: t1 - t0, scan: t2 - t1, fetch: t3 - t2, total: t3 - t0 },
     };
+  }
+
+  /**
+   * An event by id and time (its `ts` as a search result gives it; null for an untimed event), with its raw
+   * line; null when there is none. Ids have no index (every insert would pay for one): the time narrows
+   * the look-up to a key range.
+   */
+  findEvent(idHex: string, ts: number | null): AuditEvent | null {
+    return this.db.transaction(() => {
+      const key = this.keyOf(idHex, ts);
+      return key === null ? null : this.event(key);
+    })();
+  }
+
+  /**
+   * An event and its neighbours in time (Kibana's "surrounding documents"): up to `before` older and
+   * `after` newer events matching `query`, newest first like a search page, without raw lines.
+   */
+  surrounding(
+    idHex: string,
+    ts: number | null,
+    options: { before: number; after: number; query: string; now: number; cancelled?: () => boolean },
+  ): { events: AuditEvent[]; anchorIndex: number | null } {
+    return this.db.transaction(() => {
+      const key = this.keyOf(idHex, ts);
+      if (key === null) return { events: [], anchorIndex: null };
+      const page = (order: 'asc' | 'desc', limit: number) =>
+        limit === 0
+          ? []
+          : this.searchInSnapshot({
+              query: options.query,
+              limit,
+              cursor: String(key),
+              order,
+              facets: false,
+              histogram: false,
+              raw: false,
+              now: options.now,
+              cancelled: options.cancelled,
+            }).events;
+      const newer = page('asc', options.after).reverse();
+      const older = page('desc', options.before);
+      const anchor = this.events([key], false);
+      return { events: [...newer, ...anchor, ...older], anchorIndex: newer.length };
+    })();
+  }
+
+  /** Distinct values of a field over the whole database with their event counts, most frequent first. */
+  values(
+    field: FacetName,
+    prefix: string,
+    limit: number,
+  ): { values: { value: string; count: number }[]; distinct: number } {
+    return this.db.transaction(() => {
+      this.columns.segments();
+      const counts = this.columns.valueCounts(FACET_COLUMN[field]);
+      const wanted = fold(prefix);
+      const matching: { value: string; count: number }[] = [];
+      for (const v of this.facet(field, counts, 0, Infinity).values) {
+        if (v.value !== null && fold(v.value).startsWith(wanted))
+          matching.push({ value: v.value, count: v.count });
+      }
+      return { values: matching.slice(0, limit), distinct: matching.length };
+    })();
+  }
+
+  /** The key of an event by id and time (inside the caller's transaction), or null. */
+  private keyOf(idHex: string, ts: number | null): number | null {
+    const id = Buffer.from(idHex, 'hex');
+    // An event's key is within its millisecond unless 2,048 events of that millisecond spilled it into
+    // the next ones (see eventKey.ts): a second's margin covers that. Untimed events have a region below.
+    const [lo, hi] =
+      ts !== null && isKeyableTime(ts)
+        ? [keyAtOrAfter(Math.floor(ts)), keyAtOrAfter(Math.floor(ts) + 1000)]
+        : [UNTIMED_BASE, MIN_TIMED_KEY];
+    const key = this.stmts.keyInRange.get(id, lo, hi) as number | undefined;
+    if (key === undefined) return null;
+    // Below an unfinished retention run's horizon an event counts as deleted already (as in searches).
+    const horizon = retentionHorizon(this.db);
+    if (horizon !== null && key >= MIN_TIMED_KEY && key < horizon) return null;
+    return key;
   }
 
   /** Stored events by key (in the given order), with names resolved and, if asked, their raw lines. */
@@ -387,8 +530,20 @@ interface EventRow {
   bi: number;
 }
 
-function parseCursor(cursor: string | null | undefined): number {
-  if (cursor == null || cursor === '') return Number.MAX_SAFE_INTEGER;
+/** The histogram's series from the scan's per-outcome counts (`hist[outcome * buckets + bucket]`). */
+function stackedHistogram(
+  axis: { from: number; bucketMs: number; buckets: number },
+  hist: Float64Array,
+): Histogram {
+  const n = axis.buckets;
+  const series = (outcome: number) => Array.from(hist.subarray(outcome * n, (outcome + 1) * n));
+  const byOutcome = { success: series(0), failure: series(1), unknown: series(2) };
+  const counts = byOutcome.success.map((s, b) => s + byOutcome.failure[b]! + byOutcome.unknown[b]!);
+  return { from: axis.from, bucketMs: axis.bucketMs, counts, byOutcome };
+}
+
+function parseCursor(cursor: string | null | undefined, ascending = false): number {
+  if (cursor == null || cursor === '') return ascending ? -Infinity : Number.MAX_SAFE_INTEGER;
   const key = Number(cursor);
   if (!Number.isSafeInteger(key))
     throw new CursorError(`"${cursor}" is not a page cursor from a previous search.`);

@@ -1,3 +1,4 @@
+import { StoreCorruptError } from './errors.ts';
 import type { Db } from './open.ts';
 
 /**
@@ -119,29 +120,51 @@ export function encodeSegment(
   return new Uint8Array(buffer);
 }
 
-/** Reads a segment blob (copied into an aligned buffer, so the typed arrays can view it directly). */
+/**
+ * Reads a segment blob (copied into an aligned buffer, so the typed arrays can view it directly). A blob
+ * that does not agree with itself or with its row (`meta.n`, the key range) is damage SQLite cannot see —
+ * it checks pages, not values — and throws {@link StoreCorruptError} rather than answering wrong counts.
+ * The checks cost one pass over the keys when a segment is first loaded.
+ */
 export function decodeSegment(
-  meta: { id: number; level: number; minPos: number; maxPos: number },
+  meta: { id: number; level: number; minPos: number; maxPos: number; n?: number },
   blob: Uint8Array,
 ): Segment {
+  const corrupt = (what: string) => new StoreCorruptError(`column segment ${meta.id} ${what}`);
+  if (blob.byteLength < 16) throw corrupt('is cut short');
   const buffer = new ArrayBuffer(blob.byteLength);
   new Uint8Array(buffer).set(blob);
   const view = new DataView(buffer);
-  if (view.getUint32(0, true) !== MAGIC) throw new Error(`Segment ${meta.id} is corrupt (bad header).`);
+  if (view.getUint32(0, true) !== MAGIC) throw corrupt('has a bad header');
   const n = view.getUint32(4, true);
   const ncols = view.getUint8(8);
   if (ncols !== SEGMENT_COLUMNS.length)
-    throw new Error(`Segment ${meta.id} has ${ncols} columns, expected ${SEGMENT_COLUMNS.length}.`);
+    throw corrupt(`has ${ncols} columns, expected ${SEGMENT_COLUMNS.length}`);
+  if (meta.n !== undefined && n !== meta.n) throw corrupt(`holds ${n} rows where its record says ${meta.n}`);
+  const widths = SEGMENT_COLUMNS.map((_, ci) => view.getUint8(9 + ci));
+  let size = align8(4 + 4 + 1 + ncols) + n * 8;
+  for (const w of widths) {
+    if (w !== 1 && w !== 2 && w !== 4) throw corrupt(`has a column of width ${w}`);
+    size += align8(n * w);
+  }
+  if (size !== blob.byteLength) throw corrupt(`is ${blob.byteLength} bytes where ${size} are expected`);
   let offset = align8(4 + 4 + 1 + ncols);
   const pos = new Float64Array(buffer, offset, n);
   offset += n * 8;
+  let previous = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const p = pos[i]!;
+    if (!(p > previous) || p < meta.minPos || p > meta.maxPos)
+      throw corrupt(`has keys out of order or range`);
+    previous = p;
+  }
   const cols = {} as Record<SegmentColumn, IdArray>;
   SEGMENT_COLUMNS.forEach((c, ci) => {
-    const w = view.getUint8(9 + ci);
+    const w = widths[ci]!;
     cols[c] = arrayOf(w, buffer, offset, n);
     offset += align8(n * w);
   });
-  return { ...meta, n, pos, cols };
+  return { id: meta.id, level: meta.level, minPos: meta.minPos, maxPos: meta.maxPos, n, pos, cols };
 }
 
 /** Writes a level-0 segment for a batch's new events (any order) and merges levels that are full. */
@@ -210,10 +233,13 @@ export function rewriteSegment(db: Db, segment: Segment, keep: (pos: number) => 
 
 /** Loads one segment by id. */
 export function loadSegment(db: Db, id: number): Segment {
-  const row = db.prepare('SELECT id, level, min_pos, max_pos, data FROM segments WHERE id = ?').get(id) as
-    { id: number; level: number; min_pos: number; max_pos: number; data: Uint8Array } | undefined;
+  const row = db.prepare('SELECT id, level, n, min_pos, max_pos, data FROM segments WHERE id = ?').get(id) as
+    { id: number; level: number; n: number; min_pos: number; max_pos: number; data: Uint8Array } | undefined;
   if (!row) throw new Error(`Segment ${id} does not exist.`);
-  return decodeSegment({ id: row.id, level: row.level, minPos: row.min_pos, maxPos: row.max_pos }, row.data);
+  return decodeSegment(
+    { id: row.id, level: row.level, n: row.n, minPos: row.min_pos, maxPos: row.max_pos },
+    row.data,
+  );
 }
 
 /** K-way merge of sorted segments into plain sorted columns, optionally dropping rows. */

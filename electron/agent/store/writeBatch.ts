@@ -3,6 +3,7 @@ import { MIN_TIMED_KEY, probeKey, SLOTS_PER_MS } from './eventKey.ts';
 import { beginObject, type ObjectInfo } from './objects.ts';
 import type { Db } from './open.ts';
 import type { Statement } from 'better-sqlite3';
+import { QUARANTINE_EXCERPTS_PER_OBJECT, reasonKind } from './quarantine.ts';
 import { LINES_PER_BLOCK } from './rawBlocks.ts';
 import { appendSegment, emptyRows } from './segments.ts';
 
@@ -50,7 +51,10 @@ export interface EventBatch {
    * same transaction, so ingest never waits on a round trip to the writer thread.
    */
   objects: BatchObject[];
+  /** Bad lines with their excerpt (the first ones of each object; see quarantine.ts). */
   quarantine: QuarantineEntry[];
+  /** Bad lines past those, counted per object and kind of reason. */
+  quarantineCounts: QuarantineCount[];
   /** Object progress to record with this batch: one per object that has events or lines in it. */
   checkpoints: Checkpoint[];
 }
@@ -67,6 +71,15 @@ export interface QuarantineEntry {
   line: number;
   reason: string;
   excerpt: string;
+}
+
+export interface QuarantineCount {
+  /** Index into the batch's `objects`. */
+  object: number;
+  /** The kind of reason (reasonKind). */
+  reason: string;
+  lines: number;
+  firstLine: number;
 }
 
 export interface Checkpoint {
@@ -188,10 +201,19 @@ export class BatchWriter {
         `INSERT INTO quarantine (object_id, line, reason, excerpt, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (object_id, line) DO UPDATE SET reason = excluded.reason, excerpt = excluded.excerpt`,
       ),
+      storedBad: db.prepare('SELECT count(*) FROM quarantine WHERE object_id = ?').pluck(),
+      countBad: db.prepare(
+        `INSERT INTO quarantine_counts (object_id, reason, lines, first_line) VALUES (?, ?, ?, ?)
+         ON CONFLICT (object_id, reason) DO UPDATE SET lines = lines + excluded.lines,
+           first_line = min(first_line, excluded.first_line)`,
+      ),
+      clearBad: db.prepare('DELETE FROM quarantine WHERE object_id = ?'),
+      clearCounts: db.prepare('DELETE FROM quarantine_counts WHERE object_id = ?'),
       checkpoint: db.prepare(
         `UPDATE objects SET lines = max(lines, :lines), bytes_read = max(bytes_read, :bytesRead),
                 events = events + :inserted, duplicates = duplicates + :duplicates,
-                quarantined = (SELECT count(*) FROM quarantine WHERE object_id = objects.id),
+                quarantined = (SELECT count(*) FROM quarantine WHERE object_id = objects.id) +
+                  (SELECT coalesce(sum(lines), 0) FROM quarantine_counts WHERE object_id = objects.id),
                 status = coalesce(:status, status),
                 error = CASE WHEN :status IS NULL THEN error ELSE :error END,
                 updated_at = :now
@@ -219,7 +241,7 @@ export class BatchWriter {
     const result: BatchResult = {
       inserted: 0,
       duplicates: 0,
-      quarantined: batch.quarantine.length,
+      quarantined: batch.quarantine.length + batch.quarantineCounts.reduce((n, c) => n + c.lines, 0),
       perObject: batch.objects.map(() => [0, 0]),
       objectIds,
     };
@@ -344,8 +366,7 @@ export class BatchWriter {
       if (blockLive[b] === 0) stmts.dropBlock.run(blockId);
       else stmts.setLive.run(blockLive[b], blockId);
     });
-    for (const q of batch.quarantine)
-      stmts.quarantine.run(objectIds[q.object], q.line, q.reason, q.excerpt, now);
+    this.writeQuarantine(batch, objectIds, now);
     for (const c of batch.checkpoints) {
       const [inserted, duplicates] = result.perObject[c.object]!;
       stmts.checkpoint.run({
@@ -361,6 +382,31 @@ export class BatchWriter {
     }
     appendSegment(this.db, rows);
     return result;
+  }
+
+  /**
+   * Stores the batch's bad lines: with their excerpt up to QUARANTINE_EXCERPTS_PER_OBJECT per object
+   * (enforced here too, so resumed reads stay within it), counted per reason past that. A full re-read of
+   * an object (restart) starts its bad lines afresh: they all come again, and must not count twice.
+   */
+  private writeQuarantine(batch: EventBatch, objectIds: readonly number[], now: number): void {
+    const { stmts } = this;
+    batch.objects.forEach((o, k) => {
+      if (!o.restart) return;
+      stmts.clearBad.run(objectIds[k]);
+      stmts.clearCounts.run(objectIds[k]);
+    });
+    const stored = new Map<number, number>();
+    for (const q of batch.quarantine) {
+      const objectId = objectIds[q.object]!;
+      const n = stored.get(objectId) ?? (stmts.storedBad.get(objectId) as number);
+      if (n < QUARANTINE_EXCERPTS_PER_OBJECT) {
+        stmts.quarantine.run(objectId, q.line, q.reason, q.excerpt, now);
+        stored.set(objectId, n + 1);
+      } else stmts.countBad.run(objectId, reasonKind(q.reason), 1, q.line);
+    }
+    for (const c of batch.quarantineCounts)
+      stmts.countBad.run(objectIds[c.object], c.reason, c.lines, c.firstLine);
   }
 
   /**

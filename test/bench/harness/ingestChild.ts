@@ -77,6 +77,7 @@ async function main(p: IngestParams): Promise<IngestReport> {
       redacted: summary.redacted,
       lines: summary.lines,
       bytes: summary.bytes,
+      stopped: summary.stopped,
     },
     maxRssBytes: peak,
     cpuMs,

@@ -26,7 +26,7 @@ export interface IngestReport {
   ingestCallMs: number;
   /** service.close(): writer checkpoint (wal_checkpoint TRUNCATE) and close. */
   closeMs: number;
-  summary: Omit<MethodOutput<'ingest.paths'>, 'perObject' | 'sampleEventsRemoved' | 'indexMs'>;
+  summary: Omit<MethodOutput<'ingest.paths'>, 'perObject' | 'skipped' | 'sampleEventsRemoved' | 'indexMs'>;
   /** Peak RSS (VmHWM) of the CLI process that did the import, every thread included, in bytes. */
   maxRssBytes: number;
   /** User + system CPU time of the process, ms. */

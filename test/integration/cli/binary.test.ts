@@ -27,6 +27,8 @@ describe('bin/audit-explorer.js', () => {
       'export',
       'key',
       'verify',
+      'check',
+      'serve',
       'help',
     ]);
   });

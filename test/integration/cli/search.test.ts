@@ -48,7 +48,7 @@ async function withManyEvents(n: number): Promise<{ ws: Workspace; ids: string[]
   ws.write('many/part2.ndjson', lines.slice(n / 2).join('\n') + '\n');
   const r = await ws.cli('ingest', path.join(ws.dir, 'many'), '--json');
   expect(JSON.parse(r.out)).toMatchObject({ events: n, errors: 0 });
-  return { ws, ids: lines.map(eventId) };
+  return { ws, ids: lines.map((line) => eventId(ws.db, line)) };
 }
 
 interface PrintedEvent {
@@ -131,7 +131,7 @@ describe('search --format ndjson', () => {
     const expected = FIXTURE_EVENTS.map(([file, line, time, user, action, entity, outcome]) => {
       const raw = lineOf(fixtureFile(file), line);
       return {
-        id: eventId(raw),
+        id: eventId(ws.db, raw),
         ts: Date.parse(time),
         user,
         action,
@@ -177,8 +177,7 @@ describe('search --format csv', () => {
     'raw',
   ];
 
-  async function csvOf(users: string[]): Promise<Record<string, string>[]> {
-    const ws = workspace();
+  async function csvOf(users: string[], ws = workspace()): Promise<Record<string, string>[]> {
     const lines = users.map((user, i) => prophecyLine({ ts: Date.UTC(2024, 0, 1 + i), user }));
     ws.write('csv.ndjson', lines.join('\n') + '\n');
     await ws.cli('ingest', path.join(ws.dir, 'csv.ndjson'));
@@ -197,7 +196,8 @@ describe('search --format csv', () => {
   });
 
   test('every row carries the event time, origin and raw line', async () => {
-    const rows = await csvOf(['one@acme.example']);
+    const ws = workspace();
+    const rows = await csvOf(['one@acme.example'], ws);
     expect(rows).toHaveLength(1);
     const raw = prophecyLine({ ts: Date.UTC(2024, 0, 1), user: 'one@acme.example' });
     expect(rows[0]).toMatchObject({
@@ -207,7 +207,7 @@ describe('search --format csv', () => {
       format: 'prophecy',
       source: 'import',
       line: '1',
-      id: eventId(raw),
+      id: eventId(ws.db, raw),
       raw,
     });
   });

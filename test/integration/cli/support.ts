@@ -3,14 +3,15 @@
  * run in process through `main(argv, io)` or as the real `bin/audit-explorer.js`, builders for audit lines
  * and a small RFC 4180 reader to parse CSV output back.
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { onTestFinished } from 'vitest';
+import { openDatabase } from '../../../electron/agent/store/open.ts';
 import { main } from '../../../electron/cli/main.ts';
+import { eventIdOf } from '../engine/support.ts';
 
 /** The repository root (the binary runs from here). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -90,10 +91,114 @@ export function runBinary(args: readonly string[], db: string): Promise<CliResul
   });
 }
 
-/** DESIGN §3: hex of the first 16 bytes of SHA-256 of the line trimmed of whitespace and BOM. */
-export function eventId(line: string): string {
-  const trimmed = line.replace(/^\uFEFF/, '').trim();
-  return createHash('sha256').update(trimmed, 'utf8').digest('hex').slice(0, 32);
+/** A `bin/audit-explorer.js` process still running, for tests that signal it or run others beside it. */
+export interface RunningBinary {
+  readonly child: ChildProcess;
+  /** Resolves when it exits: its code (128 + n when a signal n ended it) and everything it printed. */
+  readonly result: Promise<CliResult>;
+  /** What it printed on stderr so far. */
+  err(): string;
+}
+
+/** Starts `node bin/audit-explorer.js ARGS` (like {@link runBinary}) without waiting for it. */
+export function startBinary(args: readonly string[], db: string): RunningBinary {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AUDIT_EXPLORER_DB: db, AUDIT_EXPLORER_DEBUG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), out, err }),
+    );
+  });
+  return { child, result, err: () => err };
+}
+
+/** Resolves once `condition()` holds, checking every 50 ms; fails after `timeoutMs` saying what it waited for. */
+export async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A folder of `files` NDJSON files of `linesPerFile` distinct Prophecy events each, none shared with a
+ * corpus of another `name` (the user names the corpus): enough lines that an import is still running a
+ * moment after it started. Returns the folder and the number of events.
+ */
+export function prophecyCorpus(
+  ws: Workspace,
+  name: string,
+  files: number,
+  linesPerFile: number,
+): { dir: string; events: number } {
+  for (let f = 0; f < files; f++) {
+    const lines: string[] = [];
+    for (let i = 0; i < linesPerFile; i++) {
+      const n = f * linesPerFile + i;
+      lines.push(
+        prophecyLine({
+          ts: Date.UTC(2024, 0, 1) + n * 1000,
+          user: `${name}-${n % 500}@acme.example`,
+          action: ['releaseProject', 'updateEntity', 'addUser', 'removeEntity'][n % 4],
+          params: { seq: String(n), corpus: name },
+        }),
+      );
+    }
+    ws.write(`${name}/part-${f}.ndjson`, lines.join('\n') + '\n');
+  }
+  return { dir: path.join(ws.dir, name), events: files * linesPerFile };
+}
+
+/** Events stored in `db` as a reader sees them right now (0 before the database exists or is migrated). */
+export function storedEvents(db: string): number {
+  if (!fs.existsSync(db)) return 0;
+  try {
+    const conn = openDatabase(db, { readonly: true });
+    try {
+      return conn.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get() as number;
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids whose parent is `pid` (the launcher's re-executed child), read from /proc (Linux). */
+export function childPids(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && procStatus(Number(entry))?.ppid === pid)
+    .map(Number);
+}
+
+/** The process exists and has not ended (a zombie waiting to be reaped has ended). */
+export function alive(pid: number): boolean {
+  const status = procStatus(pid);
+  return status !== null && status.state !== 'Z';
+}
+
+function procStatus(pid: number): { state: string; ppid: number } | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { state: /^State:\s+(\S)/m.exec(text)![1]!, ppid: Number(/^PPid:\s+(\d+)/m.exec(text)![1]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The id of `line` in the database file `db` (keyed per database: see the engine tests' eventIdOf). */
+export function eventId(db: string, line: string): string {
+  return eventIdOf(db, line);
 }
 
 export interface ProphecyLine {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { BatchBuilder, type ObjectRef } from '../../../electron/agent/ingest/batchBuilder.ts';
 import { resolveFormats } from '../../../electron/agent/ingest/formatConfig.ts';
 import { prepareLine } from '../../../electron/agent/ingest/prepare.ts';
+import { EventIdHasher, readEventIdKey } from '../../../electron/agent/store/eventId.ts';
 import { ensureSource } from '../../../electron/agent/store/objects.ts';
 import { openDatabase, type Db } from '../../../electron/agent/store/open.ts';
 import { SearchEngine } from '../../../electron/agent/store/search.ts';
@@ -52,7 +53,7 @@ function buildBatch(): EventBatch {
   const builder = new BatchBuilder({ maxEvents: 1000, maxBytes: 1 << 24 });
   const ref: ObjectRef = { sourceId, info: { key: OBJECT_KEY, size: 4096, etag: 'e1' }, restart: true };
   LINES.forEach((line, i) => {
-    const prepared = prepareLine(line, { formats, redact: true });
+    const prepared = prepareLine(line, { formats, redact: true, ids: new EventIdHasher(readEventIdKey(db)) });
     if (prepared.kind === 'event') builder.add(ref, i + 1, prepared);
     else builder.addBad(ref, i + 1, prepared.reason, prepared.excerpt);
   });
@@ -96,9 +97,10 @@ function stored() {
   };
 }
 
-const EXPECTED = {
+/** What the store must hold once LINES are in (ids are keyed per database, so computed from `db`). */
+const expected = () => ({
   total: 8,
-  ids: GOOD.map(eventIdOf).sort(),
+  ids: GOOD.map((line) => eventIdOf(db, line)).sort(),
   users: [
     ...Array.from({ length: 4 }, (_, i) => `crash${i}@acme.example=1`),
     ...Array.from({ length: 4 }, (_, i) => `gcrash${i}@acme.example=1`),
@@ -108,7 +110,7 @@ const EXPECTED = {
   quarantine: [[5, expect.stringMatching(/^not JSON/)]],
   objects: [[OBJECT_KEY, LINES.length, 8, 'done']],
   rows: { events: 8, segments: 8, fts: 8 },
-};
+});
 
 function failingWrite(batch: EventBatch): unknown {
   try {
@@ -132,7 +134,7 @@ describe('a batch that fails part way leaves nothing behind, and its retry store
     db.exec('DROP TRIGGER temp.fail_segment');
     const result = writer.write(batch, FIXED_NOW);
     expect([result.inserted, result.duplicates, result.quarantined]).toEqual([8, 0, 1]);
-    expect(stored()).toEqual(EXPECTED);
+    expect(stored()).toEqual(expected());
   });
 
   test('failing in the middle of the events rolls back the ones already inserted', () => {
@@ -147,7 +149,7 @@ describe('a batch that fails part way leaves nothing behind, and its retry store
 
     db.exec('DROP TRIGGER temp.fail_fifth');
     writer.write(batch, FIXED_NOW);
-    expect(stored()).toEqual(EXPECTED);
+    expect(stored()).toEqual(expected());
   });
 
   test('failing at the object checkpoint rolls back the whole batch', () => {
@@ -161,7 +163,7 @@ describe('a batch that fails part way leaves nothing behind, and its retry store
 
     db.exec('DROP TRIGGER temp.fail_checkpoint');
     writer.write(batch, FIXED_NOW);
-    expect(stored()).toEqual(EXPECTED);
+    expect(stored()).toEqual(expected());
   });
 
   test('a quarantine entry naming an object the batch does not carry is rejected with nothing stored', () => {
@@ -174,7 +176,7 @@ describe('a batch that fails part way leaves nothing behind, and its retry store
     expect(failingWrite(bad)).not.toBeNull();
     expect(contents()).toEqual(before);
     writer.write(good, FIXED_NOW);
-    expect(stored()).toEqual(EXPECTED);
+    expect(stored()).toEqual(expected());
   });
 
   test('a checkpoint naming an object the batch does not carry is rejected with nothing stored', () => {
@@ -196,7 +198,7 @@ test('writing the same batch again stores nothing more: every event is a duplica
   const again = writer.write(batch, FIXED_NOW);
   expect([again.inserted, again.duplicates]).toEqual([0, 8]);
   expect({ ...stored(), objects: null }).toEqual({ ...once, objects: null });
-  expect(once).toEqual(EXPECTED);
+  expect(once).toEqual(expected());
 });
 
 test('a writer that lost a write to a failure keeps assigning dictionary ids that resolve to the right names', () => {
@@ -210,7 +212,7 @@ test('a writer that lost a write to a failure keeps assigning dictionary ids tha
   const builder = new BatchBuilder({ maxEvents: 10, maxBytes: 1 << 20 });
   const ref: ObjectRef = { sourceId, info: { key: '/exports/other.ndjson' }, restart: true };
   const other = prophecyLine({ ts: T - 5000, user: 'other@acme.example', action: 'addTeam' });
-  const prepared = prepareLine(other, { formats, redact: true });
+  const prepared = prepareLine(other, { formats, redact: true, ids: new EventIdHasher(readEventIdKey(db)) });
   if (prepared.kind !== 'event') throw new Error('fixture line must be an event');
   builder.add(ref, 1, prepared);
   builder.progress(ref, { lines: 1, bytesRead: other.length + 1, status: 'done', error: null });
@@ -220,7 +222,7 @@ test('a writer that lost a write to a failure keeps assigning dictionary ids tha
   const engine = new SearchEngine(db);
   const events = engine.search({ query: '', limit: 100, facets: false, now: FIXED_NOW }).events;
   const byId = new Map(events.map((e) => [e.id, [e.user, e.action]]));
-  expect(byId.get(eventIdOf(other))).toEqual(['other@acme.example', 'addTeam']);
-  expect(byId.get(eventIdOf(GOOD[0]!))).toEqual(['crash0@acme.example', 'getDetails']);
-  expect(byId.get(eventIdOf(GOOD[7]!))).toEqual(['gcrash3@acme.example', 'USER_LOGIN']);
+  expect(byId.get(eventIdOf(db, other))).toEqual(['other@acme.example', 'addTeam']);
+  expect(byId.get(eventIdOf(db, GOOD[0]!))).toEqual(['crash0@acme.example', 'getDetails']);
+  expect(byId.get(eventIdOf(db, GOOD[7]!))).toEqual(['gcrash3@acme.example', 'USER_LOGIN']);
 });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import type { Facet, FacetName } from '../../../shared/contract.ts';
 import {
   buildTemplate,
+  graviteeLine,
   ingest,
   openCopy,
   prophecyLine,
@@ -233,6 +234,51 @@ describe('histogram', () => {
     const after = await engine.service['events.search']({ query: '', limit: 0, facets: false });
     expect(after.total).toBe(N + 1);
     expect(after.histogram).toEqual(before.histogram);
+  });
+
+  test('the histogram is stacked by outcome: the three series add up to counts and match outcome: queries', async () => {
+    // A few events with an outcome that is neither success nor failure, so every series has something.
+    const unknown = path.join(engine.dir, 'unknown');
+    writeLines(
+      path.join(unknown, 'events.ndjson'),
+      [1, 2, 3].map((i) =>
+        graviteeLine({
+          ts: BASE + i * 30 * HOUR,
+          user: `u${i}@acme.example`,
+          type: 'USER_LOGIN',
+          extra: { status: 'PENDING' },
+        }),
+      ),
+    );
+    await ingest(engine, [unknown], { source: 'alpha' });
+    const range = `after:${new Date(BASE).toISOString()} before:${new Date(BASE + 10 * 24 * HOUR).toISOString()}`;
+    const all = (await engine.service['events.search']({ query: range, limit: 0, facets: false })).histogram!;
+    const { success, failure, unknown: rest } = all.byOutcome;
+    for (const series of [success, failure, rest]) expect(series).toHaveLength(all.counts.length);
+    expect(all.counts.map((_, b) => success[b]! + failure[b]! + rest[b]!)).toEqual(all.counts);
+    for (const outcome of ['success', 'failure', 'unknown'] as const) {
+      const one = (
+        await engine.service['events.search']({
+          query: `${range} outcome:${outcome}`,
+          limit: 0,
+          facets: false,
+        })
+      ).histogram!;
+      expect({ from: one.from, bucketMs: one.bucketMs }).toEqual({ from: all.from, bucketMs: all.bucketMs });
+      expect(all.byOutcome[outcome], outcome).toEqual(one.counts);
+      expect(
+        all.byOutcome[outcome].reduce((a, b) => a + b, 0),
+        outcome,
+      ).toBeGreaterThan(0);
+    }
+    expect(failure).toEqual(
+      bucketsOf(
+        SPECS.filter((x) => x.outcome === 'failure'),
+        all.from,
+        all.bucketMs,
+        all.counts.length,
+      ),
+    );
   });
 
   test('with after: and before:, the axis covers the bounds and counts the events between them', async () => {

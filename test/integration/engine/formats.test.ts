@@ -198,7 +198,7 @@ test('each sample is stored with the normalised fields DESIGN §4 gives it', asy
     const line = lineOf(file, Number(no));
     expect(byKey.get(key), key).toEqual({
       ...fields,
-      id: eventIdOf(line),
+      id: eventIdOf(engine.dbFile, line),
       source: SOURCE,
       object: path.join(data, file),
       line: Number(no),

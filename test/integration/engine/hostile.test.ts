@@ -263,7 +263,7 @@ test('every good line of every file is stored once, with its object and line num
   const { events } = await allPages(engine, '', 7);
   const got = events.map((e) => `${e.object}#${e.line}#${e.id}`).sort();
   const expected = [...corpus.good].flatMap(([file, lines]) =>
-    lines.map(([no, text]) => `${file}#${no}#${eventIdOf(text)}`),
+    lines.map(([no, text]) => `${file}#${no}#${eventIdOf(engine.dbFile, text)}`),
   );
   expect(got).toEqual(expected.sort());
 });
@@ -294,9 +294,9 @@ describe('line framing does not change the stored line', () => {
     const { events } = await allPages(engine, `object:"${corpus.files.bomCrlf}"`);
     const got = events.map((e) => [e.line, e.raw, e.id]).sort((a, b) => Number(a[0]) - Number(b[0]));
     expect(got).toEqual([
-      [1, P(6), eventIdOf(P(6))],
-      [3, G(7), eventIdOf(G(7))],
-      [4, D(8), eventIdOf(D(8))],
+      [1, P(6), eventIdOf(engine.dbFile, P(6))],
+      [3, G(7), eventIdOf(engine.dbFile, G(7))],
+      [4, D(8), eventIdOf(engine.dbFile, D(8))],
     ]);
   });
 

@@ -4,11 +4,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { NotOurDatabaseError, SchemaTooNewError } from '../../../electron/agent/store/errors.ts';
+import {
+  DatabaseMissingError,
+  NotOurDatabaseError,
+  SchemaTooNewError,
+} from '../../../electron/agent/store/errors.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../electron/agent/store/migrations/index.ts';
+import { migration0030 } from '../../../electron/agent/store/migrations/0030-quarantine-counts.ts';
 import { APPLICATION_ID, openDatabase, type Db } from '../../../electron/agent/store/open.ts';
 import { createService } from '../../../electron/agent/service.ts';
-import { ingest, makeTempDir, openEngine, prophecyLine, writeLines } from './support.ts';
+import { BatchBuilder, type ObjectRef } from '../../../electron/agent/ingest/batchBuilder.ts';
+import { resolveFormats } from '../../../electron/agent/ingest/formatConfig.ts';
+import { prepareLine } from '../../../electron/agent/ingest/prepare.ts';
+import { EventIdHasher } from '../../../electron/agent/store/eventId.ts';
+import { ensureSource } from '../../../electron/agent/store/objects.ts';
+import { SearchEngine } from '../../../electron/agent/store/search.ts';
+import { BatchWriter } from '../../../electron/agent/store/writeBatch.ts';
+import {
+  dronahqLine,
+  eventIdOf,
+  FIXED_NOW,
+  graviteeLine,
+  ingest,
+  makeTempDir,
+  openEngine,
+  plainDigestOf,
+  prophecyLine,
+  writeLines,
+} from './support.ts';
 
 let dir: string;
 
@@ -203,7 +226,7 @@ describe('reopening', () => {
 
   test('opening read-only never migrates or writes: a missing file is an error, not a new database', () => {
     const file = path.join(dir, 'missing.sqlite');
-    expect(() => openDatabase(file, { readonly: true })).toThrow(NotOurDatabaseError);
+    expect(() => openDatabase(file, { readonly: true })).toThrow(DatabaseMissingError);
     expect(fs.existsSync(file)).toBe(false);
   });
 });
@@ -240,6 +263,157 @@ describe('0040-casework', () => {
         detail: string;
       }[];
       expect(plan.map((p) => p.detail).join(' ')).toContain('pinned_events_by_pos');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 0020: keyed event ids', () => {
+  const T = Date.UTC(2024, 2, 10, 12, 0, 0, 0);
+  /** Lines of every kind the step must carry over: redacted, embedded JSON, untimed, and a crowded ms. */
+  const lines = [
+    prophecyLine({
+      ts: T,
+      user: 'pw@acme.example',
+      action: 'setPassword',
+      op: 'Mutation',
+      params: { userId: '"u-7"', newPassword: '"Summer2024!"' },
+    }),
+    JSON.stringify({
+      id: 9,
+      level: 'info',
+      message: 'Connector updated',
+      meta: JSON.stringify({
+        'user-email': 'row@acme.example',
+        'event-id': 'connectors_updated',
+        note: 'rowword',
+      }),
+      timestamp: new Date(T + 5).toISOString(),
+    }),
+    dronahqLine({ ts: null, user: 'untimed@acme.example', eventId: 'app_created', target: 'untimedword' }),
+    // More than a millisecond's 2048 slots: collisions and a spill into the next millisecond.
+    ...Array.from({ length: 2100 }, (_, i) =>
+      prophecyLine({
+        ts: T + 1000,
+        user: `burst${i % 50}@acme.example`,
+        action: 'getDetails',
+        payload: `"burst ${i}"`,
+      }),
+    ),
+    graviteeLine({ ts: T + 2000, user: 'g@acme.example', type: 'USER_LOGIN', txn: 'tx-77' }),
+  ];
+
+  /** A database as version 10 wrote it: ids are the plain digests, keys follow them. */
+  function legacyDatabase(file: string): void {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.transaction(() => {
+      MIGRATIONS[0]!.up(db);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma('user_version = 10');
+    })();
+    const { formats } = resolveFormats({});
+    const sourceId = ensureSource(db, 'import', 'import', FIXED_NOW);
+    const builder = new BatchBuilder({ maxEvents: 5000, maxBytes: 1 << 26 });
+    const ref: ObjectRef = { sourceId, info: { key: '/legacy/a.ndjson' }, restart: true };
+    const unused = new EventIdHasher('00'.repeat(32));
+    [...lines, 'not json'].forEach((line, i) => {
+      const prepared = prepareLine(line, { formats, redact: true, ids: unused });
+      if (prepared.kind === 'bad') builder.addBad(ref, i + 1, prepared.reason, prepared.excerpt);
+      else builder.add(ref, i + 1, { ...prepared, id: plainDigestOf(line).toString('latin1') });
+    });
+    builder.progress(ref, { lines: lines.length + 1, bytesRead: 1, status: 'done', error: null });
+    // Today's writer also counts bad lines past the kept ones (a table of 0030): lent for the write only.
+    migration0030.up(db);
+    expect(new BatchWriter(db).write(builder.take().batch, FIXED_NOW).inserted).toBe(lines.length);
+    db.exec('DROP TABLE quarantine_counts');
+    db.close();
+  }
+
+  const view = (db: Db, query: string) =>
+    new SearchEngine(db).search({
+      query,
+      limit: 10_000,
+      facets: ['user', 'action'],
+      facetLimit: 100,
+      now: FIXED_NOW,
+    });
+
+  test('a version 10 database is re-keyed: every id is the keyed hash, every search answers as before', () => {
+    const file = path.join(dir, 'legacy.sqlite');
+    legacyDatabase(file);
+    const queries = [
+      '',
+      'rowword',
+      'untimedword',
+      '"burst 2099"',
+      'txn:tx-77',
+      'user:burst7@acme.example',
+      'Summer2024',
+    ];
+    const before = new Database(file);
+    const answers = queries.map((q) => view(before, q));
+    expect(view(before, '').events.map((e) => e.id)).toContain(plainDigestOf(lines[0]!).toString('hex'));
+    before.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const key = db.prepare("SELECT value FROM settings WHERE key = 'event_id_key'").pluck().get();
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      const after = queries.map((q) => view(db, q));
+      const strip = (r: ReturnType<typeof view>) => ({
+        total: r.total,
+        facets: r.facets,
+        events: r.events.map((e) => ({ ...e, id: null })).sort((a, b) => a.raw!.localeCompare(b.raw!)),
+      });
+      expect(after.map(strip)).toEqual(answers.map(strip));
+      expect(after.map((a) => a.total)).toEqual([lines.length, 1, 1, 1, 1, 42, 0]);
+      // Every stored id, the redacted line's included, is what ingest now computes for its original line.
+      const ids = new Set(after[0]!.events.map((e) => e.id));
+      expect(lines.every((line) => ids.has(eventIdOf(db, line)))).toBe(true);
+      expect(ids.has(plainDigestOf(lines[0]!).toString('hex'))).toBe(false);
+      expect(db.prepare('SELECT count(*) FROM events_fts').pluck().get()).toBe(lines.length);
+      expect(db.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get()).toBe(lines.length);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('after the step, the same lines ingested again are all duplicates', async () => {
+    const file = path.join(dir, 'audit.sqlite');
+    legacyDatabase(file);
+    writeLines(path.join(dir, 'again', 'b.ndjson'), lines);
+    const engine = await openEngine(dir);
+    try {
+      const summary = await ingest(engine, [path.join(dir, 'again')]);
+      expect([summary.events, summary.duplicates]).toEqual([0, lines.length]);
+      expect(await engine.service['events.count']({ query: '' })).toEqual({ total: lines.length });
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('0030-quarantine-counts', () => {
+  test('a schema-10 database (through 0020 to 0030) gains the counts table, keeps its quarantined lines and counts them', () => {
+    const file = path.join(dir, 'v10.sqlite');
+    const old = new Database(file);
+    MIGRATIONS[0]!.up(old);
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    old.pragma('user_version = 10');
+    old.exec(`
+      INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'import', 'import', 0);
+      INSERT INTO objects (id, source_id, key, quarantined, first_seen, updated_at) VALUES (1, 1, 'a', 1, 0, 0);
+      INSERT INTO quarantine (object_id, line, reason, excerpt, at) VALUES (1, 3, 'not JSON', 'x', 0);
+    `);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.prepare('SELECT count(*) FROM quarantine_counts').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM quarantine').pluck().get()).toBe(1);
     } finally {
       db.close();
     }

@@ -94,10 +94,8 @@ const OTHER_FILE_LINE = dronahqLine({
 
 type Name = keyof typeof LINES | 'e10';
 const ALL: Name[] = [...(Object.keys(LINES) as Name[]), 'e10'];
-const ID_OF = new Map<string, Name>([
-  ...Object.entries(LINES).map(([name, line]): [string, Name] => [eventIdOf(line), name as Name]),
-  [eventIdOf(OTHER_FILE_LINE), 'e10'],
-]);
+/** Event id → name; ids are keyed per database, so this is filled once the template exists. */
+const ID_OF = new Map<string, Name>();
 
 let template: Template;
 let files: { main: string; other: string };
@@ -113,6 +111,8 @@ beforeAll(async () => {
     const summary = await ingest(built, [data]);
     expect(summary.events).toBe(10);
   });
+  for (const [name, line] of Object.entries(LINES)) ID_OF.set(eventIdOf(template.dbFile, line), name as Name);
+  ID_OF.set(eventIdOf(template.dbFile, OTHER_FILE_LINE), 'e10');
 });
 
 afterAll(() => {
@@ -209,7 +209,7 @@ describe('field terms', () => {
   });
 
   test('id: finds an event by its full id, in any case, or by a prefix', async () => {
-    const id = eventIdOf(LINES.e3);
+    const id = eventIdOf(engine.dbFile, LINES.e3);
     expect(await names(`id:${id}`)).toEqual(['e3']);
     expect(await names(`id:${id.toUpperCase()}`)).toEqual(['e3']);
     const prefix = id.slice(0, 2);
@@ -369,7 +369,7 @@ describe('many events in one millisecond', () => {
     writeLines(path.join(engine.dir, 'burst', 'burst.ndjson'), [...burst, ...around]);
     await ingest(engine, [path.join(engine.dir, 'burst')]);
 
-    const expected = new Set([...burst, ...around].map(eventIdOf));
+    const expected = new Set([...burst, ...around].map((l) => eventIdOf(engine.dbFile, l)));
     const { events, pages } = await allPages(engine, 'user:burst* OR user:around*', 7);
     const ids = events.map((e) => e.id);
     expect(ids.length).toBe(300);

@@ -57,7 +57,9 @@ test('every event of many separate runs is found, with its own user', async () =
   for (let run = 0; run < 12; run++) perUser.push(await count(engine, `user:run${run}@acme.example`));
   expect(perUser).toEqual(Array<number>(12).fill(3));
   const { events } = await allPages(engine, '', 10);
-  const expected = Array.from({ length: 12 }, (_, run) => runLines(run).map(eventIdOf)).flat();
+  const expected = Array.from({ length: 12 }, (_, run) =>
+    runLines(run).map((l) => eventIdOf(engine.dbFile, l)),
+  ).flat();
   expect(events.map((e) => e.id).sort()).toEqual(expected.sort());
 });
 
@@ -77,6 +79,10 @@ test('the first real import replaces the sample corpus: only the imported events
   expect(result.facets.source).toEqual({ values: [{ value: 'import', count: 6 }], other: 0, distinct: 1 });
   expect(
     result.events.map((e) => [e.id, e.source, e.object, e.raw]).sort((a, b) => a[0]!.localeCompare(b[0]!)),
-  ).toEqual(lines.map((l) => [eventIdOf(l), 'import', file, l]).sort((a, b) => a[0]!.localeCompare(b[0]!)));
+  ).toEqual(
+    lines
+      .map((l) => [eventIdOf(engine.dbFile, l), 'import', file, l])
+      .sort((a, b) => a[0]!.localeCompare(b[0]!)),
+  );
   expect(await count(engine, 'source:sample')).toBe(0);
 });

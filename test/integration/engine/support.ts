@@ -2,10 +2,11 @@
  * Shared helpers for the engine's integration tests: a temp dir and a service per test, builders for lines
  * of each vendor format (so every test knows exactly what it ingested), and small readers.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { AuditEventOut, MethodOutput } from '../../../shared/contract.ts';
 import { createService, type AuditService } from '../../../electron/agent/service.ts';
 
@@ -92,10 +93,35 @@ export function writeLines(
   return path.resolve(file);
 }
 
-/** The event id DESIGN §3 defines: hex of the first 16 bytes of SHA-256 of the line trimmed of whitespace and BOM. */
-export function eventIdOf(line: string): string {
+/**
+ * The event id of `line` in a database (a file, or an open handle): HMAC-SHA-256 under the database's
+ * secret key of the first 16 bytes of SHA-256 of the line trimmed of whitespace and BOM, its first 16 bytes
+ * in hex. Written here with node:crypto's own HMAC, independently of eventId.ts.
+ */
+export function eventIdOf(db: string | Database.Database, line: string): string {
+  return createHmac('sha256', idKeyOf(db))
+    .update(plainDigestOf(line))
+    .digest()
+    .subarray(0, 16)
+    .toString('hex');
+}
+
+/** The first 16 bytes of an unkeyed SHA-256 of the trimmed line: what ids were before migration 0020. */
+export function plainDigestOf(line: string): Buffer {
   const trimmed = line.replace(/^\uFEFF/, '').trim();
-  return createHash('sha256').update(trimmed, 'utf8').digest().subarray(0, 16).toString('hex');
+  return createHash('sha256').update(trimmed, 'utf8').digest().subarray(0, 16);
+}
+
+/** A database's event id key, read the way a test can: straight from its settings table. */
+export function idKeyOf(db: string | Database.Database): Buffer {
+  const handle = typeof db === 'string' ? new Database(db, { readonly: true }) : db;
+  try {
+    const hex = handle.prepare("SELECT value FROM settings WHERE key = 'event_id_key'").pluck().get();
+    if (typeof hex !== 'string') throw new Error(`${handle.name} has no event id key`);
+    return Buffer.from(hex, 'hex');
+  } finally {
+    if (handle !== db) handle.close();
+  }
 }
 
 export interface ProphecyInput {

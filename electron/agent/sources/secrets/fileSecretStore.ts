@@ -80,23 +80,18 @@ export class FileSecretStore implements SecretStore {
   }
 
   async get(name: string): Promise<string | null> {
-    const values = await this.#read();
-    return Object.hasOwn(values, name) ? (values[name] ?? null) : null;
+    return (await this.#read()).get(name) ?? null;
   }
 
   async set(name: string, value: string): Promise<void> {
-    await this.#update((values) => {
-      values[name] = value;
-    });
+    await this.#update((values) => values.set(name, value));
   }
 
   async delete(name: string): Promise<void> {
-    await this.#update((values) => {
-      delete values[name];
-    });
+    await this.#update((values) => values.delete(name));
   }
 
-  #update(change: (values: Record<string, string>) => void): Promise<void> {
+  #update(change: (values: Map<string, string>) => unknown): Promise<void> {
     const run = this.#queue.then(async () => {
       const values = await this.#read();
       change(values);
@@ -106,12 +101,13 @@ export class FileSecretStore implements SecretStore {
     return run;
   }
 
-  async #read(): Promise<Record<string, string>> {
+  /** The stored names and values (a Map, so no name can collide with an object's own properties). */
+  async #read(): Promise<Map<string, string>> {
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
     } catch (error) {
-      if (isCode(error, 'ENOENT')) return {};
+      if (isCode(error, 'ENOENT')) return new Map();
       throw new SecretFileError(`Could not read the secrets file ${this.file} (${codeOf(error)}).`, {
         cause: error,
       });
@@ -129,11 +125,14 @@ export class FileSecretStore implements SecretStore {
       throw new SecretFileError(`${this.file} is not an Audit Explorer secrets file this version can read.`);
     const key = await this.#deriveKey(parsed.kdf, false);
     try {
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(parsed.iv, 'base64'));
+      // The full 16-byte tag is required: GCM would accept a truncated one, which is easier to forge.
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(parsed.iv, 'base64'), {
+        authTagLength: 16,
+      });
       decipher.setAAD(aad(parsed));
       decipher.setAuthTag(Buffer.from(parsed.tag, 'base64'));
       const plain = Buffer.concat([decipher.update(Buffer.from(parsed.data, 'base64')), decipher.final()]);
-      return JSON.parse(plain.toString('utf8')) as Record<string, string>;
+      return new Map(Object.entries(JSON.parse(plain.toString('utf8')) as Record<string, string>));
     } catch (error) {
       throw new SecretFileError(
         `The secrets file ${this.file} could not be decrypted with ${this.#describeKey()}: the key is not the one it was written with, or the file was altered. ` +
@@ -143,7 +142,7 @@ export class FileSecretStore implements SecretStore {
     }
   }
 
-  async #write(values: Record<string, string>): Promise<void> {
+  async #write(values: Map<string, string>): Promise<void> {
     const existing = await this.#existingKdf();
     const kdf =
       this.#key.kind === 'passphrase'
@@ -166,7 +165,10 @@ export class FileSecretStore implements SecretStore {
     };
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(aad(header));
-    const data = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
+    const data = Buffer.concat([
+      cipher.update(JSON.stringify(Object.fromEntries(values)), 'utf8'),
+      cipher.final(),
+    ]);
     const file: SecretFile = {
       ...header,
       tag: cipher.getAuthTag().toString('base64'),

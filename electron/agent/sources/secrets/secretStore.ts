@@ -95,8 +95,6 @@ export class EnvironmentSecretStore implements SecretStore {
     const value = this.#env[name];
     return value ? value : null;
   }
-  // The value is ignored (the store refuses writes) but part of the signature, so callers typed as this
-  // class can call set() like on any SecretStore.
   async set(name: string, _value: string): Promise<void> {
     throw new ReadOnlySecretStoreError(
       `Secrets from the environment are read-only: set ${name} in the agent's environment instead.`,

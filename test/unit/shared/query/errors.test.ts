@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { parseQuery, QuerySyntaxError } from '../../../../shared/query/index.ts';
+import { parseQuery, QuerySyntaxError, tokenizeForHighlight } from '../../../../shared/query/index.ts';
 import { syntaxErrorOf } from './support.ts';
 
 describe('QuerySyntaxError', () => {
@@ -233,5 +233,46 @@ describe('structure', () => {
 
   test('a - before an operator has nothing to negate', () => {
     expect(syntaxErrorOf('a -OR b').column).toBe(3);
+  });
+});
+
+describe('nesting', () => {
+  const nested = (depth: number) => '('.repeat(depth) + 'a' + ')'.repeat(depth);
+
+  test('2,000 nested parentheses are a syntax error at the first ( past the limit, not a stack overflow', () => {
+    const error = syntaxErrorOf(nested(2000));
+    expect([error.column, error.span]).toEqual([65, { start: 64, end: 65 }]);
+    expect(error.message).toBe(
+      "Too deeply nested at column 65: the '(' there opens level 65, and parentheses and negations may nest" +
+        ' at most 64 deep. Remove parentheses or negations around it.',
+    );
+  });
+
+  test('64 levels of parentheses are allowed', () => {
+    expect(parseQuery(nested(64))).toMatchObject({ kind: 'text', text: 'a' });
+  });
+
+  test('a chain of 2,000 NOTs is an error at the 65th NOT', () => {
+    const error = syntaxErrorOf('NOT '.repeat(2000) + 'a');
+    expect(error.column).toBe(64 * 4 + 1);
+    expect(error.message).toMatch(/^Too deeply nested at column 257: the 'NOT' there opens level 65/);
+  });
+
+  test('a chain of 2,000 negated groups -( is an error at the 33rd -, which opens level 65', () => {
+    expect(syntaxErrorOf('-('.repeat(2000) + 'a' + ')'.repeat(2000)).message).toMatch(
+      /^Too deeply nested at column 65: the '-' there opens level 65/,
+    );
+  });
+
+  test('parentheses and negations count together', () => {
+    // Each '-(NOT ' opens three levels: level 65 is the '(' of the 22nd, at offset 21 * 6 + 1.
+    expect(syntaxErrorOf('-(NOT '.repeat(40) + 'a' + ')'.repeat(40)).message).toMatch(
+      /^Too deeply nested at column 128: the '\(' there opens level 65/,
+    );
+  });
+
+  test('the search box marks the too-deep parenthesis instead of failing', () => {
+    const runs = tokenizeForHighlight(nested(2000));
+    expect(runs.find((t) => t.kind === 'error')).toEqual({ kind: 'error', start: 64, end: 65 });
   });
 });

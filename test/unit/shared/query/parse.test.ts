@@ -254,6 +254,34 @@ describe('combining terms', () => {
     );
   });
 
+  test('a word repeated in an OR is searched once', () => {
+    expect(parsed(Array(909).fill('ratings').join(' OR '))).toEqual(word('ratings'));
+  });
+
+  test('a word, phrase or field term repeated in an AND group is kept once', () => {
+    expect(parsed('disk "a b" disk user:x "a b" user:x')).toEqual(
+      and(word('disk'), phrase('a b'), field('user', 'x')),
+    );
+  });
+
+  test('a repeated negation or group is kept once', () => {
+    expect(parsed('-a (b OR c) -a (b OR c)')).toEqual(and(not(word('a')), or(word('b'), word('c'))));
+  });
+
+  test('a repeated alternative of an OR is kept once, where it first appeared', () => {
+    expect(parsed('a OR b c OR a OR b c')).toEqual(or(word('a'), and(word('b'), word('c'))));
+  });
+
+  test('a merged field OR and the same OR in parentheses are one', () => {
+    expect(parsed('user:a user:b (user:a OR user:b)')).toEqual(or(field('user', 'a'), field('user', 'b')));
+  });
+
+  test('terms that differ in case, prefix or quoting are not repeats', () => {
+    expect(parsed('Disk disk disk* "disk"')).toEqual(
+      and(word('Disk'), word('disk'), word('disk', true), phrase('disk')),
+    );
+  });
+
   test('a merged OR directly under an OR is flattened', () => {
     expect(parsed('user:a user:b OR c')).toEqual(or(field('user', 'a'), field('user', 'b'), word('c')));
   });

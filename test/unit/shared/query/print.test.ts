@@ -119,6 +119,8 @@ const ROUND_TRIPS = [
   'ip:::1 target:http://x:8080/a',
   'a AND b AND (c OR d)',
   'NOT NOT a',
+  'ratings OR ratings OR x',
+  'user:a user:b (user:a OR user:b) (x y) (x y)',
   'x -user:a -user:b',
   '  spaced   out  ',
 ];

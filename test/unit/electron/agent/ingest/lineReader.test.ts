@@ -536,3 +536,31 @@ describe('API', () => {
     expect(() => reader[Symbol.asyncIterator]()).toThrow(/only once/);
   });
 });
+
+describe('UTF-16 text is turned into UTF-8', () => {
+  const text = '{"user":"zoë"}\r\n{"action":"release😀"}\n\n{"n":3}\n';
+
+  test.each([
+    ['utf-16le', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['utf-16be', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+    ['utf-16le', Buffer.from(text, 'utf16le')],
+  ] as const)('%s in chunks of 3 bytes (split characters and surrogate pairs)', async (encoding, data) => {
+    const reader = readLineBatches(piecewise(data, 3));
+    const records: LineRecord[] = [];
+    for await (const batch of reader) records.push(...batch);
+    expect(reader.encoding).toBe(encoding);
+    expect(good(records)).toEqual([
+      { no: 1, text: '{"user":"zoë"}' },
+      { no: 2, text: '{"action":"release😀"}' },
+      { no: 4, text: '{"n":3}' },
+    ]);
+    // Offsets count the UTF-8 text, not the object: such an object cannot resume.
+    expect(records.every((r) => r.compressed)).toBe(true);
+  });
+
+  test('plain UTF-8 is left as it is', async () => {
+    const reader = readLineBatches(piecewise(Buffer.from(text), 3));
+    for await (const batch of reader) void batch;
+    expect(reader.encoding).toBe('utf-8');
+  });
+});

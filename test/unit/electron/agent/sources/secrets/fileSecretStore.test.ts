@@ -73,6 +73,24 @@ describe('FileSecretStore with a key file', () => {
     for (let i = 0; i < 10; i++) expect(await store.get(`k${i}`)).toBe(`v${i}`);
   });
 
+  it('rejects a file whose authentication tag was truncated (easier to forge)', async () => {
+    const db = path.join(tempDir(), 'audit.db');
+    await headlessSecretStore(db, {}).set('a', SECRET);
+    const file = JSON.parse(fs.readFileSync(`${db}.secrets`, 'utf8')) as { tag: string };
+    const tag = Buffer.from(file.tag, 'base64').subarray(0, 4).toString('base64');
+    fs.writeFileSync(`${db}.secrets`, JSON.stringify({ ...file, tag }));
+    await expect(headlessSecretStore(db, {}).get('a')).rejects.toThrow(/could not be decrypted/);
+  });
+
+  it('stores any name, including ones that look like object properties', async () => {
+    const db = path.join(tempDir(), 'audit.db');
+    await headlessSecretStore(db, {}).set('__proto__', SECRET);
+    await headlessSecretStore(db, {}).set('constructor', OTHER);
+    expect(await headlessSecretStore(db, {}).get('__proto__')).toBe(SECRET);
+    expect(await headlessSecretStore(db, {}).get('constructor')).toBe(OTHER);
+    expect(await headlessSecretStore(db, {}).get('toString')).toBeNull();
+  });
+
   it('refuses a key file that others can read, and says how to fix it', async () => {
     const db = path.join(tempDir(), 'audit.db');
     await headlessSecretStore(db, {}).set('a', SECRET);
