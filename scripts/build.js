@@ -16,6 +16,7 @@ export const ENTRY_POINTS = [
   'electron/agent/service.ts',
   'electron/agent/ingest/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
+  'electron/agent/export/export.worker.ts',
   'electron/agent/store/query.worker.ts',
   // The engine's host inside the desktop app's utility process (next to the workers it starts).
   'electron/shell/engineProcess.ts',

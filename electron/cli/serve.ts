@@ -33,7 +33,10 @@ export const BODY_LIMIT = 1024 * 1024;
 /**
  * The HTTP door's allowlist. Every contract method must be listed (the type says so), so a new method is
  * a decision, not an accident. `ingest.paths` stays out: it reads any local path it is given, which would
- * let a web page make the engine read the user's files.
+ * let a web page make the engine read the user's files. `export.run` stays out for the same reason the
+ * other way round: it writes files (a bundle, a folder) to any local path it is given. Saved searches, the
+ * history and investigations are the database's own data and travel like searches; `keys.show` gives the
+ * public half of the signing key only.
  */
 const HTTP_DOOR = {
   'events.search': true,
@@ -47,6 +50,21 @@ const HTTP_DOOR = {
   'quarantine.list': true,
   'stats.get': true,
   'retention.run': true,
+  'saved.list': true,
+  'saved.add': true,
+  'saved.rename': true,
+  'saved.remove': true,
+  'history.list': true,
+  'investigations.create': true,
+  'investigations.list': true,
+  'investigations.get': true,
+  'investigations.addSearches': true,
+  'investigations.pin': true,
+  'investigations.unpin': true,
+  'investigations.note': true,
+  'investigations.close': true,
+  'export.run': false,
+  'keys.show': true,
 } as const satisfies Record<MethodName, boolean>;
 
 /** The page's Content-Security-Policy (shared with the desktop shell's app:// protocol). */
@@ -507,6 +525,7 @@ function send(
  * | `read_only` | 403 | the write is refused: the database cannot be written here (searches still work) |
  * | `not_found` | 404 | |
  * | `cancelled` | 409 | a newer call from the same tab superseded this one |
+ * | `conflict` | 409 | the name is taken (a saved search, an investigation) or the case is closed |
  * | `query_too_costly` | 422 | well-formed, but over the search budget: narrow it (the message says how) |
  * | `writer_busy` | 503 | another process is writing the database; try again later |
  * | `stopped` | 503 | the server is shutting down and stopped the write before it wrote anything |
@@ -527,6 +546,7 @@ function statusOf(code: ErrorData['code']): number {
     case 'not_found':
       return 404;
     case 'cancelled':
+    case 'conflict':
       return 409;
     case 'query_too_costly':
       return 422;

@@ -24,6 +24,23 @@ export const IPC_DOOR = {
   'quarantine.list': true,
   'stats.get': true,
   'retention.run': true,
+  'saved.list': true,
+  'saved.add': true,
+  'saved.rename': true,
+  'saved.remove': true,
+  'history.list': true,
+  'investigations.create': true,
+  'investigations.list': true,
+  'investigations.get': true,
+  'investigations.addSearches': true,
+  'investigations.pin': true,
+  'investigations.unpin': true,
+  'investigations.note': true,
+  'investigations.close': true,
+  // Writes files to whatever path it is given: off for the same reason as ingest.paths, until the desktop
+  // asks for the path with a native save dialog (`audit-explorer export` meanwhile).
+  'export.run': false,
+  'keys.show': true,
 } as const satisfies Record<MethodName, boolean>;
 
 /** The methods the IPC door answers, in contract order. */

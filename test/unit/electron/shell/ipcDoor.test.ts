@@ -92,8 +92,12 @@ describe('IPC door', () => {
     });
     // Each call names its page and method, so a newer search from the page supersedes an older one.
     expect(calls).toEqual([
-      { method: 'events.count', input: { query: 'outcome:failure' }, supersede: 'page-7\nevents.count' },
-      { method: 'events.count', input: { query: '' }, supersede: 'page-7\nevents.count' },
+      {
+        method: 'events.count',
+        input: { query: 'outcome:failure', record: false },
+        supersede: 'page-7\nevents.count',
+      },
+      { method: 'events.count', input: { query: '', record: false }, supersede: 'page-7\nevents.count' },
     ]);
   });
 
@@ -107,6 +111,12 @@ describe('IPC door', () => {
 
   test('ingest.paths (reads any local path) is refused over IPC', async () => {
     const result = await call(APP_ENTRY, 'ingest.paths', { paths: ['/etc/passwd'] });
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(calls).toEqual([]);
+  });
+
+  test('export.run (writes files to any path it is given) is refused over IPC', async () => {
+    const result = await call(APP_ENTRY, 'export.run', { query: '', out: '/etc/cron.d/x' });
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(calls).toEqual([]);
   });
