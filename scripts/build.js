@@ -1,4 +1,4 @@
-// Bundles the CLI and the engine's worker threads into dist/ (plain JavaScript: no TypeScript stripping at
+// Bundles the CLI, the engine's worker threads and the desktop shell (dist/shell/) into dist/ (plain JavaScript: no TypeScript stripping at
 // run time, which costs every thread ~13 MB and the CLI ~0.3 s to start), and the web UI into
 // dist/renderer/ (Vite) for `serve` and the desktop window. Install scripts are off (see .npmrc), so
 // bin/audit-explorer.js builds on first use and again whenever a source file is newer than the bundles;
@@ -16,7 +16,10 @@ export const ENTRY_POINTS = [
   'electron/agent/service.ts',
   'electron/agent/ingest/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
+  'electron/agent/export/export.worker.ts',
   'electron/agent/store/query.worker.ts',
+  // The engine's host inside the desktop app's utility process (next to the workers it starts).
+  'electron/shell/engineProcess.ts',
 ];
 
 /** Builds what is stale in dist/ (everything with `force`); resolves when done. */
@@ -75,13 +78,38 @@ async function buildNode() {
     logLevel: 'warning',
     write: false,
   });
+  // The desktop shell: the main process (ESM, like every bundle here) and the window's preload, which
+  // must be one CommonJS file because a sandboxed preload can `require` nothing but 'electron'.
+  const shell = await Promise.all(
+    [
+      { entry: 'electron/shell/main.ts', format: 'esm', out: 'dist/shell/main.js' },
+      { entry: 'electron/shell/preload.ts', format: 'cjs', out: 'dist/shell/preload.cjs' },
+    ].map(({ entry, format, out }) =>
+      build({
+        absWorkingDir: root,
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'node',
+        format,
+        target: 'node22',
+        outfile: out,
+        external: ['electron'],
+        packages: format === 'esm' ? 'external' : undefined,
+        sourcemap: 'linked',
+        logLevel: 'warning',
+        write: false,
+      }),
+    ),
+  );
   // Two processes may build at once (two commands started together on a fresh clone): each file is
   // written whole under a temporary name and renamed, so no process ever loads a half-written bundle.
   const files = [
-    ...result.outputFiles.map((file) => ({ path: file.path, contents: file.contents })),
+    ...[result, ...shell].flatMap((r) =>
+      r.outputFiles.map((file) => ({ path: file.path, contents: file.contents })),
+    ),
     { path: path.join(root, 'dist', 'package.json'), contents: '{"type":"module"}\n' },
   ];
-  fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'dist', 'shell'), { recursive: true });
   // main.js last: its time is what distIsStale() compares with the sources.
   files.sort(
     (a, b) => Number(a.path.endsWith(`${path.sep}main.js`)) - Number(b.path.endsWith(`${path.sep}main.js`)),

@@ -114,6 +114,8 @@ export const SearchInputSchema = z.strictObject({
    * that is opened.
    */
   raw: z.boolean().default(true),
+  /** Record the query in the local history (a search the user ran, not a page or a refresh). */
+  record: z.boolean().default(false),
 });
 
 export const SearchOutputSchema = z.object({
@@ -209,6 +211,8 @@ export const RetentionOutputSchema = z.object({
   dryRun: z.boolean(),
   /** Per source: events deleted. */
   perSource: z.record(z.string(), z.number().int()),
+  /** Events older than the cut-off that were kept because an investigation pins them (legal hold). */
+  held: z.number().int(),
 });
 
 const SourceNameSchema = z.string().min(1).max(100);
@@ -321,6 +325,84 @@ export const ValuesListOutputSchema = z.object({
   distinct: z.number().int(),
 });
 
+const NameSchema = z.string().trim().min(1).max(200);
+
+export const SavedSearchSchema = z.object({
+  name: z.string(),
+  query: z.string(),
+  /** Epoch ms, inclusive; null = open. */
+  from: z.number().nullable(),
+  /** Epoch ms, exclusive; null = open. */
+  to: z.number().nullable(),
+  /** Event fields to show, in order ([] = the default columns). */
+  columns: z.array(z.string()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+export const HistoryEntrySchema = z.object({
+  query: z.string(),
+  total: z.number().int().nullable(),
+  at: z.number(),
+});
+
+export const InvestigationSummarySchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  status: z.enum(['open', 'closed']),
+  createdAt: z.number(),
+  closedAt: z.number().nullable(),
+  pinned: z.number().int(),
+  notes: z.number().int(),
+});
+
+export const InvestigationSchema = InvestigationSummarySchema.extend({
+  searches: z.array(SavedSearchSchema),
+  pins: z.array(z.object({ eventId: z.string(), pinnedAt: z.number(), event: AuditEventSchema.nullable() })),
+  noteList: z.array(z.object({ eventId: z.string().nullable(), body: z.string(), at: z.number() })),
+});
+
+export const ExportInputSchema = z.strictObject({
+  query: z.string().max(10_000).default(''),
+  /** Export this investigation's pinned events instead of a query's matches. */
+  investigation: NameSchema.nullable().default(null),
+  /** A folder (new or empty) or a file name ending in .zip (the evidence bundle). */
+  out: z.string().min(1),
+  /** Start the CSV with a UTF-8 byte order mark (for spreadsheets). */
+  bom: z.boolean().default(false),
+  /**
+   * Replace user identities by keyed pseudonyms (HMAC-SHA-256). `key`: hex of at least 16 bytes, for
+   * pseudonyms that match across exports; without it, a random key per export.
+   */
+  pseudonymize: z
+    .strictObject({
+      key: z
+        .string()
+        .regex(/^([0-9a-fA-F]{2}){16,}$/)
+        .nullable()
+        .default(null),
+    })
+    .nullable()
+    .default(null),
+  /** Rows shown in the HTML report. */
+  htmlRows: z.number().int().min(0).max(100_000).default(1000),
+});
+
+export const ExportOutputSchema = z.object({
+  out: z.string(),
+  zip: z.boolean(),
+  /** Events the selection matched. */
+  matched: z.number().int(),
+  /** Events written (always equal to matched). */
+  exported: z.number().int(),
+  files: z.array(z.object({ name: z.string(), bytes: z.number().int(), sha256: z.string() })),
+  /** The signing key's fingerprint (sha256:…). */
+  fingerprint: z.string(),
+  seconds: z.number(),
+});
+
+export const SigningKeySchema = z.object({ publicKeyPem: z.string(), fingerprint: z.string() });
+
 export type AuditEventOut = z.output<typeof AuditEventSchema>;
 export type Facet = z.output<typeof FacetSchema>;
 export type Histogram = z.output<typeof HistogramSchema>;
@@ -330,7 +412,11 @@ export type SearchResult = z.output<typeof SearchOutputSchema>;
 export const contract = {
   'events.search': { input: SearchInputSchema, output: SearchOutputSchema },
   'events.count': {
-    input: z.strictObject({ query: QuerySchema }),
+    input: z.strictObject({
+      query: QuerySchema,
+      /** Record the query in the local history. */
+      record: z.boolean().default(false),
+    }),
     output: z.object({ total: z.number().int() }),
   },
   'events.facet': {
@@ -449,6 +535,74 @@ export const contract = {
     input: RetentionSettingsSchema.partial().strict(),
     output: RetentionSettingsSchema,
   },
+  'saved.list': {
+    input: z.strictObject({}).default({}),
+    output: z.object({ searches: z.array(SavedSearchSchema) }),
+  },
+  'saved.add': {
+    input: z.strictObject({
+      name: NameSchema,
+      query: z.string().max(10_000),
+      from: z.number().nullable().default(null),
+      to: z.number().nullable().default(null),
+      columns: z.array(z.string().max(100)).max(50).default([]),
+      /** Overwrite a saved search of the same name instead of failing. */
+      replace: z.boolean().default(false),
+    }),
+    output: SavedSearchSchema,
+  },
+  'saved.rename': {
+    input: z.strictObject({ name: NameSchema, newName: NameSchema }),
+    output: SavedSearchSchema,
+  },
+  'saved.remove': { input: z.strictObject({ name: NameSchema }), output: z.object({ removed: z.string() }) },
+  'history.list': {
+    input: z.strictObject({
+      limit: z.number().int().min(1).max(10_000).default(50),
+      /** Only queries containing this text (ignoring case). */
+      text: z.string().max(10_000).nullable().default(null),
+    }),
+    output: z.object({ entries: z.array(HistoryEntrySchema) }),
+  },
+  'investigations.create': {
+    input: z.strictObject({
+      name: NameSchema,
+      description: z.string().max(100_000).default(''),
+      /** Names of saved searches that belong to the case. */
+      searches: z.array(NameSchema).default([]),
+    }),
+    output: InvestigationSummarySchema,
+  },
+  'investigations.list': {
+    input: z.strictObject({}).default({}),
+    output: z.object({ investigations: z.array(InvestigationSummarySchema) }),
+  },
+  'investigations.get': { input: z.strictObject({ name: NameSchema }), output: InvestigationSchema },
+  'investigations.addSearches': {
+    input: z.strictObject({ name: NameSchema, searches: z.array(NameSchema).min(1) }),
+    output: InvestigationSummarySchema,
+  },
+  'investigations.pin': {
+    input: z.strictObject({ name: NameSchema, eventIds: z.array(EventIdSchema).min(1).max(10_000) }),
+    output: z.object({ pinned: z.number().int(), total: z.number().int() }),
+  },
+  'investigations.unpin': {
+    input: z.strictObject({ name: NameSchema, eventIds: z.array(EventIdSchema).min(1).max(10_000) }),
+    output: z.object({ unpinned: z.number().int(), total: z.number().int() }),
+  },
+  'investigations.note': {
+    input: z.strictObject({
+      name: NameSchema,
+      /** Markdown. */
+      body: z.string().min(1).max(100_000),
+      /** A pinned event the note is about; null = a note on the case. */
+      eventId: EventIdSchema.nullable().default(null),
+    }),
+    output: InvestigationSummarySchema,
+  },
+  'investigations.close': { input: z.strictObject({ name: NameSchema }), output: InvestigationSummarySchema },
+  'export.run': { input: ExportInputSchema, output: ExportOutputSchema },
+  'keys.show': { input: z.strictObject({}).default({}), output: SigningKeySchema },
 } as const;
 
 export const IngestProgressSchema = z.object({
@@ -492,10 +646,18 @@ export const SyncProgressSchema = z.object({
   eventsPerSecond: z.number(),
 });
 
+export const ExportProgressSchema = z.object({
+  /** 'events' while events are written, 'zip' while the bundle is packed. */
+  phase: z.enum(['events', 'zip']),
+  exported: z.number().int(),
+  total: z.number().int(),
+});
+
 /** Events the engine pushes to the UI: name → payload schema. */
 export const events = {
   'ingest.progress': IngestProgressSchema,
   'sync.progress': SyncProgressSchema,
+  'export.progress': ExportProgressSchema,
   /** A write committed: the UI can offer "N new events — refresh". */
   'events.changed': EventsChangedSchema,
   'writer.waiting': WriterWaitingSchema,
@@ -530,6 +692,7 @@ export const ERROR_CODES = [
   /** The query asks more than a search may spend (terms, prefix, length, time, memory): narrow it. */
   'query_too_costly',
   'not_found',
+  'conflict',
   'schema_too_new',
   'not_our_database',
   /** A newer request from the same client superseded this one (a search typed over). */

@@ -3,7 +3,10 @@ import { ERROR_CODES, type ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { IngestError } from './ingest/runIngest.ts';
+import { ExportCountError, ExportQueryError, ExportTargetError } from './export/exporter.ts';
+import { BundleOpenError, PinnedKeyError } from './export/verify.ts';
 import { QueryTooCostlyError } from './store/budget.ts';
+import { ConflictError, NotFoundError } from './store/casework.ts';
 import { storeErrorCode } from './store/errors.ts';
 import { QueryError } from './store/plan.ts';
 import { RpcError } from './rpc/client.ts';
@@ -56,6 +59,13 @@ export function describeError(error: unknown): ErrorInfo {
     error instanceof SecretResolutionError
   )
     return { code: 'bad_input', message: error.message };
+  if (error instanceof NotFoundError || error instanceof BundleOpenError)
+    return { code: 'not_found', message: error.message };
+  if (error instanceof ConflictError || error instanceof ExportTargetError)
+    return { code: 'conflict', message: error.message };
+  if (error instanceof ExportQueryError) return { code: 'query_syntax', message: error.message };
+  if (error instanceof PinnedKeyError) return { code: 'bad_input', message: error.message };
+  if (error instanceof ExportCountError) return { code: 'internal', message: error.message };
   if (error instanceof SourceNotFoundError) return { code: 'not_found', message: error.message };
   const storeCode = storeErrorCode(error);
   if (storeCode !== null) return { code: storeCode, message: (error as Error).message };

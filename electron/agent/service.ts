@@ -7,11 +7,21 @@ import {
   type MethodOutput,
   type ServiceEvent,
 } from '../../shared/contract.ts';
+import crypto from 'node:crypto';
+import { checkExportTarget } from './export/exporter.ts';
+import { exportOnThread } from './export/exportThread.ts';
+import { signingKey } from './export/signingKey.ts';
+import { parseQuery } from '../../shared/query/index.ts';
 import { listFiles } from './ingest/files.ts';
 import type { FormatConfig } from './ingest/formatConfig.ts';
 import { runIngest } from './ingest/runIngest.ts';
 import { projectPath } from './resources.ts';
 import { WriterClient } from './ingest/writerClient.ts';
+import type { WriterMethod, WriterMethods } from './ingest/writerProtocol.ts';
+import { describeError } from './errors.ts';
+import { headlessSecretStore } from './sources/secrets/fileSecretStore.ts';
+import type { SecretStore } from './sources/secrets/secretStore.ts';
+import { getInvestigation, listHistory, listInvestigations, listSavedSearches } from './store/casework.ts';
 import { readEventIdKey } from './store/eventId.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
@@ -24,7 +34,6 @@ import { readHandlers, type ReadContext, type ReadHandlers, type ReadMethod } fr
 import { QueryWorker } from './store/queryClient.ts';
 import type { SearchLimits } from './store/budget.ts';
 import { SearchEngine } from './store/search.ts';
-import { EnvironmentSecretStore, type SecretStore } from './sources/secrets/secretStore.ts';
 import { createSyncHandlers, type SyncSettings } from './sync/syncService.ts';
 import type { SyncPassResult } from './sync/syncSource.ts';
 import type { SyncTrigger } from './store/syncRuns.ts';
@@ -76,13 +85,24 @@ export interface ServiceOptions {
    */
   readonly testGate?: SharedArrayBuffer;
   /**
-   * Where source credentials live (the database keeps references only): Electron safeStorage in the app,
-   * the encrypted file next to the database in the CLI (headlessSecretStore), memory in tests. Without
-   * one, only `{ "env": … }` references resolve and typed-in secrets are refused.
+   * Where the installation's secrets live: source credentials (the database keeps references only) and
+   * the bundle signing key. Electron safeStorage in the app, memory in tests; default: the encrypted file
+   * next to the database (headless mode).
    */
   readonly secrets?: SecretStore;
   /** How sync passes run (settle time, paging, concurrency, backoff, SDK retries). */
   readonly sync?: SyncSettings;
+}
+
+/** The tool named in evidence manifests. */
+const TOOL = { name: 'audit-explorer', version: readVersion() };
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /**
@@ -154,6 +174,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     readOnlyFallback: true,
     wal: false,
   });
+  const secrets = options.secrets ?? headlessSecretStore(options.dbFile);
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
     for (const listener of listeners) listener(event);
@@ -171,7 +192,18 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   if (options.signal?.aborted) stopping.abort();
   const inFlight = new Set<Promise<unknown>>();
   let closing: Promise<void> | null = null;
-  const withWriter = <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>): Promise<T> => {
+  /**
+   * Runs `run` with the writer (started if none runs, and closed when the last write ends). `waitMs`: how
+   * long a writer started now waits for another process's lock (default: the service's writerWaitMs);
+   * `quiet`: a write that does not wait says nothing about waiting (no `writer.waiting`).
+   */
+  const withWriter = <T>(
+    run: (client: WriterClient, signal: AbortSignal) => Promise<T>,
+    {
+      waitMs = options.writerWaitMs ?? DEFAULT_WRITER_WAIT_MS,
+      quiet = false,
+    }: { waitMs?: number; quiet?: boolean } = {},
+  ): Promise<T> => {
     if (closing !== null) return Promise.reject(new Error('The service is closed.'));
     if (db.readonly) {
       return Promise.reject(
@@ -187,10 +219,11 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       try {
         writer ??= WriterClient.start(options.dbFile, {
           command: options.command ?? 'agent',
-          waitMs: options.writerWaitMs ?? DEFAULT_WRITER_WAIT_MS,
+          waitMs,
           signal,
           maxPageCount: options.maxDatabasePages,
-          onWait: (holder) =>
+          onWait: (holder) => {
+            if (quiet) return;
             emit({
               name: 'writer.waiting',
               payload: {
@@ -198,7 +231,8 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
                 command: holder?.command ?? null,
                 since: holder?.since ?? null,
               },
-            }),
+            });
+          },
         });
         return await run(await writer, signal);
       } finally {
@@ -245,7 +279,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       : Promise.resolve(
           (reads![method] as (i: MethodArgs<M>, c: ReadContext) => MethodOutput<M>)(input, { now: now() }),
         );
-  const count = async (query: string) => (await read('events.count', { query })).total;
+  const count = async (query: string) => (await read('events.count', { query, record: false })).total;
   const sourceId = (name: string) =>
     db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 
@@ -289,6 +323,29 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     }
     return { ...summary, indexMs: performance.now() - indexed };
   };
+  /** A casework write (saved searches, history, investigations): on the writer, like every write. */
+  const write = <M extends WriterMethod>(
+    method: M,
+    args: WriterMethods[M][0],
+  ): Promise<WriterMethods[M][1]> => withWriter((client) => client.call(method, args));
+  /**
+   * Records a query the user ran in the history. Best effort: a search still answers on a read-only
+   * database, or while another process writes, and never waits for the writer lock (the history is a
+   * convenience; the answer is what was asked for).
+   */
+  const recordHistory = async (query: string, total: number) => {
+    if (db.readonly) return;
+    try {
+      await withWriter((client) => client.call('historyRecord', { query, total, at: now() }), {
+        waitMs: 0,
+        quiet: true,
+      });
+    } catch (error) {
+      const { code } = describeError(storageFault(error, options.dbFile));
+      if (code === 'writer_busy' || code === 'read_only' || code === 'stopped') return;
+      throw error;
+    }
+  };
   /** Tells listeners that committed writes changed the events (the UI offers a refresh). */
   const changed = (added: number) =>
     emit({ name: 'events.changed', payload: { total: eventTotal(db), added } });
@@ -296,7 +353,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   let nextRuns: (() => Map<string, number | null>) | null = null;
   const sync = createSyncHandlers({
     db,
-    secrets: options.secrets ?? new EnvironmentSecretStore(),
+    secrets,
     now,
     settings: options.sync ?? {},
     withWriter,
@@ -308,8 +365,16 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
 
   const handlers: Handlers = {
     ...syncHandlers,
-    'events.search': (input, call) => read('events.search', input, call),
-    'events.count': (input, call) => read('events.count', input, call),
+    'events.search': async (input, call) => {
+      const result = await read('events.search', input, call);
+      if (input.record) await recordHistory(input.query, result.total);
+      return result;
+    },
+    'events.count': async (input, call) => {
+      const result = await read('events.count', input, call);
+      if (input.record) await recordHistory(input.query, result.total);
+      return result;
+    },
     'events.facet': (input, call) => read('events.facet', input, call),
     'events.get': (input, call) => read('events.get', input, call),
     'events.surrounding': (input, call) => read('events.surrounding', input, call),
@@ -361,7 +426,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       if (dryRun) return { ...(await preview()), before: cutoff, blocks: 0, dryRun };
       return withWriter(async (client) => {
         // Counted again under the writer lock: another process may have written since.
-        const { perSource } = await preview();
+        const { perSource, held } = await preview();
         const horizon = await client.call('retentionBegin', { before: cutoff });
         let events = 0;
         let blocks = 0;
@@ -375,8 +440,71 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         engine?.raw.clear();
         await queries?.invalidate();
         if (events > 0) changed(0);
-        return { events, perSource, before: cutoff, blocks, dryRun };
+        return { events, perSource, held, before: cutoff, blocks, dryRun };
       });
+    },
+    'saved.list': () => ({ searches: listSavedSearches(db) }),
+    'saved.add': (input) => write('savedAdd', { ...input, now: now() }),
+    'saved.rename': ({ name, newName }) => write('savedRename', { name, newName, now: now() }),
+    'saved.remove': async ({ name }) => {
+      await write('savedRemove', { name });
+      return { removed: name };
+    },
+    'history.list': ({ limit, text }) => ({ entries: listHistory(db, limit, text) }),
+    'investigations.create': (input) => write('investigationCreate', { ...input, now: now() }),
+    'investigations.list': () => ({ investigations: listInvestigations(db) }),
+    // Its pinned events with their raw lines: a read like a search's page (on the query worker if any).
+    'investigations.get': (input, call) => read('investigations.get', input, call),
+    'investigations.addSearches': ({ name, searches }) =>
+      write('investigationAddSearches', { name, searches }),
+    'investigations.pin': async ({ name, eventIds }) => {
+      const pinned = await write('investigationPin', { name, ids: eventIds, now: now() });
+      return { pinned, total: getInvestigation(db, name).pinned };
+    },
+    'investigations.unpin': async ({ name, eventIds }) => {
+      const unpinned = await write('investigationUnpin', { name, ids: eventIds });
+      return { unpinned, total: getInvestigation(db, name).pinned };
+    },
+    'investigations.note': async ({ name, body, eventId }) => {
+      await write('investigationNote', { name, body, eventId, now: now() });
+      return listInvestigations(db).find((c) => c.name.toLowerCase() === name.toLowerCase())!;
+    },
+    'investigations.close': ({ name }) => write('investigationClose', { name, now: now() }),
+    'export.run': async ({ query, investigation, out, bom, pseudonymize, htmlRows }) => {
+      // The user's mistakes are found here, so they come back as their own errors (the query's column,
+      // the unknown case, the taken target); the export itself runs on a thread of its own.
+      const at = now();
+      // Parsed, not run: running it would load the column segments on this thread too (the export's
+      // thread loads its own); what only planning finds comes back from the thread as a bad query.
+      if (investigation === null) parseQuery(query);
+      else getInvestigation(db, investigation);
+      checkExportTarget(out);
+      const key = await signingKey(secrets);
+      return exportOnThread(
+        {
+          options: {
+            dbFile: options.dbFile,
+            out,
+            query,
+            investigation,
+            now: at,
+            bom,
+            htmlRows,
+            tool: TOOL,
+            // The query is planned like a search's, within the same limits.
+            ...(options.searchLimits ? { searchLimits: options.searchLimits } : {}),
+          },
+          privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          // Without a key of the user's, a random one: its pseudonyms link nothing outside this export.
+          pseudonymKeyHex:
+            pseudonymize === null ? null : (pseudonymize.key ?? crypto.randomBytes(32).toString('hex')),
+        },
+        (payload) => emit({ name: 'export.progress', payload }),
+      );
+    },
+    'keys.show': async () => {
+      const key = await signingKey(secrets);
+      return { publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint };
     },
   };
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Scheduler } from '../agent/scheduler.ts';
-import { EXIT, type Io, type WithService } from './main.ts';
+import type { Io } from './context.ts';
+import { EXIT, type WithService } from './main.ts';
 import { progressLine } from './sync.ts';
 
 /**

@@ -3,7 +3,6 @@ import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_FACETS, FACET_NAMES, type Facet, type FacetName } from '../../shared/contract.ts';
 import type { GenericMapping } from '../../shared/formats/index.ts';
-import { parseDuration, parseTimeValue } from '../../shared/query/index.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { describeHolder } from '../agent/store/errors.ts';
@@ -15,30 +14,29 @@ import {
 } from '../agent/service.ts';
 import { headlessSecretStore } from '../agent/sources/secrets/fileSecretStore.ts';
 import { registerAgent } from './agent.ts';
+import { registerCasework } from './casework.ts';
 import { registerCheck } from './check.ts';
+import {
+  collect,
+  durationMs,
+  positiveInt,
+  queryOf,
+  timeMs,
+  UsageError,
+  type CliContext,
+  type Io,
+} from './context.ts';
+import { registerExport } from './export.ts';
+import { bytes, count, csvHeader, csvRecord, csvRow, isoTime, tableLines } from './output.ts';
 import { addServeCommand } from './serve.ts';
 import { registerSources } from './sources.ts';
 import { registerSync } from './sync.ts';
-import { bytes, count, csvCell, csvHeader, csvRow, isoTime, tableLines } from './output.ts';
+import { registerVerify } from './verify.ts';
+
+export type { Io } from './context.ts';
 
 /** Exit codes (DESIGN §8). */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-/** Where the CLI writes; tests capture it. */
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Columns of the terminal, or undefined when stdout is not one. */
-  columns?: number;
-  /** stderr is a terminal: progress lines are worth drawing. */
-  interactive?: boolean;
-  env?: NodeJS.ProcessEnv;
-  /**
-   * Calls `stop` when the user asks the process to stop (SIGINT, SIGTERM, SIGHUP) while a command that can
-   * stop cleanly runs; returns the way to stop listening. Without it, signals do what they do by default.
-   */
-  onStopSignal?: (stop: (signal: NodeJS.Signals) => void) => () => void;
-}
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /**
@@ -90,11 +88,6 @@ export type WithService = (
   command: Command,
   run: (service: AuditService) => Promise<number | void>,
 ) => Promise<void>;
-
-/** A usage error found after parsing (a bad query, a bad date): exit 2 with the message. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -284,7 +277,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         withService(cmd, async (service) => {
           const query = queryOf(words);
           if (opts.count) {
-            io.out(`${(await service['events.count']({ query })).total}\n`);
+            io.out(`${(await service['events.count']({ query, record: true })).total}\n`);
             return;
           }
           await printSearch(service, io, query, opts);
@@ -370,7 +363,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         else if (opts.format === 'csv') {
           io.out('source,object,line,reason,excerpt\n');
           for (const e of entries)
-            io.out([e.source, e.object, e.line, e.reason, e.excerpt].map(csvCell).join(',') + '\n');
+            io.out(csvRecord([e.source, e.object, e.line, e.reason, e.excerpt]) + '\n');
         } else {
           for (const e of entries) io.out(`${e.source}  ${e.object}:${e.line}  ${e.reason}\n`);
           for (const c of counted)
@@ -412,6 +405,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
           const verb = result.dryRun ? 'Would delete' : 'Deleted';
           io.out(`${verb} ${count(result.events)} events older than ${isoTime(result.before)}.\n`);
           for (const [source, n] of Object.entries(result.perSource)) io.out(`  ${source}: ${count(n)}\n`);
+          if (result.held > 0)
+            io.out(
+              `${result.dryRun ? 'Would keep' : 'Kept'} ${count(result.held)} older events on legal hold (pinned by an investigation).\n`,
+            );
         }),
     );
 
@@ -468,6 +465,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }),
     );
 
+  const context: CliContext = { io, command, withService, setExit };
+  registerCasework(context);
+  registerExport(context);
+  registerVerify(context);
   registerCheck(program, io, setExit);
   addServeCommand(program, io, setExit);
   registerSources(program, io, withService);
@@ -498,6 +499,8 @@ async function printSearch(
       facets: false,
       histogram: false,
       raw: opts.format !== 'table',
+      // The search the user ran goes into the history; the pages that follow it do not.
+      record: printed === 0 && opts.cursor === undefined,
     });
     total = result.total;
     for (const event of result.events) {
@@ -530,17 +533,6 @@ async function whatIsThere(service: AuditService): Promise<string> {
   return `The database holds ${count(events)} events${range}.`;
 }
 
-/**
- * The query words of `search`/`facets`. They accept unknown options so that `-outcome:failure` (a negated
- * term, DESIGN §7) is a query word; a `--word` is still a mistyped option.
- */
-function queryOf(words: readonly string[]): string {
-  const option = words.find((w) => w.startsWith('--'));
-  if (option !== undefined)
-    throw new UsageError(`unknown option '${option}' (run audit-explorer --help for usage)`);
-  return words.join(' ');
-}
-
 /** How long a command that writes waits while another process writes the same database (in ms). */
 export function waitTimeoutOption(): Option {
   return new Option(
@@ -552,10 +544,6 @@ export function waitTimeoutOption(): Option {
       throw new InvalidArgumentError('expected a number of seconds (0 or more)');
     return seconds * 1000;
   });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /**
@@ -575,22 +563,4 @@ function readMappings(file: string): GenericMapping[] {
   } catch (error) {
     throw new UsageError(`the mapping file ${file} is not JSON: ${(error as Error).message}`);
   }
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
-  return n;
-}
-
-function durationMs(value: string): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) throw new InvalidArgumentError(parsed.reason);
-  return parsed.ms;
-}
-
-function timeMs(value: string): number {
-  const parsed = parseTimeValue(value);
-  if (!parsed.ok) throw new InvalidArgumentError(parsed.reason);
-  return parsed.ms;
 }

@@ -1,4 +1,7 @@
 import type { AuditEvent } from '../../shared/event.ts';
+import { csvRecord } from '../agent/export/csv.ts';
+
+export { csvRecord };
 
 /** The event fields in the order CSV and tables list them. */
 export const EVENT_COLUMNS = [
@@ -28,21 +31,13 @@ export function isoTime(ms: number | null): string {
   return ms === null ? '' : new Date(ms).toISOString();
 }
 
-/** RFC 4180: quote a cell when it holds a comma, quote or line break (and neutralise spreadsheet formulas). */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // A cell starting with = + - @ is run as a formula by spreadsheets: an audit log must not execute.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export function csvHeader(): string {
-  return EVENT_COLUMNS.join(',');
+  return csvRecord(EVENT_COLUMNS);
 }
 
+/** One event as a CSV record (RFC 4180, formula injection neutralised: see agent/export/csv.ts). */
 export function csvRow(event: AuditEvent): string {
-  return EVENT_COLUMNS.map((c) => csvCell(c === 'ts' ? isoTime(event.ts) : event[c])).join(',');
+  return csvRecord(EVENT_COLUMNS.map((c) => (c === 'ts' ? isoTime(event.ts) : event[c])));
 }
 
 /** A compact table for terminals: fixed columns, the last (target) takes what is left. */

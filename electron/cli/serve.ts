@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { contract, type ErrorData, type MethodName, type ServiceEvent } from '../../shared/contract.ts';
+import { CSP } from '../../shared/csp.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { projectPath } from '../agent/resources.ts';
@@ -33,7 +34,10 @@ export const BODY_LIMIT = 1024 * 1024;
 /**
  * The HTTP door's allowlist. Every contract method must be listed (the type says so), so a new method is
  * a decision, not an accident. `ingest.paths` stays out: it reads any local path it is given, which would
- * let a web page make the engine read the user's files.
+ * let a web page make the engine read the user's files. `export.run` stays out for the same reason the
+ * other way round: it writes files (a bundle, a folder) to any local path it is given. Saved searches, the
+ * history and investigations are the database's own data and travel like searches; `keys.show` gives the
+ * public half of the signing key only.
  */
 const HTTP_DOOR = {
   'events.search': true,
@@ -61,12 +65,25 @@ const HTTP_DOOR = {
   'sync.objects': true,
   'retention.settings.get': true,
   'retention.settings.set': true,
+  'saved.list': true,
+  'saved.add': true,
+  'saved.rename': true,
+  'saved.remove': true,
+  'history.list': true,
+  'investigations.create': true,
+  'investigations.list': true,
+  'investigations.get': true,
+  'investigations.addSearches': true,
+  'investigations.pin': true,
+  'investigations.unpin': true,
+  'investigations.note': true,
+  'investigations.close': true,
+  'export.run': false,
+  'keys.show': true,
 } as const satisfies Record<MethodName, boolean>;
 
-/** The page's Content-Security-Policy: our own scripts and styles only, no inline code, no framing. */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** The page's Content-Security-Policy (shared with the desktop shell's app:// protocol). */
+export { CSP };
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -525,6 +542,7 @@ function send(
  * | `read_only` | 403 | the write is refused: the database cannot be written here (searches still work) |
  * | `not_found` | 404 | |
  * | `cancelled` | 409 | a newer call from the same tab superseded this one |
+ * | `conflict` | 409 | the name is taken (a saved search, an investigation) or the case is closed |
  * | `query_too_costly` | 422 | well-formed, but over the search budget: narrow it (the message says how) |
  * | `writer_busy` | 503 | another process is writing the database; try again later |
  * | `stopped` | 503 | the server is shutting down and stopped the write before it wrote anything |
@@ -545,6 +563,7 @@ function statusOf(code: ErrorData['code']): number {
     case 'not_found':
       return 404;
     case 'cancelled':
+    case 'conflict':
       return 409;
     case 'query_too_costly':
       return 422;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { MethodOutput } from '../../shared/contract.ts';
-import { EXIT, UsageError, waitTimeoutOption, type Io, type WithService } from './main.ts';
+import { UsageError, type Io } from './context.ts';
+import { EXIT, waitTimeoutOption, type WithService } from './main.ts';
 import { count, isoTime, printable } from './output.ts';
 
 type Summary = MethodOutput<'sources.list'>[number];

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { ServiceEvent } from '../../shared/contract.ts';
 import { describePass } from '../agent/scheduler.ts';
-import { EXIT, waitTimeoutOption, type Io, type WithService } from './main.ts';
+import type { Io } from './context.ts';
+import { EXIT, waitTimeoutOption, type WithService } from './main.ts';
 import { bytes, count } from './output.ts';
 
 /**

@@ -29,6 +29,8 @@ import { cpuSnapshot, describeMachine, otherLoad } from './harness/machine.ts';
 import { renderText, writeResults } from './harness/report.ts';
 import { evaluateTargets } from './harness/targets.ts';
 import type {
+  ExportParams,
+  ExportReport,
   IngestParams,
   IngestReport,
   QueryParams,
@@ -166,6 +168,16 @@ async function main(): Promise<void> {
     const searched = await runChild<QueryReport>(path.join(HARNESS, 'queryChild.ts'), queryParams, log);
     const cpu3 = cpuSnapshot();
 
+    // 2b. Export everything to an evidence bundle, in a fresh process.
+    const exportParams: ExportParams = {
+      dbFile,
+      out: path.join(workDir, 'bundle.zip'),
+      resultFile: path.join(workDir, 'export.json'),
+    };
+    fs.rmSync(exportParams.out, { force: true });
+    const exported = await runChild<ExportReport>(path.join(HARNESS, 'exportChild.ts'), exportParams, log);
+    fs.rmSync(exportParams.out, { force: true });
+
     // 3. Where the bytes went (read-only; after the timings so it warms nothing they measure).
     const facts = inspectDb(dbFile);
 
@@ -246,6 +258,7 @@ async function main(): Promise<void> {
         breakdown: facts.breakdown,
       },
       queries: searched,
+      export: exported,
       baselines,
       ui,
       contention: {
@@ -271,7 +284,7 @@ async function main(): Promise<void> {
       log(`\n!!! MISMATCH against the generator's truth: ${mismatches.join(', ')} !!!\n`);
     }
   } finally {
-    for (const name of ['ingest.json', 'queries.json', 'ui.json'])
+    for (const name of ['ingest.json', 'queries.json', 'ui.json', 'export.json', 'bundle.zip'])
       fs.rmSync(path.join(workDir, name), { force: true });
     if (opts.keepDb) log(`bench: kept the database: ${path.relative(process.cwd(), dbFile)}`);
     else {

@@ -6,6 +6,18 @@
 import { workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
 import { serveRpc } from '../rpc/server.ts';
+import {
+  addInvestigationSearches,
+  addNote,
+  addSavedSearch,
+  closeInvestigation,
+  createInvestigation,
+  pinEvents,
+  recordHistory,
+  removeSavedSearch,
+  renameSavedSearch,
+  unpinEvents,
+} from '../store/casework.ts';
 import { deleteSource } from '../store/deleteSource.ts';
 import { storageFault } from '../store/errors.ts';
 import { mergeFullText } from '../store/ftsMaintenance.ts';
@@ -67,6 +79,16 @@ void serveRpc<WriterMethods>(async ({ notify, signal }) => {
         syncRunFinish: ({ runId, now, ...outcome }) => finishSyncRun(db, runId, outcome, now),
         recordAttempts: ({ sourceId, now, ...outcome }) => recordAttempts(db, sourceId, outcome, now),
         setSetting: ({ key, value }) => setSetting(db, key, value),
+        savedAdd: (input) => addSavedSearch(db, input),
+        savedRename: ({ name, newName, now }) => renameSavedSearch(db, name, newName, now),
+        savedRemove: ({ name }) => removeSavedSearch(db, name),
+        historyRecord: ({ query, total, at }) => recordHistory(db, query, total, at),
+        investigationCreate: (input) => createInvestigation(db, input),
+        investigationAddSearches: ({ name, searches }) => addInvestigationSearches(db, name, searches),
+        investigationPin: ({ name, ids, now }) => pinEvents(db, name, ids, now),
+        investigationUnpin: ({ name, ids }) => unpinEvents(db, name, ids),
+        investigationNote: ({ name, body, eventId, now }) => addNote(db, name, body, eventId, now),
+        investigationClose: ({ name, now }) => closeInvestigation(db, name, now),
       },
       options: {
         ...failure,

@@ -1,3 +1,4 @@
+import type { InvestigationSummary, SavedSearch, SavedSearchInput } from '../store/casework.ts';
 import type { SourceKind } from '../store/objects.ts';
 import type { WriterHolder } from '../store/writerLock.ts';
 import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
@@ -16,6 +17,20 @@ export type WriterMethods = {
   deleteSource: [{ sourceId: number }, number];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
+  savedAdd: [SavedSearchInput & { replace: boolean; now: number }, SavedSearch];
+  savedRename: [{ name: string; newName: string; now: number }, SavedSearch];
+  savedRemove: [{ name: string }, void];
+  historyRecord: [{ query: string; total: number | null; at: number }, void];
+  investigationCreate: [
+    { name: string; description: string; searches: string[]; now: number },
+    InvestigationSummary,
+  ];
+  investigationAddSearches: [{ name: string; searches: string[] }, InvestigationSummary];
+  /** Pins events (by id) to a case: they are then on legal hold. Returns how many were new. */
+  investigationPin: [{ name: string; ids: string[]; now: number }, number];
+  investigationUnpin: [{ name: string; ids: string[] }, number];
+  investigationNote: [{ name: string; body: string; eventId: string | null; now: number }, void];
+  investigationClose: [{ name: string; now: number }, InvestigationSummary];
   /** Marks objects of a run that a failed write interrupted as failed, with the reason (best effort). */
   failObjects: [{ sourceId: number; keys: string[]; error: string }, number];
   /** Creates or replaces a configured source (config JSON with secret references only); returns its id. */

@@ -81,6 +81,24 @@ export function beginObject(
     }) as number;
 }
 
+export interface ObjectDetails {
+  readonly etag: string | null;
+  readonly size: number | null;
+  readonly modified: number | null;
+  readonly bytesRead: number;
+}
+
+/** What is stored about an object, found by its source's name and its key (null when gone). */
+export function objectDetails(db: Db, source: string, key: string): ObjectDetails | null {
+  const row = db
+    .prepare(
+      `SELECT o.etag, o.size, o.modified, o.bytes_read AS bytesRead FROM objects o
+       JOIN sources s ON s.id = o.source_id WHERE s.name = ? AND o.key = ?`,
+    )
+    .get(source, key) as ObjectDetails | undefined;
+  return row ?? null;
+}
+
 /**
  * Marks objects of a run that a failed write interrupted (the disk filled up) as failed with `error`: those
  * still `reading`, and those whose first batch never committed (recorded now, so stats and the next run see

@@ -1,4 +1,5 @@
 import type { MethodArgs, MethodOutput } from '../../../shared/contract.ts';
+import { getInvestigation } from './casework.ts';
 import { listQuarantine } from './quarantine.ts';
 import type { SearchEngine } from './search.ts';
 
@@ -14,6 +15,7 @@ export const READ_METHODS = [
   'events.surrounding',
   'values.list',
   'quarantine.list',
+  'investigations.get',
 ] as const;
 export type ReadMethod = (typeof READ_METHODS)[number];
 
@@ -51,5 +53,21 @@ export function readHandlers(engine: SearchEngine): ReadHandlers {
       engine.surrounding(id, ts, { before, after, query, now, cancelled }),
     'values.list': ({ field, prefix, limit }) => engine.values(field, prefix, limit),
     'quarantine.list': ({ limit }) => listQuarantine(engine.db, limit),
+    'investigations.get': ({ name }) => {
+      const detail = getInvestigation(engine.db, name);
+      const events = engine.events(
+        detail.pins.map((p) => p.pos),
+        true,
+      );
+      const byId = new Map(events.map((e) => [e.id, e]));
+      return {
+        ...detail,
+        pins: detail.pins.map((p) => ({
+          eventId: p.eventId,
+          pinnedAt: p.pinnedAt,
+          event: byId.get(p.eventId) ?? null,
+        })),
+      };
+    },
   };
 }

@@ -21,27 +21,43 @@ export const HORIZON_KEY = 'retention.horizon';
 const DELETE_CHUNK = 20_000;
 
 export interface RetentionPreview {
+  /** Events that go (held events excluded). */
   readonly events: number;
   readonly perSource: Record<string, number>;
+  /** Events older than the cut-off kept because an investigation pins them (legal hold). */
+  readonly held: number;
 }
 
-/** What deleting events before `before` (epoch ms) would remove, by source. */
+/**
+ * What deleting events before `before` (epoch ms) would remove, by source, and how many it keeps because
+ * an investigation pins them (legal hold).
+ */
 export function previewRetention(db: Db, before: number): RetentionPreview {
   const hi = keyAtOrAfter(before);
   const rows = db
     .prepare(
-      `SELECT s.name AS source, count(*) AS n FROM events e
-       JOIN objects o ON o.id = e.object JOIN sources s ON s.id = o.source_id
-       WHERE e.pos >= ? AND e.pos < ? GROUP BY s.name`,
+      `SELECT s.name AS source, count(*) AS n FROM events
+       JOIN objects o ON o.id = events.object JOIN sources s ON s.id = o.source_id
+       WHERE events.pos >= ? AND events.pos < ?
+         AND NOT EXISTS (SELECT 1 FROM pinned_events h WHERE h.pos = events.pos)
+       GROUP BY s.name`,
     )
     .all(MIN_TIMED_KEY, hi) as { source: string; n: number }[];
+  // Pins whose event is still stored (the index on pinned_events.pos answers this without the events).
+  const held = db
+    .prepare(
+      `SELECT count(DISTINCT h.pos) FROM pinned_events h JOIN events e ON e.pos = h.pos
+       WHERE h.pos >= ? AND h.pos < ?`,
+    )
+    .pluck()
+    .get(MIN_TIMED_KEY, hi) as number;
   const perSource: Record<string, number> = {};
   let events = 0;
   for (const row of rows) {
     perSource[row.source] = row.n;
     events += row.n;
   }
-  return { events, perSource };
+  return { events, perSource, held };
 }
 
 /** Records the horizon (searches stop seeing older events from here on). Returns the horizon key. */
@@ -60,7 +76,12 @@ export function deleteRetentionChunk(db: Db, horizon: number): { events: number;
   return db
     .transaction(() => {
       const rows = db
-        .prepare('SELECT pos, blk FROM events WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?')
+        // Events pinned by an investigation are on legal hold: never deleted.
+        .prepare(
+          `SELECT pos, blk FROM events WHERE pos >= ? AND pos < ?
+             AND NOT EXISTS (SELECT 1 FROM pinned_events h WHERE h.pos = events.pos)
+           ORDER BY pos LIMIT ?`,
+        )
         .raw()
         .all(MIN_TIMED_KEY, horizon, DELETE_CHUNK) as [number, number][];
       if (rows.length === 0) return { events: 0, blocks: 0 };
@@ -79,18 +100,25 @@ export function deleteRetentionChunk(db: Db, horizon: number): { events: number;
 }
 
 /**
- * Rewrites the column segments without keys below the horizon, then clears the horizon. Returns the number
- * of segments rewritten or dropped.
+ * Rewrites the column segments without keys below the horizon (keeping held events), then clears the
+ * horizon. Returns the number of segments rewritten or dropped.
  */
 export function finishRetention(db: Db, horizon: number): number {
   return db
     .transaction(() => {
+      const held = new Set(
+        db.prepare('SELECT pos FROM pinned_events WHERE pos < ?').pluck().all(horizon) as number[],
+      );
       const ids = db
         .prepare('SELECT id FROM segments WHERE min_pos < ? AND max_pos >= ?')
         .pluck()
         .all(horizon, MIN_TIMED_KEY) as number[];
       for (const id of ids) {
-        rewriteSegment(db, loadSegment(db, id), (pos) => pos < MIN_TIMED_KEY || pos >= horizon);
+        rewriteSegment(
+          db,
+          loadSegment(db, id),
+          (pos) => pos < MIN_TIMED_KEY || pos >= horizon || held.has(pos),
+        );
       }
       deleteSetting(db, HORIZON_KEY);
       return ids.length;

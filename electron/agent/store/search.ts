@@ -19,6 +19,7 @@ import {
   UNTIMED_BASE,
 } from './eventKey.ts';
 import { prefixVocabulary, type PrefixVocabulary } from './fullText.ts';
+import { matchingKeysAscending } from './exportScan.ts';
 import type { Db } from './open.ts';
 import { planQuery, type Plan } from './plan.ts';
 import { RawReader } from './rawBlocks.ts';
@@ -65,6 +66,8 @@ export interface SearchEngineOptions {
   readonly limits?: Partial<SearchLimits>;
   /** The clock the time limit is measured with, in ms (tests pass one that jumps). */
   readonly clock?: () => number;
+  /** Decompressed raw blocks to keep, in bytes (an export reading in time order needs few). */
+  readonly rawCacheBytes?: number;
 }
 
 /** A bad cursor (not one this engine handed out). */
@@ -113,7 +116,7 @@ export class SearchEngine {
     this.clock = options.clock;
     this.vocabulary = prefixVocabulary(db);
     this.dict = new DictReader(db);
-    this.raw = new RawReader(db);
+    this.raw = new RawReader(db, options.rawCacheBytes);
     this.columns = new ColumnStore(db);
     this.stmts = {
       event: db.prepare(
@@ -124,6 +127,12 @@ export class SearchEngine {
       object: db.prepare(
         'SELECT o.key AS key, s.name AS source FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?',
       ),
+      range: db.prepare(
+        `SELECT pos, ts, id, object, line, format, user, entity, action, op, outcome, status, org, target, ip, ua,
+                txn, latency, blk, bi
+         FROM events WHERE pos >= ? AND pos <= ? ORDER BY pos`,
+      ),
+      rangeCount: db.prepare('SELECT count(*) FROM events WHERE pos >= ? AND pos <= ?').pluck(),
       dictMax: db.prepare('SELECT coalesce(max(id), 0) FROM dict WHERE field = ?').pluck(),
       maxObject: db.prepare('SELECT coalesce(max(id), 0) FROM objects').pluck(),
       keyInRange: db.prepare('SELECT pos FROM events WHERE id = ? AND pos >= ? AND pos < ?').pluck(),
@@ -145,6 +154,25 @@ export class SearchEngine {
   /** The exact number of events matching a query. */
   count(query: string, now?: number): number {
     return this.search({ query, limit: 0, facets: false, histogram: false, now }).total;
+  }
+
+  /**
+   * The keys of every event matching a query, oldest first, in bounded chunks (exports). Call inside a read
+   * transaction held for the whole walk, so it describes one snapshot.
+   */
+  keysAscending(query: string, now: number, chunkRows?: number): Generator<Float64Array> {
+    // The plan's look-ups spend a search's budget (terms, prefixes, the keys they hold, its time); the
+    // walk that follows reads chunk by chunk and is as long as the export, so it is not timed.
+    const plan = planQuery(parseQuery(query), {
+      db: this.db,
+      dict: this.dict,
+      raw: this.raw,
+      now,
+      horizon: retentionHorizon(this.db),
+      budget: new SearchBudget(this.limits, this.clock),
+      vocabulary: this.vocabulary,
+    });
+    return matchingKeysAscending(this.columns, plan, chunkRows);
   }
 
   private searchInSnapshot(options: SearchOptions): SearchResult {
@@ -324,7 +352,36 @@ export class SearchEngine {
 
   /** Stored events by key (in the given order), with names resolved and, if asked, their raw lines. */
   events(keys: readonly number[], raw: boolean): AuditEvent[] {
-    const rows = keys.map((key) => this.stmts.event.get(key) as EventRow | undefined);
+    return this.materialize(
+      keys.map((key) => this.stmts.event.get(key) as EventRow | undefined),
+      raw,
+    );
+  }
+
+  /**
+   * Stored events by ascending keys (exports), like {@link events}; when the keys are most of the rows in
+   * their key range, one range scan replaces a look-up per key (measured: the look-ups were 15% of an
+   * export of everything).
+   */
+  eventsAscending(keys: ArrayLike<number>, raw: boolean): AuditEvent[] {
+    const n = keys.length;
+    if (n === 0) return [];
+    const lo = keys[0]!;
+    const hi = keys[n - 1]!;
+    if ((this.stmts.rangeCount.get(lo, hi) as number) > n * 2) return this.events(Array.from(keys), raw);
+    const rows: EventRow[] = [];
+    let k = 0;
+    for (const row of this.stmts.range.iterate(lo, hi) as Iterable<EventRow>) {
+      while (k < n && keys[k]! < row.pos) k++;
+      if (k < n && keys[k] === row.pos) {
+        rows.push(row);
+        k++;
+      }
+    }
+    return this.materialize(rows, raw);
+  }
+
+  private materialize(rows: readonly (EventRow | undefined)[], raw: boolean): AuditEvent[] {
     const lines = new Map<EventRow, string | null>();
     if (raw) {
       // Block by block, so each compressed block is read once however many of the events it holds.

@@ -45,6 +45,29 @@ function corpusTable(r: RunResult): Table {
   };
 }
 
+function exportTable(r: RunResult): Table {
+  const e = r.export!;
+  return {
+    head: ['export', 'time', ''],
+    rows: [
+      ['events (NDJSON, CSV, running hash)', fmtSec(e.eventsMs), `${fmtInt(e.events)} events`],
+      ['whole call (+ report, manifest, signature, zip)', fmtSec(e.ms), `${fmtInt(e.eventsPerSec)} events/s`],
+      [
+        'CPU time (all threads)',
+        fmtSec(e.cpuMs),
+        `${((e.cpuMs * 1000) / Math.max(1, e.events)).toFixed(1)} µs per event, ${fmtInt((e.events / e.cpuMs) * 1000)} events per CPU-second`,
+      ],
+      ['bundle', '', `${fmtMB(e.bundleBytes)} MB`],
+      ['peak RSS', '', `${fmtMB(e.maxRssBytes)} MB`],
+      [
+        'RSS by progress',
+        '',
+        e.rssAt.map((x) => `${fmtInt(x.exported)}: ${fmtMB(x.rssBytes)} MB`).join(', '),
+      ],
+    ],
+  };
+}
+
 function ingestTable(r: RunResult): Table {
   const i = r.ingest;
   const rawRate = (ms: number) => `${(((r.corpus.rawBytes / ms) * 1000) / 1e6).toFixed(1)} MB/s`;
@@ -283,6 +306,7 @@ export function renderText(r: RunResult): string {
     '',
     textTable(dbTable(r)),
     '',
+    ...(r.export ? [textTable(exportTable(r)), ''] : []),
     textTable(queryTable(r, 'text')),
     ...queryNotes(r).map((l) => `  ${l.replaceAll('`', '')}`),
     '  queries:',
@@ -356,6 +380,16 @@ export function renderSection(r: RunResult): string {
     ...queryNotes(r).flatMap((l) => [l, '']),
     mdTable(queryTable(r, 'md')),
     '',
+    ...(r.export
+      ? [
+          '### Export',
+          '',
+          'Every event to an evidence bundle (`export.run` with an empty query, a .zip: events.ndjson, events.csv, report.html, a signed manifest) in a fresh process. RSS is sampled at each quarter of the events.',
+          '',
+          mdTable(exportTable(r)),
+          '',
+        ]
+      : []),
     '### Baselines over the raw files',
     '',
   ];

@@ -16,6 +16,10 @@ export const UI_STRUCTURED_P95_MS = 200;
 export const UI_FREE_TEXT_P95_MS = 500;
 /** Frame time while wheel-scrolling a ~1M-match result, p95. */
 export const UI_FRAME_P95_MS = 20;
+export const EXPORT_RATE = 100_000;
+export const EXPORT_RSS_LIMIT = 200e6;
+/** RSS may grow this much from the first quarter of an export to its end and still count as flat. */
+export const EXPORT_RSS_GROWTH = 1.25;
 
 export function ingestTarget(events: number): number {
   return events >= LARGE_RUN ? 80_000 : 100_000;
@@ -94,6 +98,23 @@ export function evaluateTargets(run: Omit<RunResult, 'targets'>): TargetResult[]
     });
   }
   out.push(...uiTargets(run, latencyNote));
+  const ex = run.export;
+  if (ex) {
+    out.push({
+      name: 'Export to an evidence bundle',
+      target: `≥ ${fmtInt(EXPORT_RATE)} events/s`,
+      value: `${fmtInt(ex.eventsPerSec)} events/s (${fmtInt(ex.events)} events in ${fmtSec(ex.ms)}, ${fmtMB(ex.bundleBytes)} MB zip)`,
+      pass: ex.eventsPerSec >= EXPORT_RATE,
+    });
+    const first = ex.rssAt[0]?.rssBytes ?? 0;
+    const last = ex.rssAt[ex.rssAt.length - 1]?.rssBytes ?? 0;
+    out.push({
+      name: 'Peak RSS while exporting, flat as it grows',
+      target: `≤ ${fmtMB(EXPORT_RSS_LIMIT)} MB, end ≤ ${EXPORT_RSS_GROWTH}× first quarter`,
+      value: `${fmtMB(ex.maxRssBytes)} MB peak; ${ex.rssAt.map((r) => `${fmtMB(r.rssBytes)}`).join(' → ')} MB`,
+      pass: ex.maxRssBytes <= EXPORT_RSS_LIMIT && last <= first * EXPORT_RSS_GROWTH,
+    });
+  }
   const wrong = run.queries.results.filter((r) => !r.ok);
   const badChecks = ing.checks.filter((c) => !c.ok);
   const uiQueries = run.ui?.ran ? run.ui.report.queries : [];

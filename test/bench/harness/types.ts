@@ -252,6 +252,8 @@ export interface RunResult {
     breakdown: { name: string; bytes: number }[] | null;
   };
   queries: QueryReport;
+  /** Export of every event to an evidence bundle (null in results from before the export step). */
+  export?: ExportReport | null;
   baselines: BaselineResult[];
   /** Absent in runs recorded before the UI section existed. */
   ui?: UiSection;
@@ -266,4 +268,28 @@ export interface RunResult {
     ui?: number | null;
   };
   targets: TargetResult[];
+}
+
+/** Input of `exportChild.ts`. */
+export interface ExportParams {
+  dbFile: string;
+  /** The bundle to write (a .zip path; removed afterwards by the runner). */
+  out: string;
+  resultFile: string;
+}
+
+export interface ExportReport {
+  events: number;
+  /** The whole `export.run` call: events, CSV, report, manifest, signature and the zip. */
+  ms: number;
+  /** Until the last event was written (before the report, manifest and zip). */
+  eventsMs: number;
+  eventsPerSec: number;
+  /** CPU time of the process (every thread, user + system) during the call, ms: what contention cannot inflate. */
+  cpuMs: number;
+  /** Peak RSS of the process (VmHWM, all threads), bytes. */
+  maxRssBytes: number;
+  /** RSS as the export went on: at each quarter of the events, bytes. */
+  rssAt: { exported: number; rssBytes: number }[];
+  bundleBytes: number;
 }

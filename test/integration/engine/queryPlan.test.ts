@@ -115,10 +115,14 @@ describe('hot paths use the primary key or an index', () => {
     expect(plan(db, sql)).toEqual(['SEARCH dict USING PRIMARY KEY (field=? AND id>?)']);
   });
 
-  test('the retention chunk select is a primary-key range in key order', () => {
+  test('the retention chunk select is a primary-key range in key order, held events found by index', () => {
     const sql = statement('retention.ts', /^SELECT pos, blk FROM events WHERE pos >= \? AND pos < \?/);
     const steps = plan(db, sql);
-    expect(steps).toEqual(['SEARCH events USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)']);
+    expect(steps).toEqual([
+      'SEARCH events USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)',
+      'CORRELATED SCALAR SUBQUERY 1',
+      'SEARCH h USING COVERING INDEX pinned_events_by_pos (pos=?)',
+    ]);
   });
 
   test('the retention deletes, and every other delete of the store, find their rows by key', () => {

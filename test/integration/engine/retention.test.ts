@@ -3,6 +3,7 @@
 // delete nothing; ingesting afterwards works.
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createService } from '../../../electron/agent/service.ts';
 import {
   allPages,
   count,
@@ -91,6 +92,7 @@ test('a retention run reports the events it deleted, per source', async () => {
     blocks: expect.any(Number),
     dryRun: false,
     perSource: { import: OLD.length },
+    held: 0,
   });
 });
 
@@ -232,5 +234,34 @@ describe('ingesting after retention', () => {
     expect(result.facets.user!.values.find((v) => v.value === 'later@acme.example')?.count).toBe(2);
     expect(result.facets.user!.values.find((v) => v.value === 'olduser@acme.example')).toBeUndefined();
     expect(result.histogram!.counts.reduce((a, b) => a + b, 0)).toBe(RECENT.length + 2);
+  });
+});
+
+describe('legal hold', () => {
+  test('with the query worker, the dry run and the real run both count held events, and the run announces the change', async () => {
+    const pinned = OLD[0]!;
+    await engine.service['investigations.create']({ name: 'case', description: '', searches: [] });
+    await engine.service['investigations.pin']({
+      name: 'case',
+      eventIds: [eventIdOf(engine.dbFile, pinned.line)],
+    });
+    await engine.close();
+    // The preview runs on the query worker here (serve, the desktop app), the run in withWriter.
+    const service = await createService({ dbFile: engine.dbFile, now: () => FIXED_NOW, queryWorker: true });
+    try {
+      const changes: number[] = [];
+      service.subscribe((event) => {
+        if (event.name === 'events.changed') changes.push(event.payload.total);
+      });
+      const dry = await service['retention.run']({ before: CUT, dryRun: true });
+      expect([dry.events, dry.held, dry.dryRun]).toEqual([OLD.length - 1, 1, true]);
+      const run = await service['retention.run']({ before: CUT });
+      expect([run.events, run.held, run.dryRun]).toEqual([OLD.length - 1, 1, false]);
+      expect(changes).toEqual([RECENT.length + 1]);
+      const { events } = await service['events.search']({ query: '', limit: 100 });
+      expect(events.map((e) => e.id)).toContain(eventIdOf(engine.dbFile, pinned.line));
+    } finally {
+      await service.close();
+    }
   });
 });

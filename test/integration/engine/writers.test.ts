@@ -147,3 +147,22 @@ test('stop() while an import waits for another writer gives up the wait: code st
   expect((await importFile(service, corpus(dir, 'c', 20, 'carol'))).events).toBe(20);
   expect((await service['events.count']({ query: '' })).total).toBe(120);
 });
+
+test('a recorded search answers at once while another process writes (the history is skipped, not waited for)', async () => {
+  const dir = temp();
+  const dbFile = path.join(dir, 'audit.sqlite');
+  // The default wait is ten minutes: a search that waited for the writer would time the test out.
+  const service = await open(dbFile);
+  await importFile(service, corpus(dir, 'a', 10, 'alice'));
+  await service['events.search']({ query: 'user:alice-1@acme.example', record: true });
+  const other = await acquireWriterLock(dbFile, { command: 'agent', timeoutMs: 0 });
+  try {
+    const result = await service['events.search']({ query: 'user:alice-2@acme.example', record: true });
+    expect(result.total).toBe(1);
+    expect((await service['events.count']({ query: '', record: true })).total).toBe(10);
+  } finally {
+    other.release();
+  }
+  const { entries } = await service['history.list']({});
+  expect(entries.map((e) => e.query)).toEqual(['user:alice-1@acme.example']);
+}, 30_000);

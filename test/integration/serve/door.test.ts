@@ -265,6 +265,28 @@ describe('the allowlist', () => {
     const values = (await s.api('values.list', { field: 'user', prefix: 'AL' })).json as { value: unknown };
     expect(values.value).toEqual({ values: [{ value: 'alice@acme.example', count: 1 }], distinct: 1 });
   });
+
+  test('export.run is not reachable over HTTP: 404, and nothing is written', async () => {
+    const out = path.join(s.dir, 'exported.zip');
+    const reply = await s.api('export.run', { query: '', out });
+    expect(reply.status).toBe(404);
+    expect(envelope(reply).code).toBe('not_found');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('saved searches and investigations travel over HTTP; a taken name is a 409 conflict', async () => {
+    const added = await s.api('saved.add', { name: 'failures', query: 'outcome:failure' });
+    expect((added.json as { ok: boolean }).ok).toBe(true);
+    const again = await s.api('saved.add', { name: 'failures', query: 'outcome:success' });
+    expect(again.status).toBe(409);
+    expect(envelope(again).code).toBe('conflict');
+    const created = await s.api('investigations.create', { name: 'case-1', searches: ['failures'] });
+    expect((created.json as { value: { name: string } }).value.name).toBe('case-1');
+    const shown = (await s.api('investigations.get', { name: 'case-1' })).json as {
+      value: { searches: { name: string }[] };
+    };
+    expect(shown.value.searches.map((x) => x.name)).toEqual(['failures']);
+  });
 });
 
 describe('the page', () => {

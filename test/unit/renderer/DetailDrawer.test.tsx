@@ -59,7 +59,13 @@ describe('DetailDrawer', () => {
   it('pretty-prints the raw JSON and marks [REDACTED] values (the marks are checked on screen in e2e)', async () => {
     drawer();
     const raw = await screen.findByTestId('raw-json');
-    const view = EditorView.findFromDOM(raw.querySelector<HTMLElement>('.cm-editor')!)!;
+    // The box is there before CodeMirror mounts into it (an effect): wait for the editor itself.
+    const editor = await waitFor(() => {
+      const found = raw.querySelector<HTMLElement>('.cm-editor');
+      if (!found) throw new Error('The raw JSON editor has not mounted yet.');
+      return found;
+    });
+    const view = EditorView.findFromDOM(editor)!;
     const doc = view.state.doc.toString();
     expect(doc).toBe(prettyJson(secretEvent.raw!));
     expect(doc).toContain('"newPassword": "[REDACTED]"');

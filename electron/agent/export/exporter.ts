@@ -1,0 +1,395 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { AuditEvent } from '../../../shared/event.ts';
+import { getInvestigation, pinnedKeys } from '../store/casework.ts';
+import { objectDetails } from '../store/objects.ts';
+import type { SearchLimits } from '../store/budget.ts';
+import { openDatabase } from '../store/open.ts';
+import { SearchEngine } from '../store/search.ts';
+import { writeZip } from './bundle.ts';
+import { csvChunk } from './csv.ts';
+import { renderReport } from './html.ts';
+import {
+  CSV_FILE,
+  EventHasher,
+  HTML_FILE,
+  INDEX_FILE,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  NDJSON_FILE,
+  PUBLIC_KEY_FILE,
+  SIGNATURE_FILE,
+  type Manifest,
+  type ManifestFile,
+  type ManifestSource,
+} from './manifest.ts';
+import type { Pseudonymizer } from './pseudonym.ts';
+import type { SigningKey } from './signingKey.ts';
+
+/** The normalised columns of the export's CSV (the raw JSON is in events.ndjson). */
+export const CSV_COLUMNS = [
+  'ts',
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'status',
+  'org',
+  'target',
+  'ip',
+  'userAgent',
+  'latencyMs',
+  'txn',
+  'format',
+  'source',
+  'object',
+  'line',
+  'id',
+] as const satisfies readonly (keyof AuditEvent)[];
+
+export interface ExportOptions {
+  readonly dbFile: string;
+  /** A folder (created; must be empty if it exists) or a path ending in `.zip`. */
+  readonly out: string;
+  /** The query (empty = everything); ignored when `investigation` is given. */
+  readonly query: string;
+  /** Export this investigation's pinned events (with its searches and notes in the report). */
+  readonly investigation: string | null;
+  /** "Now" for `last:` (epoch ms). */
+  readonly now: number;
+  readonly bom: boolean;
+  readonly pseudonymizer: Pseudonymizer | null;
+  /** Rows shown in the HTML report. */
+  readonly htmlRows: number;
+  readonly key: SigningKey;
+  readonly tool: { name: string; version: string };
+  /** Called after each chunk of events, and once before zipping. */
+  readonly onProgress?: (progress: ExportProgress) => void;
+  /** Keys per chunk read from the database (memory per chunk ≈ this × an event). */
+  readonly chunkRows?: number;
+  /** What planning the query may cost (as for a search; ServiceOptions.searchLimits). */
+  readonly searchLimits?: Partial<SearchLimits>;
+}
+
+export interface ExportProgress {
+  phase: 'events' | 'zip';
+  exported: number;
+  total: number;
+}
+
+export interface ExportResult {
+  out: string;
+  zip: boolean;
+  matched: number;
+  exported: number;
+  files: ManifestFile[];
+  fingerprint: string;
+  seconds: number;
+}
+
+/** The export's output already holds files: refusing to mix or overwrite evidence. */
+export class ExportTargetError extends Error {
+  override name = 'ExportTargetError';
+}
+
+/** The query parsed but cannot be run as written (found while planning, on the export's thread). */
+export class ExportQueryError extends Error {
+  override name = 'ExportQueryError';
+}
+
+/** The number of events written differs from the number the selection matched (should never happen). */
+export class ExportCountError extends Error {
+  override name = 'ExportCountError';
+}
+
+/** Where an export goes (a zip or a folder), refusing a target that holds something already. */
+export function checkExportTarget(out: string): { zip: boolean; target: string } {
+  const zip = out.toLowerCase().endsWith('.zip');
+  const target = path.resolve(out);
+  if (zip && fs.existsSync(target))
+    throw new ExportTargetError(
+      `${out} exists already. Choose a new file name (bundles are never overwritten).`,
+    );
+  if (
+    !zip &&
+    fs.existsSync(target) &&
+    (!fs.statSync(target).isDirectory() || fs.readdirSync(target).length > 0)
+  )
+    throw new ExportTargetError(`${out} exists and is not an empty folder. Choose a new or empty folder.`);
+  return { zip, target };
+}
+
+/** A file being written, with its SHA-256 and size computed on the way out. */
+class HashedFile {
+  readonly name: string;
+  readonly stream: fs.WriteStream;
+  private readonly hash = crypto.createHash('sha256');
+  private bytes = 0;
+  constructor(dir: string, name: string) {
+    this.name = name;
+    this.stream = fs.createWriteStream(path.join(dir, name));
+  }
+  /** Writes; resolves once the stream can take more (bounded memory). */
+  async write(data: string | Buffer): Promise<void> {
+    const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    if (!this.stream.write(chunk))
+      await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+  }
+  async close(): Promise<ManifestFile> {
+    this.stream.end();
+    await finished(this.stream);
+    return { name: this.name, bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+}
+
+/**
+ * Exports the events a query (or an investigation) selects: events.ndjson (the stored, redacted raw lines
+ * in time order), events.csv, report.html, then manifest.json signed with the installation's key. Reads
+ * one database snapshot on a connection of its own from start to end, so the count it reconciles with is
+ * the count of what it wrote; streams chunk by chunk, so memory does not grow with the export.
+ */
+export async function runExport(options: ExportOptions): Promise<ExportResult> {
+  const started = performance.now();
+  const { zip, target } = checkExportTarget(options.out);
+  const dir = zip ? `${target}.parts-${crypto.randomBytes(4).toString('hex')}` : target;
+  fs.mkdirSync(dir, { recursive: true });
+  const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 8 });
+  try {
+    // Like the query worker's connection: it cannot write, whatever runs on it.
+    db.pragma('query_only = ON');
+    // One read transaction for the whole export: every chunk and the count see the same snapshot.
+    db.exec('BEGIN');
+    const engine = new SearchEngine(db, {
+      rawCacheBytes: 8 * 1024 * 1024,
+      ...(options.searchLimits ? { limits: options.searchLimits } : {}),
+    });
+    const investigation = options.investigation === null ? null : getInvestigation(db, options.investigation);
+    const chunkRows = options.chunkRows ?? 1024;
+    let matched: number;
+    let chunks: Iterable<ArrayLike<number>>;
+    if (investigation !== null) {
+      const keys = pinnedKeys(db, investigation.name);
+      matched = keys.length;
+      chunks = (function* () {
+        for (let i = 0; i < keys.length; i += chunkRows) yield keys.slice(i, i + chunkRows);
+      })();
+    } else {
+      matched = engine.count(options.query, options.now);
+      chunks = engine.keysAscending(options.query, options.now, chunkRows);
+    }
+
+    const pseudo = options.pseudonymizer;
+    const ndjson = new HashedFile(dir, NDJSON_FILE);
+    const index = new HashedFile(dir, INDEX_FILE);
+    const csvFile = new HashedFile(dir, CSV_FILE);
+    await csvFile.write(csvChunk([CSV_COLUMNS], options.bom));
+    const hasher = new EventHasher();
+    const tallies = {
+      user: new Map<string, number>(),
+      entity: new Map<string, number>(),
+      action: new Map<string, number>(),
+      outcome: new Map<string, number>(),
+    };
+    const hours = new Map<number, number>();
+    const objects = new Map<
+      string,
+      { source: string; object: string; events: number; firstLine: number; lastLine: number }
+    >();
+    const rows: AuditEvent[] = [];
+    let first: number | null = null;
+    let last: number | null = null;
+    let exported = 0;
+    const tally = (map: Map<string, number>, value: string | null) =>
+      map.set(value ?? '(none)', (map.get(value ?? '(none)') ?? 0) + 1);
+
+    for (const chunk of chunks) {
+      const events = engine.eventsAscending(chunk, true);
+      let text = '';
+      const records: unknown[][] = [];
+      for (const event of events) {
+        const user = pseudo ? pseudo.user(event.user) : event.user;
+        const raw = pseudo ? pseudo.rawLine(event.raw ?? '', event.user) : (event.raw ?? '');
+        hasher.add(raw);
+        text += raw + '\n';
+        const shown = pseudo ? { ...event, user, raw } : event;
+        const cells = CSV_COLUMNS.map((c) =>
+          c === 'ts' ? (event.ts === null ? '' : new Date(event.ts).toISOString()) : shown[c],
+        );
+        records.push(cells);
+        tally(tallies.user, user);
+        tally(tallies.entity, event.entity);
+        tally(tallies.action, event.action);
+        tally(tallies.outcome, event.outcome);
+        if (event.ts !== null) {
+          const hour = Math.floor(event.ts / 3_600_000) * 3_600_000;
+          hours.set(hour, (hours.get(hour) ?? 0) + 1);
+          first = first === null ? event.ts : Math.min(first, event.ts);
+          last = last === null ? event.ts : Math.max(last, event.ts);
+        }
+        const objectKey = `${event.source}\u0000${event.object}`;
+        const o = objects.get(objectKey);
+        if (o === undefined)
+          objects.set(objectKey, {
+            source: event.source,
+            object: event.object,
+            events: 1,
+            firstLine: event.line,
+            lastLine: event.line,
+          });
+        else {
+          o.events++;
+          o.firstLine = Math.min(o.firstLine, event.line);
+          o.lastLine = Math.max(o.lastLine, event.line);
+        }
+        if (rows.length < options.htmlRows) rows.push({ ...shown, raw: undefined });
+        exported++;
+      }
+      hasher.flush();
+      await ndjson.write(text);
+      await index.write(hasher.takeIndex());
+      await csvFile.write(csvChunk(records));
+      options.onProgress?.({ phase: 'events', exported, total: matched });
+    }
+    const files = [await ndjson.close(), await index.close(), await csvFile.close()];
+    if (exported !== matched) {
+      throw new ExportCountError(
+        `The export wrote ${exported} events but the selection matches ${matched}; the output is incomplete. Run the export again.`,
+      );
+    }
+
+    const sources: ManifestSource[] = [...objects.values()]
+      .sort((a, b) => a.source.localeCompare(b.source) || a.object.localeCompare(b.object))
+      .map((o) => {
+        const details = objectDetails(db, o.source, o.object);
+        return {
+          source: o.source,
+          object: o.object,
+          etag: details?.etag ?? null,
+          size: details?.size ?? null,
+          modified: details?.modified ?? null,
+          bytesIngested: details?.bytesRead ?? 0,
+          events: o.events,
+          firstLine: o.firstLine,
+          lastLine: o.lastLine,
+        };
+      });
+    const createdAt = new Date().toISOString();
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const selection: Manifest['selection'] = {
+      query: investigation === null ? options.query : '',
+      now: new Date(options.now).toISOString(),
+      investigation:
+        investigation === null
+          ? null
+          : {
+              name: investigation.name,
+              description: investigation.description,
+              status: investigation.status,
+              savedSearches: investigation.searches.map((s) => ({ name: s.name, query: s.query })),
+              notes: investigation.noteList.map((n) => ({
+                eventId: n.eventId,
+                at: new Date(n.at).toISOString(),
+                body: n.body,
+              })),
+            },
+    };
+    const top = (field: string, map: Map<string, number>) => ({
+      field,
+      values: [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 25),
+      distinct: map.size,
+    });
+    const html = new HashedFile(dir, HTML_FILE);
+    await html.write(
+      renderReport({
+        title:
+          investigation === null
+            ? 'Audit Explorer export'
+            : `Audit Explorer — investigation ${investigation.name}`,
+        createdAt,
+        timeZone,
+        query: selection.query,
+        now: selection.now,
+        investigation: selection.investigation,
+        matched,
+        exported,
+        first,
+        last,
+        pseudonymized: pseudo !== null,
+        counts: [
+          top('user', tallies.user),
+          top('entity', tallies.entity),
+          top('action', tallies.action),
+          top('outcome', tallies.outcome),
+        ],
+        hours,
+        rows,
+        rowLimit: options.htmlRows,
+        publicKeyFingerprint: options.key.fingerprint,
+      }),
+    );
+    files.push(await html.close());
+
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      version: 1,
+      tool: options.tool,
+      createdAt,
+      timeZone,
+      selection,
+      counts: { matched, exported, byOutcome: Object.fromEntries(tallies.outcome) },
+      redaction:
+        'Values under secret-looking keys (password, secret, token, api key, authorization, credential, private key) were replaced by "[REDACTED]" before storage; the exports are made from the stored lines.',
+      pseudonymization:
+        pseudo === null
+          ? null
+          : {
+              method: 'HMAC-SHA-256',
+              fields: ['user', 'raw JSON string values equal to the user'],
+              keyId: pseudo.keyId,
+              note: 'user-<first 12 bytes of HMAC-SHA-256(key, user) in hex>; the key is not in this bundle.',
+            },
+      sources,
+      files,
+      events: hasher.finish(files[0]!.sha256),
+      signature: {
+        algorithm: 'Ed25519',
+        publicKeyFile: PUBLIC_KEY_FILE,
+        publicKeyFingerprint: options.key.fingerprint,
+      },
+    };
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), manifestBytes);
+    fs.writeFileSync(
+      path.join(dir, SIGNATURE_FILE),
+      crypto.sign(null, manifestBytes, options.key.privateKey).toString('base64') + '\n',
+    );
+    fs.writeFileSync(path.join(dir, PUBLIC_KEY_FILE), options.key.publicKeyPem);
+    db.exec('COMMIT');
+
+    if (zip) {
+      options.onProgress?.({ phase: 'zip', exported, total: matched });
+      const names = [...files.map((f) => f.name), MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE];
+      await writeZip(dir, names, target, new Date(createdAt));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    return {
+      out: target,
+      zip,
+      matched,
+      exported,
+      files,
+      fingerprint: options.key.fingerprint,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    if (zip || fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    db.close();
+  }
+}
