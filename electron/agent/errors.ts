@@ -12,8 +12,7 @@ import { QueryError } from './store/plan.ts';
 import { RpcError } from './rpc/client.ts';
 import { CancelledError, CursorError } from './store/search.ts';
 import { SecretResolutionError } from './sources/secrets/secretStore.ts';
-import { SourceConfigError } from './sync/sourceSettings.ts';
-import { SourceNotFoundError } from './sync/syncService.ts';
+import { SourceConfigError, SourceNotFoundError } from './sync/errors.ts';
 
 /** An error as it crosses a door (IPC, HTTP, the CLI): a stable code, a message, a column for queries. */
 export interface ErrorInfo {

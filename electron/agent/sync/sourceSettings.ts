@@ -10,10 +10,9 @@ import { SourceConfigSchema, type SecretValue, type SourceConfig } from '../../.
 import { resolveFormats } from '../ingest/formatConfig.ts';
 import type { SecretStore } from '../sources/secrets/secretStore.ts';
 
-/** The configuration is not valid; the message lists each field with what to write. */
-export class SourceConfigError extends Error {
-  override name = 'SourceConfigError';
-}
+import { SourceConfigError } from './errors.ts';
+
+export { SourceConfigError };
 
 /** What a stored secret is shown as (`sources show`, `--json`, the UI). */
 export const STORED_SECRET = 'stored';

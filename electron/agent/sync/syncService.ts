@@ -33,10 +33,9 @@ import { nextRunAfter } from './cronTimes.ts';
 import { syncSource, type SyncPassResult } from './syncSource.ts';
 import { storeSecrets } from './sourceSettings.ts';
 
-/** No configured source by that name. */
-export class SourceNotFoundError extends Error {
-  override name = 'SourceNotFoundError';
-}
+import { SourceNotFoundError } from './errors.ts';
+
+export { SourceNotFoundError };
 
 /** How passes run (tests shorten the waits). */
 export interface SyncSettings {

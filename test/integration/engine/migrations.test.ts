@@ -245,7 +245,7 @@ describe('0040-casework', () => {
     raw.close();
     const db = openDatabase(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(40);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.prepare("SELECT value FROM settings WHERE key = 'kept'").pluck().get()).toBe('yes');
       const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
       expect(tables).toEqual(
