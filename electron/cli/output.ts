@@ -1,30 +1,10 @@
 import type { AuditEvent } from '../../shared/event.ts';
-import { csvRecord } from '../agent/export/csv.ts';
+import { csvRecord, EVENT_CSV_COLUMNS } from '../agent/export/csv.ts';
 
 export { csvRecord };
 
-/** The event fields in the order CSV and tables list them. */
-export const EVENT_COLUMNS = [
-  'ts',
-  'user',
-  'entity',
-  'action',
-  'opType',
-  'outcome',
-  'status',
-  'org',
-  'target',
-  'ip',
-  'userAgent',
-  'latencyMs',
-  'txn',
-  'format',
-  'source',
-  'object',
-  'line',
-  'id',
-  'raw',
-] as const satisfies readonly (keyof AuditEvent)[];
+/** The event fields in the order CSV and tables list them: the export's columns, then the raw line. */
+export const EVENT_COLUMNS = [...EVENT_CSV_COLUMNS, 'raw'] as const;
 
 /** `2024-03-04T09:15:27.301Z`, or an empty cell for events without a time. */
 export function isoTime(ms: number | null): string {

@@ -1,4 +1,5 @@
 import { stringify as stringifySync, type Options } from 'csv-stringify/sync';
+import type { AuditEvent } from '../../../shared/event.ts';
 
 /**
  * CSV for spreadsheets, in one place for every CSV the tool writes (`search --format csv`, `quarantine
@@ -9,6 +10,31 @@ import { stringify as stringifySync, type Options } from 'csv-stringify/sync';
  * (OWASP "CSV injection"). Such a cell gets a leading apostrophe, which spreadsheets show as text; numbers
  * are left alone (a negative number is data, not a formula).
  */
+
+/**
+ * The normalised fields an event's CSV row lists, in order: exports' events.csv, and (with the raw line
+ * after them) `search --format csv` and the CLI's tables.
+ */
+export const EVENT_CSV_COLUMNS = [
+  'ts',
+  'user',
+  'entity',
+  'action',
+  'opType',
+  'outcome',
+  'status',
+  'org',
+  'target',
+  'ip',
+  'userAgent',
+  'latencyMs',
+  'txn',
+  'format',
+  'source',
+  'object',
+  'line',
+  'id',
+] as const satisfies readonly (keyof AuditEvent)[];
 
 /** Cells starting with these are read as formulas by spreadsheets. */
 const FORMULA_START = /^[=+\-@\t\r]/;

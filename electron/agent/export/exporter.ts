@@ -9,7 +9,7 @@ import type { SearchLimits } from '../store/budget.ts';
 import { openDatabase } from '../store/open.ts';
 import { SearchEngine } from '../store/search.ts';
 import { writeZip } from './bundle.ts';
-import { csvChunk } from './csv.ts';
+import { csvChunk, EVENT_CSV_COLUMNS } from './csv.ts';
 import { renderReport } from './html.ts';
 import {
   CSV_FILE,
@@ -29,26 +29,7 @@ import type { Pseudonymizer } from './pseudonym.ts';
 import type { SigningKey } from './signingKey.ts';
 
 /** The normalised columns of the export's CSV (the raw JSON is in events.ndjson). */
-export const CSV_COLUMNS = [
-  'ts',
-  'user',
-  'entity',
-  'action',
-  'opType',
-  'outcome',
-  'status',
-  'org',
-  'target',
-  'ip',
-  'userAgent',
-  'latencyMs',
-  'txn',
-  'format',
-  'source',
-  'object',
-  'line',
-  'id',
-] as const satisfies readonly (keyof AuditEvent)[];
+export const CSV_COLUMNS = EVENT_CSV_COLUMNS;
 
 export interface ExportOptions {
   readonly dbFile: string;
