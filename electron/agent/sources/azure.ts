@@ -5,7 +5,7 @@
  * a body that broke off, still conditional on the ETag); what escapes them is classified as permanent
  * (credentials, permission, no such container) or transient (throttling, 5xx, resets).
  */
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import {
   AnonymousCredential,
   BlobServiceClient,
@@ -17,6 +17,7 @@ import type { AzureSourceConfig } from '../../../shared/sourceConfig.ts';
 import {
   ObjectChangedError,
   PermanentSourceError,
+  lengthCheckedBody,
   TransientSourceError,
   type ConnectionReport,
   type ListOptions,
@@ -252,22 +253,7 @@ function guardBody(
   context: ClassifyContext & { key: string },
 ): Readable {
   const { where, key } = context;
-  let received = 0;
-  const body = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      callback(null, chunk);
-    },
-    flush(callback) {
-      if (expected !== null && received !== expected) {
-        callback(
-          new TransientSourceError(
-            `${where}/${key}: the download ended after ${received} of ${expected} bytes; it will be read again.`,
-          ),
-        );
-      } else callback();
-    },
-  });
+  const body = lengthCheckedBody(expected, `${where}/${key}`);
   const source = download as Readable;
   source.on('error', (error) => body.destroy(classify(error, context)));
   body.on('close', () => {

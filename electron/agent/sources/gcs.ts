@@ -4,13 +4,14 @@
  * test. Retries and backoff are the client's own (`retryOptions`); what escapes them is classified as
  * permanent (credentials, permission, no such bucket) or transient (throttling, 5xx, resets).
  */
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { JWT } from 'google-auth-library';
 import { IdempotencyStrategy, Storage, type File, type StorageOptions } from '@google-cloud/storage';
 import type { GcsSourceConfig } from '../../../shared/sourceConfig.ts';
 import {
   ObjectChangedError,
   PermanentSourceError,
+  lengthCheckedBody,
   TransientSourceError,
   type ConnectionReport,
   type ListOptions,
@@ -332,22 +333,7 @@ function guardBody(
   where: string,
   done: () => void,
 ): Readable {
-  let received = 0;
-  const body = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      callback(null, chunk);
-    },
-    flush(callback) {
-      if (expected !== null && received !== expected) {
-        callback(
-          new TransientSourceError(
-            `${where}/${key}: the download ended after ${received} of ${expected} bytes; it will be read again.`,
-          ),
-        );
-      } else callback();
-    },
-  });
+  const body = lengthCheckedBody(expected, `${where}/${key}`);
   download.on('error', (error) => body.destroy(classify(error, { where, key })));
   body.on('close', () => {
     done();

@@ -5,7 +5,7 @@
  * implementation); what reaches the caller is already final for this attempt and classified as
  * permanent or transient.
  */
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 
 /** One object as a listing shows it. */
 export interface RemoteObject {
@@ -116,4 +116,28 @@ export class ObjectChangedError extends Error {
     super(`${key} changed since it was listed; it will be read again on the next listing.`, options);
     this.key = key;
   }
+}
+
+/**
+ * A pass-through for a download's body that fails with {@link TransientSourceError} when the body ends
+ * short of (or past) the `expected` bytes the response announced: a broken transfer must never look like a
+ * short object. `what` names the object in the message (`bucket/key`).
+ */
+export function lengthCheckedBody(expected: number | null, what: string): Transform {
+  let received = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      callback(null, chunk);
+    },
+    flush(callback) {
+      if (expected !== null && received !== expected) {
+        callback(
+          new TransientSourceError(
+            `${what}: the download ended after ${received} of ${expected} bytes; it will be read again.`,
+          ),
+        );
+      } else callback();
+    },
+  });
 }
