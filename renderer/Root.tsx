@@ -1,10 +1,16 @@
-/** The page's root: picks the transport once, then shows the search screen (or why it cannot). */
+/** The page's root: picks the transport once, then shows the screen the URL's hash names (or why it cannot). */
 import { useState } from 'react';
 import { pickClient, type ClientHost } from './api/pickClient.ts';
+import { NavRail } from './components/NavRail.tsx';
+import { useRoute } from './hooks/useRoute.ts';
+import { InvestigationsScreen } from './screens/InvestigationsScreen.tsx';
+import { ScheduleScreen } from './screens/ScheduleScreen.tsx';
 import { SearchScreen } from './screens/SearchScreen.tsx';
+import { SourcesScreen } from './screens/SourcesScreen.tsx';
 
 export function Root({ host }: { host: ClientHost }) {
   const [client] = useState(() => pickClient(host));
+  const route = useRoute();
   if (typeof client === 'string')
     return (
       <div className="state state--error" role="alert">
@@ -12,5 +18,13 @@ export function Root({ host }: { host: ClientHost }) {
         <p>{client}</p>
       </div>
     );
-  return <SearchScreen client={client} />;
+  return (
+    <div className="shell">
+      <NavRail current={route.screen} />
+      {route.screen === 'search' && <SearchScreen client={client} />}
+      {route.screen === 'investigations' && <InvestigationsScreen client={client} />}
+      {route.screen === 'sources' && <SourcesScreen client={client} />}
+      {route.screen === 'schedule' && <ScheduleScreen client={client} />}
+    </div>
+  );
 }
