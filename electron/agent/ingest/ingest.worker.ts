@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
 import { ingestJob } from './ingestJob.ts';
 import { STOP_INGEST, type IngestJob, type IngestMessage } from './ingestProtocol.ts';
-import { WriterClient } from './writerClient.ts';
+import { WriterClient } from '../store/writerClient.ts';
 
 const job = workerData as IngestJob;
 const port = parentPort!;

@@ -4,7 +4,7 @@ import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
 import { STOP_INGEST, type IngestJob, type IngestMessage } from './ingestProtocol.ts';
 import { workerUrl } from '../workerUrl.ts';
 import { ingestJob } from './ingestJob.ts';
-import type { WriterClient } from './writerClient.ts';
+import type { WriterClient } from '../store/writerClient.ts';
 
 /** An ingest run failed as a whole (the writer failed, the disk is full), as reported by its thread. */
 export class IngestError extends Error {

@@ -6,7 +6,7 @@
 import cron from 'node-cron';
 import type { MethodArgs, MethodOutput, ServiceEvent } from '../../../shared/contract.ts';
 import { SourceConfigSchema, type SourceConfig } from '../../../shared/sourceConfig.ts';
-import type { WriterClient } from '../ingest/writerClient.ts';
+import type { WriterClient } from '../store/writerClient.ts';
 import { openSource, type OpenSourceOptions } from '../sources/openSource.ts';
 import type { SecretStore } from '../sources/secrets/secretStore.ts';
 import { readEventIdKey } from '../store/eventId.ts';

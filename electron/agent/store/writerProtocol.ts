@@ -1,8 +1,8 @@
-import type { InvestigationSummary, SavedSearch, SavedSearchInput } from '../store/casework.ts';
-import type { SourceKind } from '../store/objects.ts';
-import type { WriterHolder } from '../store/writerLock.ts';
-import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
-import type { StoredSource, SyncCounts, SyncError, SyncStatus, SyncTrigger } from '../store/syncRuns.ts';
+import type { InvestigationSummary, SavedSearch, SavedSearchInput } from './casework.ts';
+import type { SourceKind } from './objects.ts';
+import type { WriterHolder } from './writerLock.ts';
+import type { BatchResult, EventBatch } from './writeBatch.ts';
+import type { StoredSource, SyncCounts, SyncError, SyncStatus, SyncTrigger } from './syncRuns.ts';
 
 /**
  * The writer thread's methods: name → [arguments, result]. Spoken over the engine's one RPC helper
