@@ -289,7 +289,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         const sample = store.sourceId(SAMPLE_SOURCE);
         const sources = store.sourceCount();
         if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE && listed.files.length > 0) {
-          sampleEventsRemoved = await client.call('deleteSource', { sourceId: sample });
+          sampleEventsRemoved = (await client.call('deleteSource', { sourceId: sample })).events;
           if (sampleEventsRemoved > 0) changed(0);
         }
         const summary = await ingest(client, signal, paths, source || IMPORT_SOURCE, redact, {

@@ -1,3 +1,4 @@
+import type { SourceDeletion } from './deleteSource.ts';
 import type { InvestigationSummary, SavedSearch, SavedSearchInput } from './casework.ts';
 import type { SourceKind } from './objects.ts';
 import type { WriterHolder } from './writerLock.ts';
@@ -14,7 +15,8 @@ export type WriterMethods = {
   /** Merge full-text segments for at most `budgetMs`; `merged` tells whether anything is left. */
   maintain: [{ budgetMs: number }, { merged: boolean; steps: number }];
   retentionBegin: [{ before: number }, number];
-  deleteSource: [{ sourceId: number }, number];
+  /** Deletes a source and its events, except those on legal hold (see store/deleteSource.ts). */
+  deleteSource: [{ sourceId: number }, SourceDeletion];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
   savedAdd: [SavedSearchInput & { replace: boolean; now: number }, SavedSearch];
