@@ -8,7 +8,7 @@ import type { WriterClient } from '../store/writerClient.ts';
 /** Runs one ingest job through `writer`, on whichever thread calls it. */
 export async function ingestJob(
   writer: WriterClient,
-  job: Omit<IngestJob, 'writer'>,
+  job: IngestJob,
   onProgress?: (progress: IngestProgress) => void,
   signal?: AbortSignal,
 ): Promise<IngestSummary> {
