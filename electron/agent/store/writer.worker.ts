@@ -25,13 +25,7 @@ import { ensureSource, failObjects } from './objects.ts';
 import { openDatabase } from './open.ts';
 import { beginRetention, deleteRetentionChunk, finishRetention } from './retention.ts';
 import { setSetting } from './settings.ts';
-import {
-  beginSyncRun,
-  finishSyncRun,
-  recordAttempts,
-  saveSource,
-  unconfigureSource,
-} from './syncRuns.ts';
+import { beginSyncRun, finishSyncRun, recordAttempts, saveSource, unconfigureSource } from './syncRuns.ts';
 import { BatchWriter } from './writeBatch.ts';
 import { acquireWriterLock, type WriterLock } from './writerLock.ts';
 import type { WriterData, WriterMethods, WriterWaiting } from './writerProtocol.ts';
