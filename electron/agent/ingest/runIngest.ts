@@ -19,12 +19,16 @@ export async function runIngest(
   options: { onThisThread?: boolean; signal?: AbortSignal } = {},
 ): Promise<IngestSummary> {
   if (options.onThisThread) return ingestJob(writer, job, onProgress, options.signal);
-  const worker = await RpcClient.start<IngestMethods>(workerUrl('ingest.worker', import.meta.url), undefined, {
-    label: 'ingest thread',
-    // A bounded young generation keeps the parser's garbage from growing the heap (measured: V8 lets it
-    // reach 128 MB otherwise).
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-  });
+  const worker = await RpcClient.start<IngestMethods>(
+    workerUrl('ingest.worker', import.meta.url),
+    undefined,
+    {
+      label: 'ingest thread',
+      // A bounded young generation keeps the parser's garbage from growing the heap (measured: V8 lets it
+      // reach 128 MB otherwise).
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    },
+  );
   try {
     const port = await writer.connect();
     return await worker.call('run', { ...job, writer: port }, [port], {

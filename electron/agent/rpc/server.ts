@@ -96,9 +96,9 @@ export async function serveRpc<M extends RpcMethods>(
       options.onClose?.();
       return undefined;
     }
-    const handler = (
-      handlers as Record<string, ((args: unknown, call: CallContext) => unknown) | undefined>
-    )[request.method];
+    const handler = (handlers as Record<string, ((args: unknown, call: CallContext) => unknown) | undefined>)[
+      request.method
+    ];
     if (handler === undefined) throw new Error(`Unknown method ${request.method}.`);
     return handler(request.args, call);
   };

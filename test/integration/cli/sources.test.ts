@@ -177,9 +177,9 @@ describe('sources CLI', () => {
     const count = async (query: string) => (await ws.cli('search', '--count', query)).out.trim();
     expect(await count('source:local')).toBe('1');
     const shown = JSON.parse((await ws.cli('investigation', 'show', 'case-1', '--json')).out);
-    expect(shown.pins.map((p: { eventId: string; event: unknown }) => [p.eventId, p.event !== null])).toEqual([
-      [held, true],
-    ]);
+    expect(shown.pins.map((p: { eventId: string; event: unknown }) => [p.eventId, p.event !== null])).toEqual(
+      [[held, true]],
+    );
     expect((await ws.cli('sources', 'list', '--json')).out).not.toContain('local');
 
     // Added again, the source reads its files whole: the held event is not counted twice.

@@ -14,9 +14,13 @@ afterEach(async () => {
 });
 
 const start = async () =>
-  (client = await RpcClient.start<CounterMethods>(new URL('./counter.worker.ts', import.meta.url), undefined, {
-    label: 'counter thread',
-  }));
+  (client = await RpcClient.start<CounterMethods>(
+    new URL('./counter.worker.ts', import.meta.url),
+    undefined,
+    {
+      label: 'counter thread',
+    },
+  ));
 
 test('progress arrives in order before the reply', async () => {
   const rpc = await start();
