@@ -14,7 +14,7 @@ export const ENTRY_POINTS = [
   'electron/cli/main.ts',
   // The engine on its own, for programs that drive it directly (the benchmark, later the Electron shell).
   'electron/agent/service.ts',
-  'electron/agent/ingest/writer.worker.ts',
+  'electron/agent/store/writer.worker.ts',
   'electron/agent/ingest/ingest.worker.ts',
   'electron/agent/export/export.worker.ts',
   'electron/agent/store/query.worker.ts',

@@ -504,7 +504,12 @@ export const contract = {
   },
   'sources.remove': {
     input: z.strictObject({ name: SourceNameSchema, deleteEvents: z.boolean().default(false) }),
-    output: z.object({ removed: z.boolean(), eventsDeleted: z.number().int() }),
+    output: z.object({
+      removed: z.boolean(),
+      eventsDeleted: z.number().int(),
+      /** Events kept although --delete-events asked for them: an investigation pins them (legal hold). */
+      eventsHeld: z.number().int(),
+    }),
   },
   'sources.test': {
     input: z.strictObject({ name: SourceNameSchema }),

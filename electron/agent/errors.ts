@@ -2,7 +2,6 @@ import { ZodError } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
-import { IngestError } from './ingest/runIngest.ts';
 import { ExportCountError, ExportQueryError, ExportTargetError } from './export/exporter.ts';
 import { BundleOpenError, PinnedKeyError } from './export/verify.ts';
 import { QueryTooCostlyError } from './store/budget.ts';
@@ -68,8 +67,6 @@ export function describeError(error: unknown): ErrorInfo {
   if (error instanceof SourceNotFoundError) return { code: 'not_found', message: error.message };
   const storeCode = storeErrorCode(error);
   if (storeCode !== null) return { code: storeCode, message: (error as Error).message };
-  // Errors from another thread carry the code they were given there.
-  if (error instanceof IngestError) return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 

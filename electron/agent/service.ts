@@ -16,24 +16,16 @@ import { listFiles } from './ingest/files.ts';
 import type { FormatConfig } from './ingest/formatConfig.ts';
 import { runIngest } from './ingest/runIngest.ts';
 import { projectPath } from './resources.ts';
-import { WriterClient } from './ingest/writerClient.ts';
-import type { WriterMethod, WriterMethods } from './ingest/writerProtocol.ts';
 import { describeError } from './errors.ts';
 import { headlessSecretStore } from './sources/secrets/fileSecretStore.ts';
 import type { SecretStore } from './sources/secrets/secretStore.ts';
-import { getInvestigation, listHistory, listInvestigations, listSavedSearches } from './store/casework.ts';
-import { readEventIdKey } from './store/eventId.ts';
-import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
-import { DatabaseReadOnlyError, storageFault } from './store/errors.ts';
-import { needsMigration, notWritable, openDatabase, settleForRest, type Db } from './store/open.ts';
-import { SCHEMA_VERSION } from './store/migrations/index.ts';
-import { quarantineTotals } from './store/quarantine.ts';
-import { previewRetention, retentionHorizon } from './store/retention.ts';
-import { readHandlers, type ReadContext, type ReadHandlers, type ReadMethod } from './store/queries.ts';
-import { QueryWorker } from './store/queryClient.ts';
+import { storageFault } from './store/errors.ts';
+import type { ReadMethod } from './store/queries.ts';
 import type { SearchLimits } from './store/budget.ts';
-import { SearchEngine } from './store/search.ts';
+import { openStore } from './store/store.ts';
+import type { WriterClient } from './store/writerClient.ts';
+import type { WriterMethod, WriterMethods } from './store/writerProtocol.ts';
 import { createSyncHandlers, type SyncSettings } from './sync/syncService.ts';
 import type { SyncPassResult } from './sync/syncSource.ts';
 import type { SyncTrigger } from './store/syncRuns.ts';
@@ -164,124 +156,30 @@ type Handlers = {
 /** Opens the database and returns the service; the writer thread starts with the first write. */
 export async function createService(options: ServiceOptions): Promise<AuditService> {
   const now = options.now ?? Date.now;
-  // The reading connection never writes: every write goes through the writer thread, which holds the
-  // database's writer lock across processes (store/writerLock.ts). So it leaves migrations to the writer
-  // and is made query-only below. A database that cannot be written here (permissions, a read-only
-  // mount) still answers searches.
-  const db = openDatabase(options.dbFile, {
-    cacheMiB: 64,
-    migrate: false,
-    readOnlyFallback: true,
-    wal: false,
-  });
-  const secrets = options.secrets ?? headlessSecretStore(options.dbFile);
   const listeners = new Set<(event: ServiceEvent) => void>();
   const emit = (event: ServiceEvent) => {
     for (const listener of listeners) listener(event);
   };
-  // The writer thread lives while writes are in flight and closes when the last one ends, so the writer
-  // lock is held only while this process writes: a long-running agent and a CLI import take turns.
-  let writer: Promise<WriterClient> | null = null;
-  let writing = 0;
-  let stopping = new AbortController();
-  const stop = () => {
-    stopping.abort();
-    stopping = new AbortController();
-  };
-  options.signal?.addEventListener('abort', stop);
-  if (options.signal?.aborted) stopping.abort();
-  const inFlight = new Set<Promise<unknown>>();
-  let closing: Promise<void> | null = null;
-  /**
-   * Runs `run` with the writer (started if none runs, and closed when the last write ends). `waitMs`: how
-   * long a writer started now waits for another process's lock (default: the service's writerWaitMs);
-   * `quiet`: a write that does not wait says nothing about waiting (no `writer.waiting`).
-   */
-  const withWriter = <T>(
-    run: (client: WriterClient, signal: AbortSignal) => Promise<T>,
-    {
-      waitMs = options.writerWaitMs ?? DEFAULT_WRITER_WAIT_MS,
-      quiet = false,
-    }: { waitMs?: number; quiet?: boolean } = {},
-  ): Promise<T> => {
-    if (closing !== null) return Promise.reject(new Error('The service is closed.'));
-    if (db.readonly) {
-      return Promise.reject(
-        new DatabaseReadOnlyError(options.dbFile, {
-          mode: 'write',
-          why: notWritable(options.dbFile) ?? undefined,
-        }),
-      );
-    }
-    const signal = stopping.signal;
-    writing++;
-    const work = (async () => {
-      try {
-        writer ??= WriterClient.start(options.dbFile, {
-          command: options.command ?? 'agent',
-          waitMs,
-          signal,
-          maxPageCount: options.maxDatabasePages,
-          onWait: (holder) => {
-            if (quiet) return;
-            emit({
-              name: 'writer.waiting',
-              payload: {
-                pid: holder?.pid ?? null,
-                command: holder?.command ?? null,
-                since: holder?.since ?? null,
-              },
-            });
-          },
-        });
-        return await run(await writer, signal);
-      } finally {
-        if (--writing === 0 && writer !== null) {
-          const ending = writer;
-          writer = null;
-          await ending.then(
-            (client) => client.close(),
-            () => undefined,
-          );
-        }
-      }
-    })();
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
-    return work;
-  };
-
-  db.pragma('query_only = ON');
-  // Reads run on the query worker or here; either way through the same handlers (store/queries.ts), on a
-  // connection that cannot write, with the same search budgets.
-  let queries: QueryWorker | null = null;
-  let reads: ReadHandlers | null = null;
-  let engine: SearchEngine | null = null;
-  // A new file, or one from an older version: the writer creates or migrates it under the lock (which may
-  // mean waiting for another process); the query worker opens it after that (it never migrates). Calls
-  // wait for that; the service is returned at once, so that its caller can subscribe to hear about the wait.
-  const ready = (async () => {
-    if (needsMigration(db)) await withWriter(async () => undefined);
-    if (options.queryWorker) {
-      queries = await QueryWorker.start(options.dbFile, {
-        limits: options.searchLimits,
-        testGate: options.testGate,
-      });
-    } else {
-      engine = new SearchEngine(db, { limits: options.searchLimits });
-      reads = readHandlers(engine);
-    }
-  })();
-  ready.catch(() => undefined); // Reported by every call.
+  const store = openStore({
+    file: options.dbFile,
+    command: options.command ?? 'agent',
+    writerWaitMs: options.writerWaitMs ?? DEFAULT_WRITER_WAIT_MS,
+    signal: options.signal,
+    queryWorker: options.queryWorker,
+    searchLimits: options.searchLimits,
+    testGate: options.testGate,
+    maxDatabasePages: options.maxDatabasePages,
+    onWriterWaiting: (holder) =>
+      emit({
+        name: 'writer.waiting',
+        payload: { pid: holder?.pid ?? null, command: holder?.command ?? null, since: holder?.since ?? null },
+      }),
+  });
+  const { withWriter } = store;
+  const secrets = options.secrets ?? headlessSecretStore(options.dbFile);
   const read = <M extends ReadMethod>(method: M, input: MethodArgs<M>, call: CallOptions = {}) =>
-    queries !== null
-      ? queries.call(method, input, now(), call.supersede)
-      : Promise.resolve(
-          (reads![method] as (i: MethodArgs<M>, c: ReadContext) => MethodOutput<M>)(input, { now: now() }),
-        );
+    store.read(method, input, { now: now(), supersede: call.supersede });
   const count = async (query: string) => (await read('events.count', { query, record: false })).total;
-  const sourceId = (name: string) =>
-    db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 
   // Runs inside withWriter: another process may have written since this one last looked, and no other
   // can write now, so what is read here is current.
@@ -300,7 +198,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     let announcedAt = -Infinity;
     const summary = await runIngest(
       client,
-      { sourceId: id, target: { kind: 'files', paths }, formats, redact, idKey: readEventIdKey(db) },
+      { sourceId: id, target: { kind: 'files', paths }, formats, redact, idKey: store.eventIdKey() },
       (progress) => {
         emit({ name: 'ingest.progress', payload: { ...progress, source, run: null } });
         if (progress.events > announced && performance.now() - announcedAt >= CHANGED_EVERY_MS) {
@@ -334,7 +232,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
    * convenience; the answer is what was asked for).
    */
   const recordHistory = async (query: string, total: number) => {
-    if (db.readonly) return;
+    if (store.readonly) return;
     try {
       await withWriter((client) => client.call('historyRecord', { query, total, at: now() }), {
         waitMs: 0,
@@ -348,11 +246,11 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   };
   /** Tells listeners that committed writes changed the events (the UI offers a refresh). */
   const changed = (added: number) =>
-    emit({ name: 'events.changed', payload: { total: eventTotal(db), added } });
+    emit({ name: 'events.changed', payload: { total: store.eventTotal(), added } });
 
   let nextRuns: (() => Map<string, number | null>) | null = null;
   const sync = createSyncHandlers({
-    db,
+    db: store.db,
     secrets,
     now,
     settings: options.sync ?? {},
@@ -388,10 +286,10 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         // known to hold files): an identical line is stored once, under whichever object brought it first,
         // so removing the samples afterwards could take the user's own events with them.
         let sampleEventsRemoved = 0;
-        const sample = sourceId(SAMPLE_SOURCE);
-        const sources = db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
+        const sample = store.sourceId(SAMPLE_SOURCE);
+        const sources = store.sourceCount();
         if (sample !== undefined && sources === 1 && source !== SAMPLE_SOURCE && listed.files.length > 0) {
-          sampleEventsRemoved = await client.call('deleteSource', { sourceId: sample });
+          sampleEventsRemoved = (await client.call('deleteSource', { sourceId: sample })).events;
           if (sampleEventsRemoved > 0) changed(0);
         }
         const summary = await ingest(client, signal, paths, source || IMPORT_SOURCE, redact, {
@@ -403,7 +301,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     },
     'samples.load': async () => {
       const loaded = async () =>
-        sourceId(SAMPLE_SOURCE) !== undefined
+        store.sourceId(SAMPLE_SOURCE) !== undefined
           ? { events: await count(`source:${SAMPLE_SOURCE}`), alreadyLoaded: true }
           : null;
       return (
@@ -418,11 +316,11 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       );
     },
     'quarantine.list': (input, call) => read('quarantine.list', input, call),
-    'stats.get': () => stats(db, options.dbFile),
+    'stats.get': () => store.stats(),
     'retention.run': async ({ olderThanMs, before, dryRun }) => {
       const cutoff = before ?? now() - olderThanMs!;
       // Counting what goes can read millions of rows: on the query worker when there is one.
-      const preview = () => (queries ? queries.retentionPreview(cutoff) : previewRetention(db, cutoff));
+      const preview = () => store.retentionPreview(cutoff);
       if (dryRun) return { ...(await preview()), before: cutoff, blocks: 0, dryRun };
       return withWriter(async (client) => {
         // Counted again under the writer lock: another process may have written since.
@@ -437,37 +335,36 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
           blocks += chunk.blocks;
         }
         await client.call('retentionFinish', { horizon });
-        engine?.raw.clear();
-        await queries?.invalidate();
+        await store.forgetDeleted();
         if (events > 0) changed(0);
         return { events, perSource, held, before: cutoff, blocks, dryRun };
       });
     },
-    'saved.list': () => ({ searches: listSavedSearches(db) }),
+    'saved.list': () => ({ searches: store.savedSearches() }),
     'saved.add': (input) => write('savedAdd', { ...input, now: now() }),
     'saved.rename': ({ name, newName }) => write('savedRename', { name, newName, now: now() }),
     'saved.remove': async ({ name }) => {
       await write('savedRemove', { name });
       return { removed: name };
     },
-    'history.list': ({ limit, text }) => ({ entries: listHistory(db, limit, text) }),
+    'history.list': ({ limit, text }) => ({ entries: store.history(limit, text) }),
     'investigations.create': (input) => write('investigationCreate', { ...input, now: now() }),
-    'investigations.list': () => ({ investigations: listInvestigations(db) }),
+    'investigations.list': () => ({ investigations: store.investigations() }),
     // Its pinned events with their raw lines: a read like a search's page (on the query worker if any).
     'investigations.get': (input, call) => read('investigations.get', input, call),
     'investigations.addSearches': ({ name, searches }) =>
       write('investigationAddSearches', { name, searches }),
     'investigations.pin': async ({ name, eventIds }) => {
       const pinned = await write('investigationPin', { name, ids: eventIds, now: now() });
-      return { pinned, total: getInvestigation(db, name).pinned };
+      return { pinned, total: store.investigation(name).pinned };
     },
     'investigations.unpin': async ({ name, eventIds }) => {
       const unpinned = await write('investigationUnpin', { name, ids: eventIds });
-      return { unpinned, total: getInvestigation(db, name).pinned };
+      return { unpinned, total: store.investigation(name).pinned };
     },
     'investigations.note': async ({ name, body, eventId }) => {
       await write('investigationNote', { name, body, eventId, now: now() });
-      return listInvestigations(db).find((c) => c.name.toLowerCase() === name.toLowerCase())!;
+      return store.investigations().find((c) => c.name.toLowerCase() === name.toLowerCase())!;
     },
     'investigations.close': ({ name }) => write('investigationClose', { name, now: now() }),
     'export.run': async ({ query, investigation, out, bom, pseudonymize, htmlRows }) => {
@@ -477,7 +374,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       // Parsed, not run: running it would load the column segments on this thread too (the export's
       // thread loads its own); what only planning finds comes back from the thread as a bad query.
       if (investigation === null) parseQuery(query);
-      else getInvestigation(db, investigation);
+      else store.investigation(investigation);
       checkExportTarget(out);
       const key = await signingKey(secrets);
       return exportOnThread(
@@ -514,7 +411,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     (api as Record<string, unknown>)[method] = async (input: unknown, call: CallOptions = {}) => {
       const args = schema.parse(input ?? {});
       try {
-        await ready;
+        await store.ready;
         return await (handlers[method] as (a: unknown, c: CallOptions) => unknown)(args, call);
       } catch (error) {
         // A corrupt page met by a query, a full disk: the error that says what to do, not SQLite's text.
@@ -529,31 +426,15 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    stop,
+    stop: () => store.stop(),
     async syncSource(name: string, trigger: SyncTrigger, signal?: AbortSignal) {
-      await ready;
+      await store.ready;
       return syncOne(name, trigger, signal);
     },
     setNextRuns(fn: (() => Map<string, number | null>) | null) {
       nextRuns = fn;
     },
-    close() {
-      // Idempotent: a second close (shutdown paths race) waits for the first.
-      closing ??= (async () => {
-        stopping.abort();
-        // Each write closes the writer (and lets go of the lock) when it ends.
-        await Promise.allSettled([...inFlight]);
-        options.signal?.removeEventListener('abort', stop);
-        // The query worker starts once the file is migrated (ready); its connection closes before this one.
-        await ready.catch(() => undefined);
-        await queries?.close();
-        // The last connection of this process: leave the file at rest in rollback mode (settleForRest).
-        if (!db.readonly) db.pragma('query_only = OFF');
-        settleForRest(db);
-        db.close();
-      })();
-      return closing;
-    },
+    close: () => store.close(),
   });
 }
 
@@ -565,45 +446,4 @@ export async function loadSamplesIfEmpty(service: AuditService): Promise<number 
   const stats = await service['stats.get']({});
   if (stats.events !== 0 || stats.sources !== 0) return null;
   return (await service['samples.load']({})).events;
-}
-
-/** Events the database holds (the segments' row counts: one cheap query). */
-function eventTotal(db: Db): number {
-  return db.prepare('SELECT coalesce(sum(n), 0) FROM segments').pluck().get() as number;
-}
-
-function stats(db: Db, file: string): MethodOutput<'stats.get'> {
-  const one = (sql: string, ...params: unknown[]) =>
-    db
-      .prepare(sql)
-      .pluck()
-      .get(...params) as number | null;
-  const firstKey = one('SELECT min(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
-  const lastKey = one('SELECT max(pos) FROM events WHERE pos >= ?', MIN_TIMED_KEY);
-  const quarantine = quarantineTotals(db);
-  let dbBytes = 0;
-  for (const suffix of ['', '-wal']) {
-    try {
-      dbBytes += fs.statSync(file + suffix).size;
-    } catch {
-      // No WAL file right now.
-    }
-  }
-  return {
-    file,
-    events: eventTotal(db),
-    sources: one('SELECT count(*) FROM sources') ?? 0,
-    objects: one('SELECT count(*) FROM objects') ?? 0,
-    objectErrors: one("SELECT count(*) FROM objects WHERE status = 'error'") ?? 0,
-    quarantined: quarantine.total,
-    quarantineExcerpts: quarantine.withExcerpts,
-    duplicates: one('SELECT coalesce(sum(duplicates), 0) FROM objects') ?? 0,
-    rawBytes: one('SELECT coalesce(sum(size), 0) FROM objects') ?? 0,
-    dbBytes,
-    first: firstKey === null ? null : one('SELECT ts FROM events WHERE pos = ?', firstKey),
-    last: lastKey === null ? null : one('SELECT ts FROM events WHERE pos = ?', lastKey),
-    untimed: one('SELECT count(*) FROM events WHERE pos < ?', MIN_TIMED_KEY) ?? 0,
-    schemaVersion: SCHEMA_VERSION,
-    retentionHorizon: retentionHorizon(db),
-  };
 }

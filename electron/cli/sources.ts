@@ -120,12 +120,17 @@ export function registerSources(program: Command, io: Io, withService: WithServi
       withService(cmd, async (service) => {
         const result = await service['sources.remove']({ name, deleteEvents: opts.deleteEvents ?? false });
         if (opts.json) io.out(JSON.stringify(result) + '\n');
-        else
+        else {
           io.out(
             opts.deleteEvents
               ? `Removed source '${name}' and its ${count(result.eventsDeleted)} events.\n`
               : `Removed source '${name}'; its events stay (search them with source:${name}).\n`,
           );
+          if (result.eventsHeld > 0)
+            io.out(
+              `Kept ${count(result.eventsHeld)} of its events on legal hold (pinned by an investigation; search them with source:${name}).\n`,
+            );
+        }
       }),
     );
 }

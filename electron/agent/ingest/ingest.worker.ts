@@ -1,32 +1,26 @@
 // Reads and parses objects off the thread that answers queries, and hands batches straight to the writer
-// thread. One worker per ingest run.
-import { parentPort, workerData } from 'node:worker_threads';
+// thread. One worker per ingest run, served over the engine's RPC helper like the writer and query threads:
+// its failures cross with their stable codes.
 import { describeError } from '../errors.ts';
+import { serveRpc } from '../rpc/server.ts';
 import { ingestJob } from './ingestJob.ts';
-import { STOP_INGEST, type IngestJob, type IngestMessage } from './ingestProtocol.ts';
-import { WriterClient } from './writerClient.ts';
+import type { IngestMethods } from './ingestProtocol.ts';
+import type { IngestProgress } from './ingestObjects.ts';
+import { WriterClient } from '../store/writerClient.ts';
 
-const job = workerData as IngestJob;
-const port = parentPort!;
-const post = (message: IngestMessage) => port.postMessage(message);
-const writer = WriterClient.over(job.writer);
-const stop = new AbortController();
-port.on('message', (message: unknown) => {
-  if (message === STOP_INGEST) stop.abort();
-});
-
-try {
-  const summary = await ingestJob(
-    writer,
-    job,
-    (progress) => post({ type: 'progress', progress }),
-    stop.signal,
-  );
-  post({ type: 'done', summary });
-} catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  post({ type: 'error', error: { name: e.name, message: e.message, code: describeError(e).code } });
-} finally {
-  writer.release();
-  port.close();
-}
+void serveRpc<IngestMethods>(
+  () => ({
+    handlers: {
+      run: async ({ writer: port, ...job }, { signal, progress }) => {
+        const writer = WriterClient.over(port);
+        try {
+          return await ingestJob(writer, job, (p: IngestProgress) => progress(p), signal);
+        } finally {
+          writer.release();
+        }
+      },
+    },
+    options: { describe: describeError },
+  }),
+  { describe: describeError },
+);

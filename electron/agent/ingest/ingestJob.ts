@@ -3,12 +3,12 @@ import { listFiles } from './files.ts';
 import { resolveFormats } from './formatConfig.ts';
 import { ingestObjects, type IngestProgress, type IngestSummary } from './ingestObjects.ts';
 import type { IngestJob } from './ingestProtocol.ts';
-import type { WriterClient } from './writerClient.ts';
+import type { WriterClient } from '../store/writerClient.ts';
 
 /** Runs one ingest job through `writer`, on whichever thread calls it. */
 export async function ingestJob(
   writer: WriterClient,
-  job: Omit<IngestJob, 'writer'>,
+  job: IngestJob,
   onProgress?: (progress: IngestProgress) => void,
   signal?: AbortSignal,
 ): Promise<IngestSummary> {

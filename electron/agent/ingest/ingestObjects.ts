@@ -6,7 +6,7 @@ import { BatchBuilder, DEFAULT_BATCH_LIMITS, type BatchLimits, type ObjectRef } 
 import { CorruptObjectError, LineReader } from './lineReader.ts';
 import { prepareLine, type PrepareOptions } from './prepare.ts';
 import { redactText } from './redact.ts';
-import type { WriterClient } from './writerClient.ts';
+import type { WriterClient } from '../store/writerClient.ts';
 
 /** Batches handed to the writer and not yet committed, at most. */
 const MAX_IN_FLIGHT = 2;

@@ -1,16 +1,13 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { ErrorCode } from '../../../shared/contract.ts';
 import type { BatchLimits } from './batchBuilder.ts';
 import type { FormatConfig } from './formatConfig.ts';
-import type { IngestProgress, IngestSummary } from './ingestObjects.ts';
+import type { IngestSummary } from './ingestObjects.ts';
 
 /** What an ingest worker reads. */
 export type IngestTarget = { readonly kind: 'files'; readonly paths: readonly string[] };
 
-/** An ingest worker's job (its workerData). */
+/** One ingest job. */
 export interface IngestJob {
-  /** A port to the writer thread (from WriterClient.connect). */
-  readonly writer: MessagePort;
   readonly sourceId: number;
   readonly target: IngestTarget;
   readonly formats: FormatConfig;
@@ -20,10 +17,12 @@ export interface IngestJob {
   readonly limits?: BatchLimits;
 }
 
-export type IngestMessage =
-  | { type: 'progress'; progress: IngestProgress }
-  | { type: 'done'; summary: IngestSummary }
-  | { type: 'error'; error: { name: string; message: string; code: ErrorCode } };
-
-/** Sent to an ingest worker: stop after the line in hand, commit what was read and report it. */
-export const STOP_INGEST = 'stop';
+/**
+ * The ingest worker's methods (over the engine's RPC helper, ../rpc/): `run` reads the job and hands its
+ * batches straight to the writer thread over `writer` (a port from WriterClient.connect, transferred with
+ * the call). It reports its progress (IngestProgress) as batches commit; cancelling the call stops the read after
+ * the line in hand, and the call replies with what was committed (`stopped: true`).
+ */
+export type IngestMethods = {
+  run: [IngestJob & { readonly writer: MessagePort }, IngestSummary];
+};

@@ -2,9 +2,11 @@ import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'n
 import { toErrorCode, type ErrorCode } from '../../../shared/contract.ts';
 import {
   STOP_WAITING,
+  type RpcCancel,
   type RpcErrorData,
   type RpcMethods,
   type RpcNotice,
+  type RpcProgress,
   type RpcReply,
   type RpcRequest,
   type WithBuiltins,
@@ -28,6 +30,20 @@ export class RpcError extends Error {
 /** Either end that reaches the thread: its Worker, or a port attached to it. */
 type Channel = Worker | MessagePort;
 
+/** Per-call options of {@link RpcClient.call}. */
+export interface CallOptions {
+  /** Aborting it asks the thread to wind the call up ({@link RpcCancel}); the call still replies. */
+  readonly signal?: AbortSignal;
+  /** Hears the call's progress reports ({@link RpcProgress}). */
+  readonly onProgress?: (progress: unknown) => void;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  onProgress?: (progress: unknown) => void;
+}
+
 export interface StartOptions {
   /** What the thread is, for error messages ("the writer thread"). */
   readonly label: string;
@@ -46,14 +62,14 @@ export interface StartOptions {
 export class RpcClient<M extends RpcMethods> {
   private readonly channel: Channel;
   private readonly worker: Worker | null;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private failure: Error | null = null;
 
   private constructor(channel: Channel, worker: Worker | null) {
     this.channel = channel;
     this.worker = worker;
-    channel.on('message', (reply: RpcReply) => this.settle(reply));
+    channel.on('message', (reply: RpcReply | RpcProgress) => this.settle(reply));
   }
 
   /** Starts a worker script that calls {@link serveRpc} and waits until it is ready. */
@@ -108,13 +124,21 @@ export class RpcClient<M extends RpcMethods> {
     method: K,
     args: WithBuiltins<M>[K][0],
     transfer: (ArrayBuffer | MessagePort)[] = [],
+    options: CallOptions = {},
   ): Promise<WithBuiltins<M>[K][1]> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+    const { signal, onProgress } = options;
+    const cancel = () => this.channel.postMessage({ cancel: seq } satisfies RpcCancel);
+    const result = new Promise<WithBuiltins<M>[K][1]>((resolve, reject) => {
+      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, onProgress });
       this.channel.postMessage({ seq, method, args } satisfies RpcRequest, transfer);
     });
+    if (signal === undefined) return result;
+    // After the request: the thread then knows the call the cancel names.
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+    return result.finally(() => signal.removeEventListener('abort', cancel));
   }
 
   /** Stops listening on a port-based client (the thread keeps running). */
@@ -131,9 +155,13 @@ export class RpcClient<M extends RpcMethods> {
     await exited;
   }
 
-  private settle(reply: RpcReply): void {
+  private settle(reply: RpcReply | RpcProgress): void {
     const waiter = this.pending.get(reply.seq);
     if (!waiter) return;
+    if ('progress' in reply) {
+      waiter.onProgress?.(reply.progress);
+      return;
+    }
     this.pending.delete(reply.seq);
     if (reply.ok) waiter.resolve(reply.value);
     else waiter.reject(new RpcError(reply.error));

@@ -3,9 +3,10 @@ import type { ErrorCode } from '../../../shared/contract.ts';
 
 /**
  * The one request/response protocol every thread boundary of the engine speaks (the writer thread, the
- * query worker): numbered requests, replies that carry either a value or an error as data with a stable
- * code. Messages arrive in order on a channel, so a thread that handles them one at a time serves them in
- * the order they were sent.
+ * query worker, the ingest worker): numbered requests, replies that carry either a value or an error as
+ * data with a stable code. Messages arrive in order on a channel, so a thread that handles them one at a
+ * time serves them in the order they were sent. A long call may report progress before its reply
+ * ({@link RpcProgress}) and be asked to wind up early ({@link RpcCancel}).
  */
 
 /** A thread's methods: name → [arguments, result]. */
@@ -49,6 +50,20 @@ export interface RpcNotice {
  * start then fails with the error the setup throws). Ignored once the thread is ready.
  */
 export const STOP_WAITING = 'stop-waiting';
+
+/**
+ * Caller → thread, outside the queue: the call `seq` should wind up (its handler's signal aborts). What
+ * winding up means is the method's: an ingest commits what it read and replies with its summary.
+ */
+export interface RpcCancel {
+  cancel: number;
+}
+
+/** Thread → caller, before the reply to call `seq`: how it is going (an ingest's counts so far). */
+export interface RpcProgress {
+  seq: number;
+  progress: unknown;
+}
 
 /** Replies; seq 0 is the thread's "ready" (or the error that kept it from starting). */
 export type RpcReply =

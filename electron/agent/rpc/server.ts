@@ -2,15 +2,25 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { ErrorCode } from '../../../shared/contract.ts';
 import {
   STOP_WAITING,
+  type RpcCancel,
   type RpcErrorData,
   type RpcMethods,
   type RpcNotice,
+  type RpcProgress,
   type RpcReply,
   type RpcRequest,
 } from './protocol.ts';
 
+/** What a handler gets besides its arguments, for a long call. */
+export interface CallContext {
+  /** Aborted when the caller asks the call to wind up ({@link RpcCancel}). */
+  readonly signal: AbortSignal;
+  /** Tells the caller how the call is going, before its reply ({@link RpcProgress}). */
+  progress(value: unknown): void;
+}
+
 export type RpcHandlers<M extends RpcMethods> = {
-  [K in keyof M]: (args: M[K][0]) => M[K][1] | Promise<M[K][1]>;
+  [K in keyof M]: (args: M[K][0], call: CallContext) => M[K][1] | Promise<M[K][1]>;
 };
 
 export interface ServeOptions {
@@ -73,7 +83,7 @@ export async function serveRpc<M extends RpcMethods>(
   // One request at a time, even when a handler is async: a queue keeps the order the callers see.
   let queue: Promise<void> = Promise.resolve();
 
-  const handle = async (request: RpcRequest): Promise<unknown> => {
+  const handle = async (request: RpcRequest, call: CallContext): Promise<unknown> => {
     if (closed) throw new Error('This thread was closed.');
     if (request.method === 'attach') {
       const port = (request.args as { port: MessagePort }).port;
@@ -86,22 +96,37 @@ export async function serveRpc<M extends RpcMethods>(
       options.onClose?.();
       return undefined;
     }
-    const handler = (handlers as Record<string, ((args: unknown) => unknown) | undefined>)[request.method];
+    const handler = (handlers as Record<string, ((args: unknown, call: CallContext) => unknown) | undefined>)[
+      request.method
+    ];
     if (handler === undefined) throw new Error(`Unknown method ${request.method}.`);
-    return handler(request.args);
+    return handler(request.args, call);
   };
 
   const listen = (port: MessagePort | typeof main) => {
-    port.on('message', (request: RpcRequest | typeof STOP_WAITING) => {
+    // Calls of this port not yet replied to: a cancel may arrive while one waits in the queue.
+    const open = new Map<number, AbortController>();
+    port.on('message', (request: RpcRequest | RpcCancel | typeof STOP_WAITING) => {
       // A stop that arrived just after the setup finished: there is no wait left to stop.
       if (request === STOP_WAITING) return;
+      if ('cancel' in request) {
+        open.get(request.cancel)?.abort();
+        return;
+      }
+      const cancel = new AbortController();
+      open.set(request.seq, cancel);
+      const call: CallContext = {
+        signal: cancel.signal,
+        progress: (progress) => port.postMessage({ seq: request.seq, progress } satisfies RpcProgress),
+      };
       queue = queue.then(async () => {
         let reply: RpcReply;
         try {
-          reply = { seq: request.seq, ok: true, value: await handle(request) };
+          reply = { seq: request.seq, ok: true, value: await handle(request, call) };
         } catch (error) {
           reply = { seq: request.seq, ok: false, error: toData(error, options) };
         }
+        open.delete(request.seq);
         port.postMessage(reply);
         if (request.method === 'close' && reply.ok) {
           for (const other of attached) other.close();

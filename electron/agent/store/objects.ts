@@ -7,6 +7,16 @@ export const IMPORT_SOURCE = 'import';
 /** The source holding the bundled sample corpus. */
 export const SAMPLE_SOURCE = 'sample';
 
+/** The id of the named source, or undefined when there is none. */
+export function findSource(db: Db, name: string): number | undefined {
+  return db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
+}
+
+/** How many sources there are (configured ones and imports). */
+export function countSources(db: Db): number {
+  return db.prepare('SELECT count(*) FROM sources').pluck().get() as number;
+}
+
 /** The id of the named source, creating it with `kind` when it does not exist yet. */
 export function ensureSource(db: Db, name: string, kind: SourceKind, now = Date.now()): number {
   const existing = db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as

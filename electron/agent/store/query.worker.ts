@@ -3,7 +3,7 @@
 // service: it holds the column segments in memory (~20 bytes per event), which more threads would copy.
 import { workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
-import { serveRpc, type RpcHandlers } from '../rpc/server.ts';
+import { serveRpc, type CallContext, type RpcHandlers } from '../rpc/server.ts';
 import { storageFault } from './errors.ts';
 import { openDatabase } from './open.ts';
 import { READ_METHODS, readHandlers } from './queries.ts';
@@ -25,7 +25,7 @@ void serveRpc<QueryMethods>(() => {
   const reads = readHandlers(engine);
   const cancelled = (ticket: CancelTicket | null) =>
     ticket === null ? undefined : () => Atomics.load(flags, ticket.slot) !== ticket.generation;
-  const handlers = {} as Record<string, (args: unknown) => unknown>;
+  const handlers = {} as Record<string, (args: unknown, call: CallContext) => unknown>;
   for (const method of READ_METHODS) {
     const read = reads[method] as (input: unknown, ctx: unknown) => unknown;
     handlers[method] = (args) => {

@@ -6,7 +6,7 @@
 import cron from 'node-cron';
 import type { MethodArgs, MethodOutput, ServiceEvent } from '../../../shared/contract.ts';
 import { SourceConfigSchema, type SourceConfig } from '../../../shared/sourceConfig.ts';
-import type { WriterClient } from '../ingest/writerClient.ts';
+import type { WriterClient } from '../store/writerClient.ts';
 import { openSource, type OpenSourceOptions } from '../sources/openSource.ts';
 import type { SecretStore } from '../sources/secrets/secretStore.ts';
 import { readEventIdKey } from '../store/eventId.ts';
@@ -273,13 +273,13 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
     'sources.remove': async ({ name, deleteEvents }) => {
       const row = find(name);
       const config = storedConfig(row);
-      const eventsDeleted = await deps.withWriter(async (client) => {
+      const { events, held } = await deps.withWriter(async (client) => {
         if (deleteEvents) return client.call('deleteSource', { sourceId: row.id });
         await client.call('unconfigureSource', { sourceId: row.id });
-        return 0;
+        return { events: 0, held: 0 };
       });
       await deleteSecrets(config, secrets);
-      return { removed: true, eventsDeleted };
+      return { removed: true, eventsDeleted: events, eventsHeld: held };
     },
     'sources.test': async ({ name }) => {
       const config = storedConfig(find(name));

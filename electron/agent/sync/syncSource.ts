@@ -19,7 +19,7 @@ import picomatch from 'picomatch';
 import type { SourceConfig } from '../../../shared/sourceConfig.ts';
 import { resolveFormats } from '../ingest/formatConfig.ts';
 import { ingestObjects, type ObjectToRead, type ResumePoint } from '../ingest/ingestObjects.ts';
-import type { WriterClient } from '../ingest/writerClient.ts';
+import type { WriterClient } from '../store/writerClient.ts';
 import { RpcError } from '../rpc/client.ts';
 import type { RemoteObject, Source } from '../sources/source.ts';
 import { EventIdHasher } from '../store/eventId.ts';

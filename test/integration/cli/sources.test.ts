@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startS3Server, S3RVER_CREDENTIALS, type S3TestServer } from '../../support/s3Server.ts';
 import { lines } from '../sync/support.ts';
-import { workspace, type CliResult } from './support.ts';
+import { parseCsv, workspace, type CliResult } from './support.ts';
 
 // s3rver checks the access key id only, so any secret works: a distinctive one to search for.
 const SECRET = 'sEcReT-9f3a7c1e-do-not-leak';
@@ -155,6 +155,39 @@ describe('sources CLI', () => {
     );
     expect(cron.err).toMatch(/schedule: "0 \* \* \* \*" is not a 6-field cron expression/);
     expect((await ws.cli('sources', 'show', 'nope')).err).toMatch(/no source named 'nope'/);
+  });
+
+  test('remove --delete-events keeps the events an investigation pins (legal hold) and says how many', async () => {
+    const ws = workspace();
+    const folder = path.join(ws.dir, 'exports');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'x.ndjson'), lines('f', 5));
+    const config = ws.write('local.json', JSON.stringify({ name: 'local', kind: 'folder', path: folder }));
+    expect((await ws.cli('sources', 'add', '--file', config)).code).toBe(0);
+    expect((await ws.cli('sync')).code).toBe(0);
+    const csv = parseCsv((await ws.cli('search', 'source:local', '--format', 'csv', '--all')).out);
+    const held = csv[1]![csv[0]!.indexOf('id')]!;
+    await ws.cli('investigation', 'create', 'case-1');
+    expect((await ws.cli('investigation', 'pin', 'case-1', held)).code).toBe(0);
+
+    const removed = await ws.cli('sources', 'remove', 'local', '--delete-events');
+    expect(removed.code).toBe(0);
+    expect(removed.out).toContain('its 4 events');
+    expect(removed.out).toContain('Kept 1 of its events on legal hold');
+    const count = async (query: string) => (await ws.cli('search', '--count', query)).out.trim();
+    expect(await count('source:local')).toBe('1');
+    const shown = JSON.parse((await ws.cli('investigation', 'show', 'case-1', '--json')).out);
+    expect(shown.pins.map((p: { eventId: string; event: unknown }) => [p.eventId, p.event !== null])).toEqual(
+      [[held, true]],
+    );
+    expect((await ws.cli('sources', 'list', '--json')).out).not.toContain('local');
+
+    // Added again, the source reads its files whole: the held event is not counted twice.
+    expect((await ws.cli('sources', 'add', '--file', config)).code).toBe(0);
+    expect((await ws.cli('sync')).code).toBe(0);
+    expect(await count('source:local')).toBe('5');
+    const json = await ws.cli('sources', 'remove', 'local', '--delete-events', '--json');
+    expect(JSON.parse(json.out)).toEqual({ removed: true, eventsDeleted: 4, eventsHeld: 1 });
   });
 
   test('retention show|set keeps the settings the agent follows', async () => {

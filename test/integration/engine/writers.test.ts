@@ -166,3 +166,21 @@ test('a recorded search answers at once while another process writes (the histor
   const { entries } = await service['history.list']({});
   expect(entries.map((e) => e.query)).toEqual(['user:alice-1@acme.example']);
 }, 30_000);
+
+test('import progress events name the source the events go to, and no sync run (an import is not one)', async () => {
+  const dir = temp();
+  const service = await open(path.join(dir, 'audit.sqlite'));
+  const seen: ServiceEvent[] = [];
+  const unsubscribe = service.subscribe((event) => {
+    if (event.name === 'ingest.progress') seen.push(event);
+  });
+  await service['ingest.paths']({
+    paths: [corpus(dir, 'a', 2_000, 'alice')],
+    source: 'audit-2024',
+    redact: true,
+    format: null,
+  });
+  unsubscribe();
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen.at(-1)!.payload).toMatchObject({ source: 'audit-2024', run: null, events: 2_000 });
+});

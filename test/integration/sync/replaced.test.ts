@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createService } from '../../../electron/agent/service.ts';
-import { WriterClient } from '../../../electron/agent/ingest/writerClient.ts';
+import { WriterClient } from '../../../electron/agent/store/writerClient.ts';
 import { FolderSource } from '../../../electron/agent/sources/folder.ts';
 import type { Source } from '../../../electron/agent/sources/source.ts';
 import { readEventIdKey } from '../../../electron/agent/store/eventId.ts';

@@ -1,8 +1,9 @@
-import type { InvestigationSummary, SavedSearch, SavedSearchInput } from '../store/casework.ts';
-import type { SourceKind } from '../store/objects.ts';
-import type { WriterHolder } from '../store/writerLock.ts';
-import type { BatchResult, EventBatch } from '../store/writeBatch.ts';
-import type { StoredSource, SyncCounts, SyncError, SyncStatus, SyncTrigger } from '../store/syncRuns.ts';
+import type { SourceDeletion } from './deleteSource.ts';
+import type { InvestigationSummary, SavedSearch, SavedSearchInput } from './casework.ts';
+import type { SourceKind } from './objects.ts';
+import type { WriterHolder } from './writerLock.ts';
+import type { BatchResult, EventBatch } from './writeBatch.ts';
+import type { StoredSource, SyncCounts, SyncError, SyncStatus, SyncTrigger } from './syncRuns.ts';
 
 /**
  * The writer thread's methods: name → [arguments, result]. Spoken over the engine's one RPC helper
@@ -14,7 +15,8 @@ export type WriterMethods = {
   /** Merge full-text segments for at most `budgetMs`; `merged` tells whether anything is left. */
   maintain: [{ budgetMs: number }, { merged: boolean; steps: number }];
   retentionBegin: [{ before: number }, number];
-  deleteSource: [{ sourceId: number }, number];
+  /** Deletes a source and its events, except those on legal hold (see store/deleteSource.ts). */
+  deleteSource: [{ sourceId: number }, SourceDeletion];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
   savedAdd: [SavedSearchInput & { replace: boolean; now: number }, SavedSearch];

@@ -17,23 +17,17 @@ import {
   removeSavedSearch,
   renameSavedSearch,
   unpinEvents,
-} from '../store/casework.ts';
-import { deleteSource } from '../store/deleteSource.ts';
-import { storageFault } from '../store/errors.ts';
-import { mergeFullText } from '../store/ftsMaintenance.ts';
-import { ensureSource, failObjects } from '../store/objects.ts';
-import { openDatabase } from '../store/open.ts';
-import { beginRetention, deleteRetentionChunk, finishRetention } from '../store/retention.ts';
-import { setSetting } from '../store/settings.ts';
-import {
-  beginSyncRun,
-  finishSyncRun,
-  recordAttempts,
-  saveSource,
-  unconfigureSource,
-} from '../store/syncRuns.ts';
-import { BatchWriter } from '../store/writeBatch.ts';
-import { acquireWriterLock, type WriterLock } from '../store/writerLock.ts';
+} from './casework.ts';
+import { deleteSource } from './deleteSource.ts';
+import { storageFault } from './errors.ts';
+import { mergeFullText } from './ftsMaintenance.ts';
+import { ensureSource, failObjects } from './objects.ts';
+import { openDatabase } from './open.ts';
+import { beginRetention, deleteRetentionChunk, finishRetention } from './retention.ts';
+import { setSetting } from './settings.ts';
+import { beginSyncRun, finishSyncRun, recordAttempts, saveSource, unconfigureSource } from './syncRuns.ts';
+import { BatchWriter } from './writeBatch.ts';
+import { acquireWriterLock, type WriterLock } from './writerLock.ts';
 import type { WriterData, WriterMethods, WriterWaiting } from './writerProtocol.ts';
 
 const { file, command, waitMs, maxPageCount } = workerData as WriterData;

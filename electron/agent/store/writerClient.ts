@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { RpcClient } from '../rpc/client.ts';
-import type { WriterHolder } from '../store/writerLock.ts';
+import type { WriterHolder } from './writerLock.ts';
 import { workerUrl } from '../workerUrl.ts';
 import type { WriterData, WriterMethods, WriterWaiting } from './writerProtocol.ts';
 
