@@ -15,6 +15,7 @@ import {
   exportsDirFor,
   NotOnThisDoorError,
   sha256File,
+  slugSource,
   type OpenedDownload,
 } from './export/exportsFolder.ts';
 import { CSV_FILE, HTML_FILE, NDJSON_FILE } from './export/manifest.ts';
@@ -588,7 +589,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
           single === null ? await sha256File(out) : result.files.find((f) => f.name === single)!.sha256;
         return exportsFolder.commit(
           produced,
-          investigation ?? query,
+          investigation ?? slugSource(query),
           {
             format,
             createdAt: at,

@@ -226,6 +226,8 @@ export function ExportDialog({
                 type="button"
                 className="button"
                 data-testid="export-cancel"
+                // The start button is gone: keyboard users land on what they can do now.
+                autoFocus
                 disabled={phase.cancelling}
                 onClick={cancel}
               >
@@ -234,7 +236,12 @@ export function ExportDialog({
             )}
             {(phase.kind === 'done' || phase.kind === 'error') && (
               <>
-                <button type="button" className="button" onClick={() => setPhase({ kind: 'setup' })}>
+                <button
+                  type="button"
+                  className="button"
+                  autoFocus={phase.kind === 'error'}
+                  onClick={() => setPhase({ kind: 'setup' })}
+                >
                   {phase.kind === 'done' ? 'Export another' : 'Back'}
                 </button>
                 <Dialog.Close asChild>
@@ -497,6 +504,7 @@ function Done({ client, file }: { client: AuditClient; file: ExportFile }) {
             type="button"
             className="button button--primary"
             data-testid="export-save"
+            autoFocus
             onClick={() => void save()}
           >
             Save…
@@ -506,6 +514,7 @@ function Done({ client, file }: { client: AuditClient; file: ExportFile }) {
             type="button"
             className="button button--primary"
             data-testid="export-download"
+            autoFocus
             onClick={() => void download()}
           >
             Download

@@ -413,7 +413,10 @@ export function SearchScreen({ client }: { client: AuditClient }) {
         open={exportOpen}
         onOpenChange={setExportOpen}
         query={sent}
-        scope={{ query: view.query, range: rangeLabel(view.range, zone) }}
+        scope={{
+          query: view.query,
+          range: `${rangeLabel(view.range, zone)}${/\d/.test(rangeLabel(view.range, zone)) ? (zone === 'utc' ? ' UTC' : ' local') : ''}`,
+        }}
       />
     </div>
   );

@@ -53,6 +53,14 @@ export function exportSlug(text: string): string {
   return slug === '' ? 'all-events' : slug;
 }
 
+/**
+ * The words of a query worth naming a file after: without its time terms (`after:`, `before:`, `last:`),
+ * which the UI's time range adds and the timestamp in the name already stands for.
+ */
+export function slugSource(query: string): string {
+  return query.replace(/\b(?:after|before|last):(?:"[^"]*"|\S+)/gi, ' ');
+}
+
 /** `audit-export-20260307T140211Z-<slug>.<ext>` (UTC, to the second). */
 export function exportFileName(at: number, slugText: string, format: ExportFormat, suffix = 0): string {
   const stamp = new Date(at)

@@ -195,9 +195,14 @@ describe('exports.create', () => {
   });
 
   test('list (newest first, with the records), remove', async () => {
+    // The UI's time range adds after:/before:; the name keeps the words of the query.
     const file = value<ExportFile>(
-      await s.api('exports.create', { query: 'action:getProject', format: 'html' }),
+      await s.api('exports.create', {
+        query: 'action:getProject after:2024-03-01T00:00:00Z before:"2024-03-02"',
+        format: 'html',
+      }),
     );
+    expect(file.name).toBe('audit-export-20240401T120000Z-action-getproject.html');
     const listed = value<{ folder: string; exports: ExportFile[] }>(await s.api('exports.list', {}));
     expect(listed.folder).toBe(s.server.service.exportsDir);
     expect(listed.exports.map((e) => e.name)).toContain(file.name);
