@@ -219,6 +219,32 @@ describe('exports.create', () => {
     expect((await s.api('exports.download', { name: file.name })).status).toBe(404);
   });
 
+  test("an investigation's pinned events, pseudonymised: named after the case, counts reconciled", async () => {
+    const ids = value<{ events: { id: string }[] }>(
+      await s.api('events.search', { query: 'user:alice*', limit: 4, facets: false, histogram: false }),
+    ).events.map((e) => e.id);
+    value(await s.api('investigations.create', { name: 'Case 42: Alice' }));
+    value(await s.api('investigations.pin', { name: 'Case 42: Alice', eventIds: ids }));
+    const file = value<ExportFile>(
+      await s.api('exports.create', {
+        investigation: 'Case 42: Alice',
+        format: 'ndjson',
+        pseudonymize: true,
+      }),
+    );
+    expect(file).toMatchObject({
+      matched: 4,
+      exported: 4,
+      reconciled: true,
+      investigation: 'Case 42: Alice',
+    });
+    expect(file.name).toBe('audit-export-20240401T120000Z-case-42-alice.ndjson');
+    const text = (await getBytes(await downloadUrl(file.name))).body.toString('utf8');
+    expect(text.trim().split('\n')).toHaveLength(4);
+    expect(text).not.toContain('alice@acme.example');
+    expect(text).toMatch(/user-[0-9a-f]{24}/);
+  });
+
   test('progress carries the job; cancel stops the export and keeps nothing', async () => {
     const stream = await openEventStream(s.server.port, `/api/events?token=${s.server.token}`, {
       host: s.hostHeader,
