@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBinary } from '../integration/cli/support.ts';
+import { startServe, type ServeProcess } from './browser.ts';
 import { SearchPage } from './searchPage.ts';
 import { CHROMIUM, launchChromium, seedLines, serveSeeded } from './support.ts';
 import type { Served } from './support.ts';
@@ -205,4 +206,89 @@ describe.skipIf(!haveChromium && !process.env.CI)('export dialog in Chromium (e2
       'export-open',
     );
   });
+});
+
+describe.skipIf(!haveChromium && !process.env.CI)('a large export in Chromium (e2e)', () => {
+  const BIG = 80_000;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let ui: SearchPage;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h-exportui-big-'));
+    const db = path.join(dir, 'audit.db');
+    const file = path.join(dir, 'big.ndjson');
+    const base = Date.UTC(2026, 2, 5);
+    const lines: string[] = [];
+    for (let i = 0; i < BIG; i++)
+      lines.push(
+        JSON.stringify({
+          opType: 'Query',
+          createdAt: base + i * 2000,
+          nameHints: ['getProject'],
+          userEmail: `u${i % 50}@acme.io`,
+          customerName: 'acme.io',
+          responseCode: i % 7 ? 200 : 403,
+          requestParams: {},
+          requestPayload: '[]',
+          latencyInMillis: 5,
+        }),
+      );
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const ingest = await runBinary(['ingest', file], db);
+    if (ingest.code !== 0) throw new Error(`seeding failed: ${ingest.err}`);
+    [serve, browser] = await Promise.all([startServe(db, 'e2e-token-0123456789abcdef'), launchChromium()]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    const problems = ui?.problems ?? [];
+    await context?.close();
+    // The cancelled export answers 409 by design; Chromium logs it like any 4xx.
+    expect(problems.filter((p) => !/status of 409/.test(p))).toEqual([]);
+  });
+
+  it('shows the events exported of the total as they are written, and Cancel keeps nothing', async () => {
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    ui = new SearchPage(await context.newPage());
+    const origin = new URL(serve.url).origin;
+    await ui.open(`${origin}/?token=${serve.token}`);
+    expect(await ui.total()).toBe(BIG);
+    await ui.page.getByTestId('export-open').click();
+    const dialog = ui.page.getByTestId('export-dialog');
+    await dialog.getByTestId('export-start').click();
+    const progress = dialog.getByTestId('export-progress');
+    // Part-way: some events written, not all, the bar between.
+    await expect
+      .poll(
+        async () => {
+          const m = /Exporting… ([\d,]+) of 80,000 events/.exec(await progress.innerText());
+          const n = m ? Number(m[1]!.replace(/,/g, '')) : 0;
+          return n > 0 && n < BIG;
+        },
+        { timeout: 20_000, interval: 50 },
+      )
+      .toBe(true);
+    const bar = dialog.locator('progress[aria-label="Events exported"]');
+    expect(Number(await bar.getAttribute('max'))).toBe(BIG);
+    await ui.screenshot('export-02b-progress-midway');
+
+    await dialog.getByTestId('export-cancel').click();
+    await expect
+      .poll(() => dialog.innerText(), { timeout: 20_000 })
+      .toContain('The export was cancelled; nothing was kept.');
+    const res = await fetch(`${origin}/api/exports.list`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(((await res.json()) as { value: { exports: unknown[] } }).value.exports).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, 'exports')).filter((n) => n !== '.meta')).toEqual([]);
+    await ui.screenshot('export-05-cancelled');
+  }, 60_000);
 });
