@@ -176,6 +176,9 @@ export interface AuditService extends ServiceApi {
   openDownload(id: string): Promise<OpenedDownload | null>;
 }
 
+/** exports.create calls that may run at once. */
+const MAX_EXPORTS = 2;
+
 /** The least time between two `events.changed` during one import (ms). */
 const CHANGED_EVERY_MS = 1000;
 
@@ -391,6 +394,8 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   const exportsFolder = new ExportsFolder(options.exportsDir ?? exportsDirFor(options.dbFile));
   /** exports.create calls running, by job: exports.cancel aborts one. */
   const jobs = new Map<string, AbortController>();
+  /** Every exports.create running (with or without a job): closing the service stops them. */
+  const exporting = new Set<AbortController>();
   /** An export (export.run's, exports.create's) to `out`, on a thread of its own. */
   const runExportTo = async (
     out: string,
@@ -558,10 +563,16 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     'exports.create': async ({ query, investigation, format, bom, pseudonymize, job }) => {
       if (job !== null && jobs.has(job))
         throw new ConflictError(`An export named ${job} is running already; give each export its own job.`);
+      // Each export is a thread with up to ~200 MB: a page (or a script on the door) cannot start dozens.
+      if (exporting.size >= MAX_EXPORTS)
+        throw new ConflictError(
+          `${MAX_EXPORTS} exports are running already; wait for one to finish (or cancel it), then export again.`,
+        );
       const at = now();
       // Everything is written in a private staging folder; only the finished file is moved into sight.
       const staging = exportsFolder.stage();
       const controller = new AbortController();
+      exporting.add(controller);
       if (job !== null) jobs.set(job, controller);
       try {
         const started = performance.now();
@@ -607,6 +618,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         );
       } finally {
         if (job !== null) jobs.delete(job);
+        exporting.delete(controller);
         exportsFolder.discard(staging);
       }
     },
@@ -668,7 +680,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       // Idempotent: a second close (shutdown paths race) waits for the first.
       closing ??= (async () => {
         stopping.abort();
-        for (const job of jobs.values()) job.abort();
+        for (const running of exporting) running.abort();
         // Each write closes the writer (and lets go of the lock) when it ends.
         await Promise.allSettled([...inFlight]);
         options.signal?.removeEventListener('abort', stop);

@@ -268,4 +268,38 @@ describe('exports.create', () => {
       stream.close();
     }
   });
+
+  test('at most two exports run at once: a third is refused with conflict until one ends', async () => {
+    const stream = await openEventStream(s.server.port, `/api/events?token=${s.server.token}`, {
+      host: s.hostHeader,
+    });
+    try {
+      const progressOf = (job: string) =>
+        stream.next(
+          (e) =>
+            (e as { name: string }).name === 'export.progress' &&
+            (e as { payload: { job?: string } }).payload.job === job,
+        );
+      const a = s.api('exports.create', { query: '', job: 'job-limit-a' });
+      const b = s.api('exports.create', { query: '', job: 'job-limit-b' });
+      // One waiter at a time (the reader keeps what it saw, so the order does not matter).
+      await progressOf('job-limit-a');
+      await progressOf('job-limit-b');
+      const third = await s.api('exports.create', { query: '', job: 'job-limit-c' });
+      expect(third.status).toBe(409);
+      expect(third.json).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect((third.json as { error: { message: string } }).error.message).toMatch(/wait for one to finish/);
+      // A job name in use is refused too.
+      expect((await s.api('exports.create', { query: '', job: 'job-limit-a' })).status).toBe(409);
+      await s.api('exports.cancel', { job: 'job-limit-a' });
+      await s.api('exports.cancel', { job: 'job-limit-b' });
+      expect((await a).status).toBe(409);
+      expect((await b).status).toBe(409);
+      // Once they ended, an export starts again.
+      const again = await s.api('exports.create', { query: 'user:alice*', format: 'html' });
+      expect(again.status).toBe(200);
+    } finally {
+      stream.close();
+    }
+  });
 });
