@@ -396,6 +396,17 @@ function Done({ client, file }: { client: AuditClient; file: ExportFile }) {
   const [copied, setCopied] = useState<string | null>(null);
   const [saving, setSaving] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [folder, setFolder] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    client['exports.list']({ limit: 1 }).then(
+      (r) => live && setFolder(r.folder),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
   const desktop = onDesktop();
   const copy = (what: string, text: string) => {
     void navigator.clipboard?.writeText(text).then(
@@ -521,10 +532,19 @@ function Done({ client, file }: { client: AuditClient; file: ExportFile }) {
           </button>
         )}
         <span className="muted">
-          {desktop ? 'Choose where to save a copy.' : 'Each click makes a new one-time link.'} The export also
-          stays in the app&apos;s exports folder.
+          {desktop ? 'Choose where to save a copy.' : 'Each click makes a new one-time link.'}
         </span>
       </div>
+      <p className="export-dialog__hint muted" data-testid="export-folder">
+        It also stays in the app&apos;s exports folder
+        {folder ? (
+          <>
+            : <span className="mono">{folder}</span>
+          </>
+        ) : (
+          '.'
+        )}
+      </p>
     </div>
   );
 }

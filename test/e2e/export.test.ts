@@ -199,6 +199,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('export dialog in Chromium (e2
     await ui.page.keyboard.press('ArrowUp');
     expect(await dialog().getByTestId('export-format-bundle').isChecked()).toBe(true);
     await ui.screenshot('export-04-dark');
+    // Tab from the formats reaches the start button (through the options) without the mouse.
+    const testId = () => ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    for (let i = 0; i < 10 && (await testId()) !== 'export-start'; i++) await ui.page.keyboard.press('Tab');
+    expect(await testId()).toBe('export-start');
+    await ui.page.keyboard.press('Enter');
+    await dialog().getByTestId('export-reconciled').waitFor();
+    // The focus lands on the download, the action left to take.
+    expect(await testId()).toBe('export-download');
+    await ui.screenshot('export-04b-dark-done');
     // Esc closes it and gives the focus back to the button that opened it.
     await ui.page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
