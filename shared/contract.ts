@@ -403,6 +403,48 @@ export const ExportOutputSchema = z.object({
 
 export const SigningKeySchema = z.object({ publicKeyPem: z.string(), fingerprint: z.string() });
 
+/** What the door-safe export writes: one file in the app's own exports folder. */
+export const EXPORT_FORMATS = ['bundle', 'ndjson', 'csv', 'html'] as const;
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+/**
+ * The only names the exports folder holds (the server chooses them): `audit-export-<UTC>-<slug>.<ext>`.
+ * Every door method that names an export checks it against this, so a name can never be a path.
+ */
+export const EXPORT_NAME_PATTERN =
+  /^audit-export-\d{8}T\d{6}Z-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:zip|ndjson|csv|html)$/;
+export const ExportNameSchema = z
+  .string()
+  .max(120)
+  .regex(EXPORT_NAME_PATTERN, 'an export name as exports.create gave it (audit-export-….zip)');
+/** A client's name for a running export, so it can tell its progress apart and cancel it. */
+export const ExportJobSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8–64 letters, digits, - or _');
+
+export const ExportFileSchema = z.object({
+  /** The file's name in the exports folder (chosen by the server). */
+  name: z.string(),
+  format: ExportFormatSchema,
+  bytes: z.number().int(),
+  sha256: z.string(),
+  /** Epoch ms. */
+  createdAt: z.number(),
+  /** The query exported ('' for an investigation's pinned events). */
+  query: z.string(),
+  investigation: z.string().nullable(),
+  /** Events the selection matched at export time, in the export's own snapshot. */
+  matched: z.number().int(),
+  /** Events written. */
+  exported: z.number().int(),
+  /** exported === matched. */
+  reconciled: z.boolean(),
+  pseudonymized: z.boolean(),
+  bom: z.boolean(),
+  /** The signing key's fingerprint (sha256:…) for a bundle; null for a single file (not signed). */
+  fingerprint: z.string().nullable(),
+  seconds: z.number(),
+});
+
 export type AuditEventOut = z.output<typeof AuditEventSchema>;
 export type Facet = z.output<typeof FacetSchema>;
 export type Histogram = z.output<typeof HistogramSchema>;
@@ -608,6 +650,56 @@ export const contract = {
   'investigations.close': { input: z.strictObject({ name: NameSchema }), output: InvestigationSummarySchema },
   'export.run': { input: ExportInputSchema, output: ExportOutputSchema },
   'keys.show': { input: z.strictObject({}).default({}), output: SigningKeySchema },
+  /**
+   * The door-safe export: never a caller's path. Writes one file (a signed bundle, or the NDJSON, CSV or
+   * HTML report alone) into the app's exports folder under a name the server chooses; progress comes as
+   * `export.progress` with `job`.
+   */
+  'exports.create': {
+    input: z.strictObject({
+      query: QuerySchema,
+      /** Export this investigation's pinned events instead of the query's matches. */
+      investigation: NameSchema.nullable().default(null),
+      format: ExportFormatSchema.default('bundle'),
+      /** Start the CSV with a UTF-8 byte order mark (spreadsheets). */
+      bom: z.boolean().default(false),
+      /** Replace user identities by keyed pseudonyms (a random key for this export only). */
+      pseudonymize: z.boolean().default(false),
+      /** The client's name for this export (progress events carry it; exports.cancel stops it). */
+      job: ExportJobSchema.nullable().default(null),
+    }),
+    output: ExportFileSchema,
+  },
+  /** Stops a running exports.create (it then fails with code `cancelled`; nothing is kept). */
+  'exports.cancel': {
+    input: z.strictObject({ job: ExportJobSchema }),
+    output: z.object({ cancelled: z.boolean() }),
+  },
+  /** The exports folder's files, newest first. */
+  'exports.list': {
+    input: z.strictObject({ limit: z.number().int().min(1).max(1000).default(50) }).default({ limit: 50 }),
+    output: z.object({ folder: z.string(), exports: z.array(ExportFileSchema) }),
+  },
+  'exports.remove': {
+    input: z.strictObject({ name: ExportNameSchema }),
+    output: z.object({ removed: z.boolean() }),
+  },
+  /**
+   * Serve only: a one-time link to the file (`/download/<128-bit id>`, valid for a few minutes) that a
+   * plain `<a href download>` can follow, since a link cannot carry the Authorization header.
+   */
+  'exports.download': {
+    input: z.strictObject({ name: ExportNameSchema }),
+    output: z.object({ url: z.string(), expiresAt: z.number() }),
+  },
+  /**
+   * Desktop only: the main process asks where to save with the native save dialog and copies the file
+   * there. `path` is what the user chose (null when they cancelled).
+   */
+  'exports.save': {
+    input: z.strictObject({ name: ExportNameSchema }),
+    output: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
 } as const;
 
 export const IngestProgressSchema = z.object({
@@ -656,6 +748,8 @@ export const ExportProgressSchema = z.object({
   phase: z.enum(['events', 'zip']),
   exported: z.number().int(),
   total: z.number().int(),
+  /** The job an exports.create was given (absent for export.run and a job-less exports.create). */
+  job: z.string().optional(),
 });
 
 /** Events the engine pushes to the UI: name → payload schema. */

@@ -3,6 +3,8 @@ import { ERROR_CODES, type ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
 import { ExportCountError, ExportQueryError, ExportTargetError } from './export/exporter.ts';
+import { ExportCancelledError } from './export/cancelled.ts';
+import { NotOnThisDoorError } from './export/exportsFolder.ts';
 import { BundleOpenError, PinnedKeyError } from './export/verify.ts';
 import { QueryTooCostlyError } from './store/budget.ts';
 import { ConflictError, NotFoundError } from './store/casework.ts';
@@ -64,6 +66,8 @@ export function describeError(error: unknown): ErrorInfo {
   if (error instanceof ExportQueryError) return { code: 'query_syntax', message: error.message };
   if (error instanceof PinnedKeyError) return { code: 'bad_input', message: error.message };
   if (error instanceof ExportCountError) return { code: 'internal', message: error.message };
+  if (error instanceof ExportCancelledError) return { code: 'cancelled', message: error.message };
+  if (error instanceof NotOnThisDoorError) return { code: 'forbidden', message: error.message };
   if (error instanceof SourceNotFoundError) return { code: 'not_found', message: error.message };
   const storeCode = storeErrorCode(error);
   if (storeCode !== null) return { code: storeCode, message: (error as Error).message };

@@ -8,8 +8,18 @@ import {
   type ServiceEvent,
 } from '../../shared/contract.ts';
 import crypto from 'node:crypto';
-import { checkExportTarget } from './export/exporter.ts';
+import { checkExportTarget, type ExportProgress } from './export/exporter.ts';
 import { exportOnThread } from './export/exportThread.ts';
+import {
+  ExportsFolder,
+  exportsDirFor,
+  NotOnThisDoorError,
+  sha256File,
+  slugSource,
+  type OpenedDownload,
+} from './export/exportsFolder.ts';
+import { CSV_FILE, HTML_FILE, NDJSON_FILE } from './export/manifest.ts';
+import path from 'node:path';
 import { signingKey } from './export/signingKey.ts';
 import { parseQuery } from '../../shared/query/index.ts';
 import { listFiles } from './ingest/files.ts';
@@ -19,6 +29,7 @@ import { projectPath } from './resources.ts';
 import { describeError } from './errors.ts';
 import { headlessSecretStore } from './sources/secrets/fileSecretStore.ts';
 import type { SecretStore } from './sources/secrets/secretStore.ts';
+import { ConflictError } from './store/casework.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
 import { storageFault } from './store/errors.ts';
 import type { ReadMethod } from './store/queries.ts';
@@ -84,6 +95,8 @@ export interface ServiceOptions {
   readonly secrets?: SecretStore;
   /** How sync passes run (settle time, paging, concurrency, backoff, SDK retries). */
   readonly sync?: SyncSettings;
+  /** Where `exports.create` writes; default `exports/` beside the database (exportsDirFor). */
+  readonly exportsDir?: string;
 }
 
 /** The tool named in evidence manifests. */
@@ -141,7 +154,17 @@ export interface AuditService extends ServiceApi {
   syncSource(name: string, trigger: SyncTrigger, signal?: AbortSignal): Promise<SyncPassResult>;
   /** The scheduler running in this process tells the service its next run times (for `sources.list`). */
   setNextRuns(nextRuns: (() => Map<string, number | null>) | null): void;
+  /** The folder `exports.create` writes to. */
+  readonly exportsDir: string;
+  /**
+   * Uses up a one-time download ticket from `exports.download` and opens its file (the caller streams
+   * it and closes the handle); null for an unknown, used or expired ticket.
+   */
+  openDownload(id: string): Promise<OpenedDownload | null>;
 }
+
+/** exports.create calls that may run at once. */
+const MAX_EXPORTS = 2;
 
 /** The least time between two `events.changed` during one import (ms). */
 const CHANGED_EVERY_MS = 1000;
@@ -261,6 +284,64 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
   });
   const { syncOne, ...syncHandlers } = sync;
 
+  const exportsFolder = new ExportsFolder(options.exportsDir ?? exportsDirFor(options.dbFile));
+  /** exports.create calls running, by job: exports.cancel aborts one. */
+  const jobs = new Map<string, AbortController>();
+  /** Every exports.create running (with or without a job): closing the service stops them. */
+  const exporting = new Set<AbortController>();
+  /** An export (export.run's, exports.create's) to `out`, on a thread of its own. */
+  const runExportTo = async (
+    out: string,
+    {
+      query,
+      investigation,
+      bom,
+      pseudonymize,
+      htmlRows,
+      at = now(),
+    }: {
+      query: string;
+      investigation: string | null;
+      bom: boolean;
+      pseudonymize: { key: string | null } | null;
+      htmlRows: number;
+      at?: number;
+    },
+    onProgress: (progress: ExportProgress) => void,
+    signal?: AbortSignal,
+  ) => {
+    // The user's mistakes are found here, so they come back as their own errors (the query's column,
+    // the unknown case, the taken target); the export itself runs on a thread of its own.
+    // Parsed, not run: running it would load the column segments on this thread too (the export's
+    // thread loads its own); what only planning finds comes back from the thread as a bad query.
+    if (investigation === null) parseQuery(query);
+    else store.investigation(investigation);
+    checkExportTarget(out);
+    const key = await signingKey(secrets);
+    return exportOnThread(
+      {
+        options: {
+          dbFile: options.dbFile,
+          out,
+          query,
+          investigation,
+          now: at,
+          bom,
+          htmlRows,
+          tool: TOOL,
+          // The query is planned like a search's, within the same limits.
+          ...(options.searchLimits ? { searchLimits: options.searchLimits } : {}),
+        },
+        privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        // Without a key of the user's, a random one: its pseudonyms link nothing outside this export.
+        pseudonymKeyHex:
+          pseudonymize === null ? null : (pseudonymize.key ?? crypto.randomBytes(32).toString('hex')),
+      },
+      onProgress,
+      signal,
+    );
+  };
+
   const handlers: Handlers = {
     ...syncHandlers,
     'events.search': async (input, call) => {
@@ -367,36 +448,87 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return store.investigations().find((c) => c.name.toLowerCase() === name.toLowerCase())!;
     },
     'investigations.close': ({ name }) => write('investigationClose', { name, now: now() }),
-    'export.run': async ({ query, investigation, out, bom, pseudonymize, htmlRows }) => {
-      // The user's mistakes are found here, so they come back as their own errors (the query's column,
-      // the unknown case, the taken target); the export itself runs on a thread of its own.
+    'export.run': ({ query, investigation, out, bom, pseudonymize, htmlRows }) =>
+      runExportTo(out, { query, investigation, bom, pseudonymize, htmlRows }, (payload) =>
+        emit({ name: 'export.progress', payload }),
+      ),
+    'exports.create': async ({ query, investigation, format, bom, pseudonymize, job }) => {
+      if (job !== null && jobs.has(job))
+        throw new ConflictError(`An export named ${job} is running already; give each export its own job.`);
+      // Each export is a thread with up to ~200 MB: a page (or a script on the door) cannot start dozens.
+      if (exporting.size >= MAX_EXPORTS)
+        throw new ConflictError(
+          `${MAX_EXPORTS} exports are running already; wait for one to finish (or cancel it), then export again.`,
+        );
       const at = now();
-      // Parsed, not run: running it would load the column segments on this thread too (the export's
-      // thread loads its own); what only planning finds comes back from the thread as a bad query.
-      if (investigation === null) parseQuery(query);
-      else store.investigation(investigation);
-      checkExportTarget(out);
-      const key = await signingKey(secrets);
-      return exportOnThread(
-        {
-          options: {
-            dbFile: options.dbFile,
-            out,
+      // Everything is written in a private staging folder; only the finished file is moved into sight.
+      const staging = exportsFolder.stage();
+      const controller = new AbortController();
+      exporting.add(controller);
+      if (job !== null) jobs.set(job, controller);
+      try {
+        const started = performance.now();
+        // The exporter writes every format in one pass; a single format is taken from its folder (the
+        // others cost the same pass and are discarded with the staging folder), a bundle is its zip.
+        const out = path.join(staging, format === 'bundle' ? 'bundle.zip' : 'files');
+        const result = await runExportTo(
+          out,
+          {
             query,
             investigation,
-            now: at,
             bom,
-            htmlRows,
-            tool: TOOL,
-            // The query is planned like a search's, within the same limits.
-            ...(options.searchLimits ? { searchLimits: options.searchLimits } : {}),
+            pseudonymize: pseudonymize ? { key: null } : null,
+            htmlRows: 1000,
+            at,
           },
-          privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-          // Without a key of the user's, a random one: its pseudonyms link nothing outside this export.
-          pseudonymKeyHex:
-            pseudonymize === null ? null : (pseudonymize.key ?? crypto.randomBytes(32).toString('hex')),
-        },
-        (payload) => emit({ name: 'export.progress', payload }),
+          (payload) =>
+            emit({ name: 'export.progress', payload: job === null ? payload : { ...payload, job } }),
+          controller.signal,
+        );
+        const single = { ndjson: NDJSON_FILE, csv: CSV_FILE, html: HTML_FILE, bundle: null }[format];
+        const produced = single === null ? out : path.join(out, single);
+        // The exporter hashed each file as it wrote it; the zip is hashed here, streamed.
+        const sha256 =
+          single === null ? await sha256File(out) : result.files.find((f) => f.name === single)!.sha256;
+        return exportsFolder.commit(
+          produced,
+          investigation ?? slugSource(query),
+          {
+            format,
+            createdAt: at,
+            query: investigation === null ? query : '',
+            investigation,
+            matched: result.matched,
+            exported: result.exported,
+            reconciled: result.exported === result.matched,
+            pseudonymized: pseudonymize,
+            bom: format === 'csv' && bom,
+            fingerprint: format === 'bundle' ? result.fingerprint : null,
+            seconds: (performance.now() - started) / 1000,
+          },
+          sha256,
+        );
+      } finally {
+        if (job !== null) jobs.delete(job);
+        exporting.delete(controller);
+        exportsFolder.discard(staging);
+      }
+    },
+    'exports.cancel': ({ job }) => {
+      const controller = jobs.get(job);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
+    'exports.list': ({ limit }) => ({ folder: exportsFolder.dir, exports: exportsFolder.list(limit) }),
+    'exports.remove': ({ name }) => ({ removed: exportsFolder.remove(name) }),
+    'exports.download': ({ name }) => {
+      const { id, expiresAt } = exportsFolder.ticket(name, now());
+      return { url: `/download/${id}`, expiresAt };
+    },
+    'exports.save': () => {
+      // The desktop's main process answers this one itself (it owns the save dialog); the engine cannot.
+      throw new NotOnThisDoorError(
+        "Saving with a dialog is the desktop window's; over `serve` use exports.download, from the CLI `audit-explorer export --out PATH`.",
       );
     },
     'keys.show': async () => {
@@ -434,7 +566,13 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     setNextRuns(fn: (() => Map<string, number | null>) | null) {
       nextRuns = fn;
     },
-    close: () => store.close(),
+    exportsDir: exportsFolder.dir,
+    openDownload: (id: string) => exportsFolder.redeem(id, now()),
+    async close() {
+      // A running export is a thread of its own reading this file: stop it before the store closes.
+      for (const running of exporting) running.abort();
+      await store.close();
+    },
   });
 }
 

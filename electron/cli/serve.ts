@@ -80,6 +80,18 @@ const HTTP_DOOR = {
   'investigations.close': true,
   'export.run': false,
   'keys.show': true,
+  // The door-safe export: the caller chooses what and in which format, never where. The file goes to the
+  // app's exports folder under a name the server makes up, and leaves it only by a one-time link
+  // (exports.download → GET /download/<id>), so a page can fill the user's disk at worst, in one folder
+  // the user can see and empty — the same as the retention and sync calls this door already offers.
+  'exports.create': true,
+  'exports.cancel': true,
+  'exports.list': true,
+  // Names are checked against the one pattern the server gives out: a name can never be a path.
+  'exports.remove': true,
+  'exports.download': true,
+  // The desktop's save dialog: nothing to answer it with in a browser (the download is the way there).
+  'exports.save': false,
 } as const satisfies Record<MethodName, boolean>;
 
 /** The page's Content-Security-Policy (shared with the desktop shell's app:// protocol). */
@@ -282,7 +294,51 @@ class Door {
     }
     const url = new URL(req.url ?? '/', `http://${host}`);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return this.api(req, res, url, host);
+    if (url.pathname.startsWith('/download/')) return this.download(req, res, url, host);
     return this.page(req, res, url);
+  }
+
+  /**
+   * `GET /download/<id>`: an export from the exports folder, by a one-time ticket from `exports.download`
+   * (a link cannot carry the Authorization header, so the ticket is the credential: 128 random bits, given
+   * only to a caller with the token, used up by its first request, dead after a few minutes). Streamed as
+   * an attachment; every other request — a wrong, used or expired id, another method, a foreign site —
+   * gets the same 404 or refusal, and the file is opened by the name the ticket holds, never by the URL.
+   */
+  private async download(req: http.IncomingMessage, res: http.ServerResponse, url: URL, host: string) {
+    const origin = req.headers.origin;
+    if (
+      (origin !== undefined && origin !== `http://${host}`) ||
+      req.headers['sec-fetch-site'] === 'cross-site'
+    )
+      return this.plain(res, 403, "Downloads are for this server's own page.\n");
+    if (req.method !== 'GET') {
+      res.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+      res.end('Use GET.\n');
+      return;
+    }
+    const id = url.pathname.slice('/download/'.length);
+    const opened = /^[A-Za-z0-9_-]{22}$/.test(id) ? await this.service.openDownload(id) : null;
+    if (opened === null)
+      return this.plain(
+        res,
+        404,
+        'This download link is unknown, used or expired (each link works once, for a few minutes). Download again from the export dialog.\n',
+      );
+    const stream = opened.handle.createReadStream();
+    res.writeHead(200, {
+      'Content-Type': opened.contentType,
+      'Content-Length': opened.bytes,
+      // Server-chosen names are plain ASCII (EXPORT_NAME_PATTERN): no quoting or encoding needed.
+      'Content-Disposition': `attachment; filename="${opened.name}"`,
+      'Cache-Control': 'no-store',
+      // An HTML report opened from here by mistake still runs nothing and loads nothing.
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      ...SECURITY_HEADERS,
+    });
+    stream.on('error', () => res.destroy());
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
   }
 
   private async api(req: http.IncomingMessage, res: http.ServerResponse, url: URL, host: string) {

@@ -41,6 +41,17 @@ export const IPC_DOOR = {
   // asks for the path with a native save dialog (`audit-explorer export` meanwhile).
   'export.run': false,
   'keys.show': true,
+  // The door-safe export (see HTTP_DOOR in cli/serve.ts): the window chooses what and the format, the
+  // engine writes to its own exports folder under a name it makes up. The file leaves that folder with
+  // exports.save, which the main process answers itself: the user picks the target in the native save
+  // dialog, so the page never names a path.
+  'exports.create': true,
+  'exports.cancel': true,
+  'exports.list': true,
+  'exports.remove': true,
+  'exports.save': true,
+  // A link to serve's HTTP download route: there is no HTTP server in the desktop app.
+  'exports.download': false,
   // Sources: their state, history and passes (the tray's "sync now"). Adding or changing one stays with
   // the CLI until the desktop's sources screen (a folder source reads any local path).
   'sources.list': true,

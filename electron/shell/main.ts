@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   nativeImage,
@@ -46,6 +47,8 @@ import { createEngineClient, type EngineClient } from './engineClient.ts';
 import type { FromEngine, ToEngine } from './engineProtocol.ts';
 import { registerIpc } from './ipc.ts';
 import { createIpcDoor } from './ipcDoor.ts';
+import { withExportSave } from './exportSave.ts';
+import { exportsDirFor } from '../agent/export/exportsFolder.ts';
 import { SafeStorageSecretStore, storageWarning } from './safeStorageSecretStore.ts';
 import { createHealthWatch } from './sourceHealth.ts';
 import { findSyncMethod, trayMenuModel, type TrayAction, type TrayItem } from './trayMenu.ts';
@@ -126,7 +129,21 @@ if (!app.requestSingleInstanceLock()) {
     const secrets = new SafeStorageSecretStore(path.join(userData, 'secrets.json'), safeStorage);
     engine = startEngine(dbFile, secrets);
     const client = engine;
-    const door = createIpcDoor((method, input, supersede) => client.call(method, input, supersede));
+    const door = createIpcDoor(
+      withExportSave(
+        (method, input, supersede) => client.call(method, input, supersede),
+        // The engine's exports folder (service.ts: exportsDirFor beside the database).
+        exportsDirFor(dbFile),
+        async (request) => {
+          const owner = BrowserWindow.getFocusedWindow();
+          const answer = owner
+            ? await dialog.showSaveDialog(owner, request)
+            : await dialog.showSaveDialog(request);
+          return answer.canceled || !answer.filePath ? null : answer.filePath;
+        },
+        () => app.getPath('downloads'),
+      ),
+    );
     registerIpc(ipcMain, door, (listener) => client.subscribe(listener));
 
     warning = storageWarning(safeStorage);

@@ -8,6 +8,7 @@ import type { FacetName } from '../../shared/contract.ts';
 import type { QueryField } from '../../shared/query/index.ts';
 import type { AuditClient, AuditEvent, Stats } from '../api/types.ts';
 import { DetailDrawer } from '../components/DetailDrawer.tsx';
+import { ExportDialog } from '../components/ExportDialog.tsx';
 import type { Pivot } from '../components/DetailDrawer.tsx';
 import { Facets } from '../components/Facets.tsx';
 import { Histogram } from '../components/Histogram.tsx';
@@ -44,6 +45,7 @@ export function SearchScreen({ client }: { client: AuditClient }) {
   const [flashKey, setFlashKey] = useState(0);
   const [arrived, setArrived] = useState(0);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
   const queryBar = useRef<QueryBarHandle>(null);
   const search = useSearch(client);
 
@@ -328,7 +330,18 @@ export function SearchScreen({ client }: { client: AuditClient }) {
               ' '
             )}
           </p>
-          <ColumnChooser columns={columns} onChange={setColumns} />
+          <div className="summary-bar__actions">
+            <button
+              type="button"
+              className="button button--ghost"
+              data-testid="export-open"
+              disabled={!result || result.total === 0 || blocked}
+              onClick={() => setExportOpen(true)}
+            >
+              Export…
+            </button>
+            <ColumnChooser columns={columns} onChange={setColumns} />
+          </div>
         </div>
         <div className="results-area">
           {firstRun ? (
@@ -394,6 +407,17 @@ export function SearchScreen({ client }: { client: AuditClient }) {
         />
       )}
       <ShortcutsDialog open={helpOpen} onOpenChange={setHelpOpen} />
+      {/* What the current query and time range match, in full. */}
+      <ExportDialog
+        client={client}
+        open={exportOpen}
+        onOpenChange={setExportOpen}
+        query={sent}
+        scope={{
+          query: view.query,
+          range: `${rangeLabel(view.range, zone)}${/\d/.test(rangeLabel(view.range, zone)) ? (zone === 'utc' ? ' UTC' : ' local') : ''}`,
+        }}
+      />
     </div>
   );
 }

@@ -310,6 +310,24 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'keys.show'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
+    async 'exports.create'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'exports.cancel'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'exports.list'() {
+      return { folder: '/memory/exports', exports: [] };
+    },
+    async 'exports.remove'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'exports.download'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'exports.save'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
     subscribe(listener: (event: ServiceEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { RpcError } from '../rpc/client.ts';
 import { workerUrl } from '../workerUrl.ts';
+import { ExportCancelledError } from './cancelled.ts';
 import {
   ExportCountError,
   ExportQueryError,
@@ -11,7 +12,8 @@ import {
 import type { ExportWorkerData, ExportWorkerMessage } from './exportWorkerProtocol.ts';
 
 /**
- * Runs an export on its own thread (export.worker.ts) with a bounded heap, relaying its progress. Check
+ * Runs an export on its own thread (export.worker.ts) with a bounded heap, relaying its progress. Aborting
+ * `signal` ends the thread at once and rejects with {@link ExportCancelledError}. Check
  * what can be checked on the calling thread first (the query parses, the investigation exists, the target
  * is free), so the user's mistakes come back as their own errors; what fails on the thread comes back by
  * name.
@@ -19,7 +21,9 @@ import type { ExportWorkerData, ExportWorkerMessage } from './exportWorkerProtoc
 export function exportOnThread(
   data: ExportWorkerData,
   onProgress: (progress: ExportProgress) => void,
+  signal?: AbortSignal,
 ): Promise<ExportResult> {
+  if (signal?.aborted) return Promise.reject(new ExportCancelledError());
   const worker = new Worker(workerUrl('export.worker', import.meta.url), {
     workerData: data,
     // Measured at 200k events: without a limit the heap grew to ~165 MB on garbage alone (process RSS
@@ -29,7 +33,16 @@ export function exportOnThread(
   });
   return new Promise((resolve, reject) => {
     let settled = false;
+    const cancel = () => {
+      if (settled) return;
+      settled = true;
+      // Rejected once the thread is gone, so the caller can remove what it wrote without a race.
+      void worker.terminate().finally(() => reject(new ExportCancelledError()));
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', cancel));
     worker.on('message', (message: ExportWorkerMessage) => {
+      if (settled) return;
       if (message.type === 'progress') return onProgress(message.progress);
       settled = true;
       if (message.type === 'done') resolve(message.result);
@@ -42,6 +55,7 @@ export function exportOnThread(
       void worker.terminate();
     });
     worker.on('error', (error) => {
+      if (settled) return;
       settled = true;
       reject(new Error(`The export thread failed: ${error.message}`, { cause: error }));
     });
