@@ -14,7 +14,7 @@ export type WriterMethods = {
   /** Merge full-text segments for at most `budgetMs`; `merged` tells whether anything is left. */
   maintain: [{ budgetMs: number }, { merged: boolean; steps: number }];
   retentionBegin: [{ before: number }, number];
-  deleteSource: [{ sourceId: number }, number];
+  deleteSource: [{ sourceId: number; keepPinned?: boolean }, number];
   retentionChunk: [{ horizon: number }, { events: number; blocks: number }];
   retentionFinish: [{ horizon: number }, number];
   savedAdd: [SavedSearchInput & { replace: boolean; now: number }, SavedSearch];

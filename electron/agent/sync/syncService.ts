@@ -274,7 +274,7 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
       const row = find(name);
       const config = storedConfig(row);
       const eventsDeleted = await deps.withWriter(async (client) => {
-        if (deleteEvents) return client.call('deleteSource', { sourceId: row.id });
+        if (deleteEvents) return client.call('deleteSource', { sourceId: row.id, keepPinned: true });
         await client.call('unconfigureSource', { sourceId: row.id });
         return 0;
       });
