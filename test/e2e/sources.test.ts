@@ -216,6 +216,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     const row = page.getByTestId(`run-${runs[0]!.id}`);
     await row.waitFor();
     const cell = (col: string) => row.locator(`[data-col="${col}"]`).innerText();
+    // The row showed the pass while it ran; its counts are final once it says ok.
+    await expect.poll(() => row.locator('[data-testid="status"]').innerText()).toBe('ok');
     expect(await cell('listed')).toBe('30');
     expect(await cell('new')).toBe('30');
     expect(await cell('changed')).toBe('0');
@@ -244,20 +246,6 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
       .toBe(truth.events);
   }, 120_000);
 
-  it('the list shows the source with its status, last and next run and events', async () => {
-    const page = await open('#/sources');
-    const row = page.getByTestId('source-row-local-audit');
-    await row.waitFor();
-    const text = await row.innerText();
-    expect(text).toContain('folder');
-    expect(text).toContain(folder);
-    expect(text).toMatch(/\bok\b/);
-    expect(text).toMatch(/ago/);
-    expect(text).toMatch(/in \d+ (minute|second|hour)s?/);
-    expect(await row.getByTestId('source-events').innerText()).toBe(truth.events.toLocaleString('en-US'));
-    await ui.screenshot('11-list');
-  });
-
   it('wrong S3 credentials: Test connection shows the exact error; the secret is never sent back', async () => {
     const page = await open('#/sources/+new');
     await page.getByTestId('kind-s3').check();
@@ -275,6 +263,16 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     expect(message).toMatch(/InvalidAccessKeyId|access key|credential|denied|rejected/i);
     expect(message).not.toContain(SECRET);
     await ui.screenshot('12-test-wrong-s3');
+    // Saved anyway and synced: the run fails with the same error, shown on the source.
+    await page.getByTestId('form-save').click();
+    await page.getByTestId('source-detail').waitFor();
+    await page.getByTestId('sync-now').click();
+    await page.getByTestId('sync-error').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('sync-error').innerText()).toBe(message);
+    expect(await page.getByTestId('detail-status').innerText()).toBe('failing');
+    expect(await page.getByTestId('last-error').innerText()).toContain(message);
+    expect(await page.content()).not.toContain(SECRET);
+    await ui.screenshot('13-detail-failing');
   }, 60_000);
 
   it('an S3 source on s3rver through the form: saved, the secret shows "stored", synced and searched', async () => {
@@ -304,7 +302,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     await page.getByTestId('secret-secretAccessKey').waitFor();
     expect(await page.getByTestId('secret-secretAccessKey').innerText()).toMatch(/^stored\s+Replace$/);
     expect(await page.content()).not.toContain(SECRET);
-    await ui.screenshot('13-edit-s3-stored');
+    await ui.screenshot('14-edit-s3-stored');
     // Saving without replacing keeps the stored secret (the next test still connects).
     await page.getByTestId('form-test').click();
     await page.getByTestId('test-result').waitFor({ timeout: 30_000 });
@@ -330,13 +328,31 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     expect(Number(counted.out.trim())).toBe(4);
   }, 60_000);
 
+  it('the list shows the source with its status, last and next run and events', async () => {
+    const page = await open('#/sources');
+    const row = page.getByTestId('source-row-local-audit');
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toContain('folder');
+    expect(text).toContain(folder);
+    expect(text).toMatch(/\bok\b/);
+    expect(text).toMatch(/ago/);
+    expect(text).toMatch(/in \d+ (minute|second|hour)s?/);
+    expect(await row.getByTestId('source-events').innerText()).toBe(truth.events.toLocaleString('en-US'));
+    // The source with wrong credentials: failing, with its error on hover and its count of errors.
+    const failing = page.getByTestId('source-row-s3-wrong');
+    expect(await failing.getByTestId('status').innerText()).toBe('failing');
+    expect(await failing.getByTestId('status').getAttribute('title')).toMatch(/failed/);
+    await ui.screenshot('11-list');
+  });
+
   it('dark theme: the detail with its history', async () => {
     const page = await open('#/sources/local-audit', 'dark');
     await page.getByTestId('run-history').waitFor();
-    await ui.screenshot('14-detail-dark');
+    await ui.screenshot('16-detail-dark');
   });
 
-  it('keyboard: Tab reaches the list, a source, Sync now and Remove; the removal asks and can keep the events', async () => {
+  it('keyboard: Enter opens a source and Remove; the removal asks, Escape cancels; removing deletes its events', async () => {
     const page = await open('#/sources');
     await page.getByTestId('source-row-bucket-audit').waitFor();
     const link = page.getByRole('link', { name: 'bucket-audit' });
@@ -348,7 +364,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     const dialog = page.getByTestId('remove-dialog');
     await dialog.waitFor();
     expect(await dialog.innerText()).toMatch(/pinned in an investigation are kept/);
-    await ui.screenshot('15-remove-dialog');
+    await ui.screenshot('17-remove-dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await page.getByTestId('remove-source').click();

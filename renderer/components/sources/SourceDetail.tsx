@@ -405,7 +405,7 @@ function RunTable({ runs, format }: { runs: SyncRun[]; format: (ms: number) => s
 
 function ObjectTable({ objects, format }: { objects: SyncObject[]; format: (ms: number) => string }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll table-scroll--tall" tabIndex={0} aria-label="Objects">
       <table className="data-table" data-testid="object-state">
         <thead>
           <tr>
@@ -531,7 +531,20 @@ function ConfigTable({ config }: { config: Record<string, unknown> }) {
     }
     rows.push([key, typeof value === 'string' ? value : JSON.stringify(value)]);
   };
-  for (const [key, value] of Object.entries(config)) add(key, value);
+  // Identity and location first, then how it reads, then credentials (as the form orders them).
+  const order = [
+    'name',
+    'kind',
+    'path',
+    'bucket',
+    'container',
+    'region',
+    'projectId',
+    'endpoint',
+    'forcePathStyle',
+  ];
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : key === 'credentials' ? 99 : 50);
+  for (const [key, value] of Object.entries(config).sort(([a], [b]) => rank(a) - rank(b))) add(key, value);
   return (
     <table className="data-table config-table" data-testid="source-config">
       <tbody>

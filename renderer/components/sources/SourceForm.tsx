@@ -98,9 +98,9 @@ export function SourceForm({
   const text = (
     field: keyof Draft & string,
     label: string,
-    props: { placeholder?: string; mono?: boolean } = {},
+    props: { placeholder?: string; mono?: boolean; hint?: string } = {},
   ) => (
-    <Field label={label} field={field} error={errorOf(field)} hint={FIELD_HELP[field]}>
+    <Field label={label} field={field} error={errorOf(field)} hint={props.hint ?? FIELD_HELP[field]}>
       {(id, describedBy) => (
         <input
           id={id}
@@ -177,6 +177,10 @@ export function SourceForm({
           {text('prefix', draft.kind === 'folder' ? 'Subfolder (optional)' : 'Prefix (optional)', {
             placeholder: draft.kind === 'folder' ? 'prod/audit' : 'prod/audit/',
             mono: true,
+            hint:
+              draft.kind === 'folder'
+                ? 'Write a folder below the path to read only it, e.g. prod/audit, or leave it empty for all.'
+                : undefined,
           })}
           {text('include', 'Include glob (optional)', { placeholder: '**/*.ndjson', mono: true })}
         </div>

@@ -1,9 +1,16 @@
 /** What "Test connection" found: ok with what it listed, or the source's exact error. */
+import { useEffect, useRef } from 'react';
 import type { MethodOutput } from '../../../shared/contract.ts';
 
 export function TestResult({ report }: { report: MethodOutput<'sources.test'> }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // The answer can land below the fold of a long form: bring it into view.
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [report]);
   return (
     <div
+      ref={ref}
       className={`test-result test-result--${report.ok ? 'ok' : 'failed'}`}
       role={report.ok ? 'status' : 'alert'}
       data-testid="test-result"
