@@ -42,7 +42,9 @@ export function SourceDetail({
 }) {
   const [data, setData] = useState<Loaded | { error: string } | null>(null);
   const [test, setTest] = useState<MethodOutput<'sources.test'> | 'running' | null>(null);
-  const [sync, setSync] = useState<{ running: boolean; result?: string; error?: string }>({ running: false });
+  const [sync, setSync] = useState<{ running: boolean; ok?: boolean; result?: string; error?: string }>({
+    running: false,
+  });
   const [removing, setRemoving] = useState(false);
 
   const load = useCallback(async () => {
@@ -92,6 +94,7 @@ export function SourceDetail({
         const pass = r.sources[0];
         setSync({
           running: false,
+          ok: pass?.status === 'ok',
           result: pass
             ? `Sync finished (${pass.status}): ${formatCount(pass.objects.listed)} objects listed, ${formatCount(pass.objects.new)} new, ${formatCount(pass.objects.changed)} changed, ${formatCount(pass.events)} events added, ${formatCount(pass.errors.length)} errors.`
             : 'Sync finished.',
@@ -200,22 +203,25 @@ export function SourceDetail({
         </div>
       </section>
 
-      {source.lastError && !running && (
+      {source.lastError && !running && !sync.result && (
         <p className="source-last-error" role="status" data-testid="last-error">
           <strong>Last run’s first error:</strong> {source.lastError}
         </p>
       )}
       {test !== null && test !== 'running' && <TestResult report={test} />}
       {running && <Progress progress={progress} />}
-      {!running && sync.result && (
-        <p className="sync-result" role="status" data-testid="sync-result">
-          {sync.result}
-        </p>
-      )}
-      {!running && sync.error && (
-        <p className="form-error" role="alert" data-testid="sync-error">
-          {sync.error}
-        </p>
+      {!running && (sync.result || sync.error) && (
+        <div
+          className={`sync-result${sync.ok ? '' : ' sync-result--failed'}`}
+          role={sync.ok ? 'status' : 'alert'}
+        >
+          {sync.result && <p data-testid="sync-result">{sync.result}</p>}
+          {sync.error && (
+            <p className="sync-result__error" data-testid="sync-error">
+              {sync.error}
+            </p>
+          )}
+        </div>
       )}
 
       <section aria-labelledby="h-history">
@@ -343,7 +349,7 @@ function RunTable({ runs, format }: { runs: SyncRun[]; format: (ms: number) => s
         <tbody>
           {runs.map((r) => (
             <tr key={r.id} data-testid={`run-${r.id}`}>
-              <td className="mono">{format(r.startedAt).slice(0, 19)}</td>
+              <td className="mono nowrap">{format(r.startedAt).slice(0, 19)}</td>
               <td>{r.trigger}</td>
               <td className="num">
                 {r.finishedAt === null ? '…' : formatDuration(r.finishedAt - r.startedAt)}
@@ -451,7 +457,7 @@ function ObjectTable({ objects, format }: { objects: SyncObject[]; format: (ms: 
               <td className="num">{formatCount(o.events)}</td>
               <td className="num">{formatCount(o.duplicates)}</td>
               <td className="num">{formatCount(o.quarantined)}</td>
-              <td className="mono">{format(o.updatedAt).slice(0, 19)}</td>
+              <td className="mono nowrap">{format(o.updatedAt).slice(0, 19)}</td>
               <td>
                 {o.error ? (
                   <span className="object-error">

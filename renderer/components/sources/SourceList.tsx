@@ -30,7 +30,11 @@ export function SourceList({
           <th scope="col" className="num">
             Events
           </th>
-          <th scope="col" className="num">
+          <th
+            scope="col"
+            className="num"
+            title="Objects whose last read failed, or the last run's own failure"
+          >
             Errors
           </th>
         </tr>
@@ -62,10 +66,10 @@ export function SourceList({
                 {formatCount(s.events)}
               </td>
               <td
-                className={`num${s.errors > 0 ? ' sources-table__errors' : ''}`}
+                className={`num${s.errors > 0 || s.lastError ? ' sources-table__errors' : ''}`}
                 title={s.lastError ?? undefined}
               >
-                {formatCount(s.errors)}
+                {s.errors === 0 && s.lastError ? 'run failed' : formatCount(s.errors)}
               </td>
             </tr>
           );

@@ -10,7 +10,11 @@ export function StatusDot({ kind, word, title }: { kind: StatusKind; word: strin
   );
 }
 
-/** A time as words ("in 23 minutes") with the timestamp beside it (and on hover). */
+/**
+ * A time as words ("in 23 minutes") with the timestamp beside it (and on hover). `now` re-renders it as
+ * time passes; the words use the clock at render time, so a run that just started never reads "in a few
+ * seconds".
+ */
 export function When({
   ms,
   now,
@@ -25,7 +29,8 @@ export function When({
   if (ms === null) return <span className="muted">{empty}</span>;
   return (
     <span className="when" title={format(ms)}>
-      <span>{relative(ms, now)}</span> <span className="when__stamp mono">{format(ms).slice(0, 19)}</span>
+      <span>{relative(ms, Math.max(now, Date.now()))}</span>{' '}
+      <span className="when__stamp mono">{format(ms).slice(0, 19)}</span>
     </span>
   );
 }
