@@ -309,6 +309,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     expect(await page.getByTestId('test-result').innerText()).toContain('Connected');
     await page.getByTestId('replace-secretAccessKey').click();
     expect(await ui.field('secretAccessKey').inputValue()).toBe('');
+    // Changed my mind: keep the stored one, and disable the source instead.
+    await page.getByTestId('keep-secretAccessKey').click();
+    await page.getByTestId('field-enabled').uncheck();
+    await page.getByTestId('form-save').click();
+    await page.getByTestId('source-detail').waitFor();
+    expect(await page.getByTestId('detail-status').innerText()).toBe('disabled');
+    await page.getByTestId('test-connection').click();
+    await page.getByTestId('test-result').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('test-result').innerText()).toContain('Connected');
 
     // No API answer carries it back.
     for (const [method, input] of [

@@ -41,7 +41,8 @@ export function SourceList({
       </thead>
       <tbody>
         {sources.map((s) => {
-          const status = sourceStatus(s, progress.has(s.name.toLowerCase()));
+          const live = progress.get(s.name.toLowerCase());
+          const status = sourceStatus(s, live !== undefined);
           return (
             <tr key={s.name} data-testid={`source-row-${s.name}`}>
               <td>
@@ -55,6 +56,12 @@ export function SourceList({
               </td>
               <td>
                 <StatusDot {...status} />
+                {live && (
+                  <span className="muted sources-table__live" data-testid="list-progress">
+                    {' '}
+                    {formatCount(live.objects)}/{formatCount(live.objectsToRead)} objects
+                  </span>
+                )}
               </td>
               <td>
                 <When ms={s.lastRun} now={now} format={format} empty="never" />

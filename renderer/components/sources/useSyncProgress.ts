@@ -3,7 +3,7 @@
  * tick when a write committed (`events.changed`) so lists can refresh. A pass that stops reporting is
  * dropped after a while; the run history (its `running` row) is what says a pass is still going.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EventPayload } from '../../../shared/contract.ts';
 import type { AuditClient } from '../../api/types.ts';
 
@@ -20,16 +20,27 @@ export function useSyncProgress(client: AuditClient): {
 } {
   const [progress, setProgress] = useState<ReadonlyMap<string, SyncProgress>>(() => new Map());
   const [changes, setChanges] = useState(0);
-  useEffect(
-    () =>
-      client.subscribe((event) => {
-        if (event.name === 'sync.progress') {
-          const key = event.payload.source.toLowerCase();
-          setProgress((m) => new Map(m).set(key, { ...event.payload, at: Date.now() }));
-        } else if (event.name === 'events.changed') setChanges((n) => n + 1);
-      }),
-    [client],
-  );
+  // A sync commits many batches a second: the lists refresh at most once a second (and once after the
+  // last), not once per batch.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    const stop = client.subscribe((event) => {
+      if (event.name === 'sync.progress') {
+        const key = event.payload.source.toLowerCase();
+        setProgress((m) => new Map(m).set(key, { ...event.payload, at: Date.now() }));
+      } else if (event.name === 'events.changed' && pending.current === null) {
+        pending.current = setTimeout(() => {
+          pending.current = null;
+          setChanges((n) => n + 1);
+        }, 1000);
+      }
+    });
+    return () => {
+      stop();
+      if (pending.current !== null) clearTimeout(pending.current);
+      pending.current = null;
+    };
+  }, [client]);
   useEffect(() => {
     if (progress.size === 0) return;
     const timer = setInterval(() => {
