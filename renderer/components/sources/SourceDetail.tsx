@@ -253,7 +253,10 @@ export function SourceDetail({
       <section aria-labelledby="h-quarantine">
         <h2 id="h-quarantine" className="section-title">
           Quarantine{' '}
-          <span className="muted">({formatCount(quarantineTotal(quarantine))} lines not read as events)</span>
+          <span className="muted">
+            ({formatCount(quarantineTotal(quarantine))} line{quarantineTotal(quarantine) === 1 ? '' : 's'} not
+            read as events)
+          </span>
         </h2>
         {quarantine.entries.length === 0 && quarantine.counted.length === 0 ? (
           <p className="muted">No bad line: every line read was an event.</p>
