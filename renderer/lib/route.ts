@@ -5,7 +5,7 @@
 export type Route =
   | { screen: 'search' }
   | { screen: 'investigations'; id?: number }
-  /** `name`: one source's detail (`edit`: its form); `add`: the list with the add form open. */
+  /** `name`: one source's detail (`edit`: its edit form); `add`: the form that adds a source. */
   | { screen: 'sources'; name?: string; edit?: boolean; add?: boolean }
   | { screen: 'schedule' };
 
