@@ -508,7 +508,18 @@ export const contract = {
     output: z.object({ events: z.number().int(), alreadyLoaded: z.boolean() }),
   },
   'quarantine.list': {
-    input: z.strictObject({ limit: z.number().int().min(1).max(100_000).default(1000) }),
+    input: z.strictObject({
+      limit: z.number().int().min(1).max(100_000).default(1000),
+      /** Only the bad lines of this source (the sources screen's quarantine of one source). */
+      source: z.string().min(1).max(200).optional(),
+      /**
+       * `auditObjects`: a line's excerpt only when its object holds at least one event, so a file that is
+       * not an audit log at all is shown by name, line and reason, never by its content. The doors (HTTP,
+       * IPC) always ask for this (shared/doorInput.ts); the CLI shows every excerpt to the user at the
+       * terminal.
+       */
+      excerpts: z.enum(['all', 'auditObjects']).default('all'),
+    }),
     output: z.object({
       /** Bad lines in all: those kept with an excerpt and those only counted. */
       total: z.number().int(),
@@ -554,7 +565,19 @@ export const contract = {
     }),
   },
   'sources.test': {
-    input: z.strictObject({ name: SourceNameSchema }),
+    /**
+     * A saved source by `name`, or a configuration not saved yet (`config`, the form's "Test connection"),
+     * checked like `sources.add` checks it; with both, `config` is the edited form of source `name` and a
+     * secret written "stored" stands for the one that source keeps. Nothing is saved.
+     */
+    input: z
+      .strictObject({
+        name: SourceNameSchema.optional(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
+      .refine((v) => v.name !== undefined || v.config !== undefined, {
+        message: 'Give the name of a saved source, or a configuration to test.',
+      }),
     output: z.object({ ok: z.boolean(), message: z.string(), sample: z.array(z.string()) }),
   },
   'sync.run': {

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { contract, type ErrorData, type MethodName, type ServiceEvent } from '../../shared/contract.ts';
 import { CSP } from '../../shared/csp.ts';
+import { doorInput } from '../../shared/doorInput.ts';
 import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { projectPath } from '../agent/resources.ts';
@@ -51,14 +52,22 @@ const HTTP_DOOR = {
   'quarantine.list': true,
   'stats.get': true,
   'retention.run': true,
-  // Sources: what is configured, its state and history, and passes of it. Adding or changing one stays
-  // with the CLI (and the desktop app) for now: a folder source reads any local path and an endpoint can
-  // point anywhere, the same reason `ingest.paths` stays out.
+  // Sources, configuration included: the sources screen adds, edits and removes them over this door
+  // (DESIGN §2, the auditor's path is "add bucket credentials, let it sync"). Unlike `ingest.paths`, which
+  // would read a path once for whoever asks, a source is the user's own standing configuration made on
+  // their own console: the page is served with a per-run token, Host and Origin checks (no other site can
+  // call it, DNS rebinding included) and a CSP without inline script, so only this page's own code calls
+  // these. What that code could still learn if it were subverted is bounded: a secret is write-only (no
+  // answer carries one back; `sources.get` shows "stored"), and a folder source pointed at files that
+  // are not audit logs yields their names and nothing of their content — such a file has no events, and
+  // `quarantine.list` over the doors drops the excerpt of a bad line whose object holds no event
+  // (shared/doorInput.ts). An endpoint can point anywhere, but only the answer's shape (a listing, an
+  // error message) comes back, as `sources.test` shows it.
   'sources.list': true,
   'sources.get': true,
-  'sources.add': false,
-  'sources.update': false,
-  'sources.remove': false,
+  'sources.add': true,
+  'sources.update': true,
+  'sources.remove': true,
   'sources.test': true,
   'sync.run': true,
   'sync.runs': true,
@@ -419,7 +428,7 @@ class Door {
         input: unknown,
         options: { supersede?: string },
       ) => Promise<unknown>;
-      const value = await call(parsed.data, supersede === undefined ? {} : { supersede });
+      const value = await call(doorInput(name, parsed.data), supersede === undefined ? {} : { supersede });
       send(res, 200, { ok: true, value }, { 'Cache-Control': 'no-store' });
     } catch (error) {
       const info = describeError(error);

@@ -114,7 +114,10 @@ export function registerSources(program: Command, io: Io, withService: WithServi
   leaf('remove')
     .description('stop syncing a source and forget its secrets (its events stay unless --delete-events)')
     .argument('<name>', 'the source')
-    .option('--delete-events', 'also delete every event the source brought')
+    .option(
+      '--delete-events',
+      'also delete every event the source brought (events pinned in an investigation are kept)',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (name: string, opts: { deleteEvents?: boolean; json?: boolean }, cmd: Command) =>
       withService(cmd, async (service) => {

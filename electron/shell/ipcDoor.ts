@@ -5,6 +5,7 @@
  * travel as data because Electron passes only an error's message across `invoke`.
  */
 import { contract, type ErrorData, type MethodName, type Result } from '../../shared/contract.ts';
+import { doorInput } from '../../shared/doorInput.ts';
 import { isOwnPage } from './appProtocol.ts';
 import { IPC_DOOR, IPC_METHODS } from './ipcMethods.ts';
 
@@ -66,7 +67,11 @@ export function createIpcDoor(engine: EngineCall): IpcDoor {
         });
       }
       try {
-        return await engine(name, parsed.data, caller === undefined ? undefined : `page-${caller}\n${name}`);
+        return await engine(
+          name,
+          doorInput(name, parsed.data),
+          caller === undefined ? undefined : `page-${caller}\n${name}`,
+        );
       } catch (error) {
         // The engine host is gone or the call could not be delivered: still an envelope.
         return fail({ code: 'internal', message: error instanceof Error ? error.message : String(error) });

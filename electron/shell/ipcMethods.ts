@@ -52,13 +52,19 @@ export const IPC_DOOR = {
   'exports.save': true,
   // A link to serve's HTTP download route: there is no HTTP server in the desktop app.
   'exports.download': false,
-  // Sources: their state, history and passes (the tray's "sync now"). Adding or changing one stays with
-  // the CLI until the desktop's sources screen (a folder source reads any local path).
+  // Sources, configuration included: the sources screen adds, edits and removes them (DESIGN §2). Unlike
+  // `ingest.paths` (a one-off read of any path for whoever asks), a source is the user's standing
+  // configuration made in the window's own page, which loads only our bundle under a CSP without inline
+  // script. Should that page be subverted, what it could learn is bounded: a secret is write-only (no
+  // answer carries one back; `sources.get` shows "stored"), and a folder source pointed at files that are
+  // not audit logs yields their names, not their content — such a file has no events, and
+  // `quarantine.list` over the doors drops the excerpt of a bad line whose object holds no event
+  // (shared/doorInput.ts).
   'sources.list': true,
   'sources.get': true,
-  'sources.add': false,
-  'sources.update': false,
-  'sources.remove': false,
+  'sources.add': true,
+  'sources.update': true,
+  'sources.remove': true,
   'sources.test': true,
   'sync.run': true,
   'sync.runs': true,

@@ -11,33 +11,55 @@ import type { TimeRange } from '../lib/timeRange.ts';
 export function FirstRun({ client, onLoaded }: { client: AuditClient; onLoaded(): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // With no source configured either, the way in is to add one (the sources screen's form).
+  const [sources, setSources] = useState<number | null>(null);
+  useEffect(() => {
+    client['sources.list']({}).then(
+      (list) => setSources(list.length),
+      () => setSources(null),
+    );
+  }, [client]);
   return (
     <div className="state" data-testid="first-run">
       <h2>This database is empty</h2>
       <p>
+        {sources === 0 &&
+          'Add a source — a bucket or a folder your audit logs are written to — and it syncs on its schedule. '}
         Load the bundled sample data to try the search, or import your own audit logs with{' '}
         <code>audit-explorer ingest PATH</code> (files or folders, <code>.gz</code> too) and reload this page.
         The sample events are removed by your first import.
       </p>
-      <button
-        type="button"
-        className="button button--primary"
-        disabled={busy}
-        data-testid="load-samples"
-        onClick={() => {
-          setBusy(true);
-          setError(null);
-          client['samples.load']({}).then(
-            () => onLoaded(),
-            (e: unknown) => {
-              setBusy(false);
-              setError(describeError(e).message);
-            },
-          );
-        }}
-      >
-        {busy ? 'Loading the sample data…' : 'Load the sample data'}
-      </button>
+      {sources !== null && sources > 0 && (
+        <p>
+          Your sources have no events yet: <a href="#/sources">sync them on the Sources screen</a>.
+        </p>
+      )}
+      <div className="row-buttons">
+        {sources === 0 && (
+          <a className="button button--primary" href="#/sources/+new" data-testid="first-run-add-source">
+            Add a source
+          </a>
+        )}
+        <button
+          type="button"
+          className={sources === 0 ? 'button' : 'button button--primary'}
+          disabled={busy}
+          data-testid="load-samples"
+          onClick={() => {
+            setBusy(true);
+            setError(null);
+            client['samples.load']({}).then(
+              () => onLoaded(),
+              (e: unknown) => {
+                setBusy(false);
+                setError(describeError(e).message);
+              },
+            );
+          }}
+        >
+          {busy ? 'Loading the sample data…' : 'Load the sample data'}
+        </button>
+      </div>
       {error && <p className="form-error">{error}</p>}
     </div>
   );

@@ -5,7 +5,8 @@
 export type Route =
   | { screen: 'search' }
   | { screen: 'investigations'; id?: number }
-  | { screen: 'sources'; name?: string }
+  /** `name`: one source's detail (`edit`: its edit form); `add`: the form that adds a source. */
+  | { screen: 'sources'; name?: string; edit?: boolean; add?: boolean }
   | { screen: 'schedule' };
 
 export type ScreenName = Route['screen'];
@@ -18,6 +19,9 @@ export function parseRoute(hash: string): Route {
       return Number.isInteger(id) && id > 0 ? { screen: 'investigations', id } : { screen: 'investigations' };
     }
     case 'sources':
+      // `+new` cannot be a source's name (names start with a letter or a digit).
+      if (parts[1] === '+new') return { screen: 'sources', add: true };
+      if (parts[1] && parts[2] === 'edit') return { screen: 'sources', name: parts[1], edit: true };
       return parts[1] ? { screen: 'sources', name: parts[1] } : { screen: 'sources' };
     case 'schedule':
       return { screen: 'schedule' };
@@ -33,7 +37,9 @@ export function routeHash(route: Route): string {
     case 'investigations':
       return route.id ? `#/investigations/${route.id}` : '#/investigations';
     case 'sources':
-      return route.name ? `#/sources/${encodeURIComponent(route.name)}` : '#/sources';
+      if (route.add) return '#/sources/+new';
+      if (route.name) return `#/sources/${encodeURIComponent(route.name)}${route.edit ? '/edit' : ''}`;
+      return '#/sources';
     case 'schedule':
       return '#/schedule';
   }

@@ -29,23 +29,46 @@ function hasCounts(db: Db): boolean {
  * .source_id` is NOT NULL with a foreign key; one-off imports get a source row of kind `import`): the joins
  * below therefore list only lines of configured sources, which is what a door may show. Keep it so.
  */
-export function listQuarantine(db: Db, limit: number): MethodOutput<'quarantine.list'> {
+export function listQuarantine(
+  db: Db,
+  limit: number,
+  options: { source?: string; excerpts?: 'all' | 'auditObjects' } = {},
+): MethodOutput<'quarantine.list'> {
+  // `auditObjects`: an object that gave no event (new or duplicate) is not an audit log; its lines keep
+  // their number and reason, not their text (see shared/doorInput.ts).
+  const excerpt =
+    options.excerpts === 'auditObjects'
+      ? "CASE WHEN o.events + o.duplicates > 0 THEN q.excerpt ELSE '' END"
+      : 'q.excerpt';
+  const where = options.source === undefined ? '' : 'WHERE s.name = @source COLLATE NOCASE';
+  const params = { limit, source: options.source ?? null };
   const entries = db
     .prepare(
-      `SELECT s.name AS source, o.key AS object, q.line, q.reason, q.excerpt, q.at
+      `SELECT s.name AS source, o.key AS object, q.line, q.reason, ${excerpt} AS excerpt, q.at
        FROM quarantine q JOIN objects o ON o.id = q.object_id JOIN sources s ON s.id = o.source_id
-       ORDER BY s.name, o.key, q.line LIMIT ?`,
+       ${where} ORDER BY s.name, o.key, q.line LIMIT @limit`,
     )
-    .all(limit) as MethodOutput<'quarantine.list'>['entries'];
-  const withExcerpts = db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
+    .all(params) as MethodOutput<'quarantine.list'>['entries'];
+  const withExcerpts =
+    options.source === undefined
+      ? (db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number)
+      : (db
+          .prepare(
+            `SELECT count(*) FROM quarantine q JOIN objects o ON o.id = q.object_id
+             JOIN sources s ON s.id = o.source_id ${where}`,
+          )
+          .pluck()
+          .get({ source: options.source }) as number);
   const counted = hasCounts(db)
     ? (db
         .prepare(
           `SELECT s.name AS source, o.key AS object, c.reason, c.lines, c.first_line AS firstLine
            FROM quarantine_counts c JOIN objects o ON o.id = c.object_id JOIN sources s ON s.id = o.source_id
-           ORDER BY s.name, o.key, c.first_line`,
+           ${where} ORDER BY s.name, o.key, c.first_line`,
         )
-        .all() as MethodOutput<'quarantine.list'>['counted'])
+        .all(
+          options.source === undefined ? {} : { source: options.source },
+        ) as MethodOutput<'quarantine.list'>['counted'])
     : [];
   const total = withExcerpts + counted.reduce((sum, c) => sum + c.lines, 0);
   return { total, withExcerpts, entries, counted };

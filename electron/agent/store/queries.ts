@@ -52,7 +52,8 @@ export function readHandlers(engine: SearchEngine): ReadHandlers {
     'events.surrounding': ({ id, ts, before, after, query }, { now, cancelled }) =>
       engine.surrounding(id, ts, { before, after, query, now, cancelled }),
     'values.list': ({ field, prefix, limit }) => engine.values(field, prefix, limit),
-    'quarantine.list': ({ limit }) => listQuarantine(engine.db, limit),
+    'quarantine.list': ({ limit, source, excerpts }) =>
+      listQuarantine(engine.db, limit, { source, excerpts }),
     'investigations.get': ({ name }) => {
       const detail = getInvestigation(engine.db, name);
       const events = engine.events(

@@ -281,10 +281,20 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
       await deleteSecrets(config, secrets);
       return { removed: true, eventsDeleted: events, eventsHeld: held };
     },
-    'sources.test': async ({ name }) => {
-      const config = storedConfig(find(name));
+    'sources.test': async ({ name, config: input }) => {
+      const saved = name === undefined ? null : storedConfig(find(name));
+      let config: SourceConfig;
+      let store: SecretStore = secrets;
+      if (input === undefined) config = saved!;
+      else {
+        // A configuration not saved (the form's "Test connection"): checked like sources.add, its typed
+        // secrets kept in memory for this test only, "stored" standing for what source `name` keeps.
+        const parsed = parseSourceConfig(input);
+        store = testOnlySecrets(secrets);
+        config = await storeSecrets(parsed, store, saved);
+      }
       try {
-        const source = await openSource(config, secrets, deps.settings.sources);
+        const source = await openSource(config, store, deps.settings.sources);
         try {
           const report = await source.test({ prefix: config.prefix });
           return { ok: report.ok, message: report.message, sample: [...report.sample] };
@@ -331,6 +341,20 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
         });
       });
       return retentionSettings();
+    },
+  };
+}
+
+/** Reads through to `store`; writes stay in memory and are forgotten with it (a test of unsaved input). */
+function testOnlySecrets(store: SecretStore): SecretStore {
+  const typed = new Map<string, string>();
+  return {
+    get: async (name) => typed.get(name) ?? store.get(name),
+    set: async (name, value) => {
+      typed.set(name, value);
+    },
+    delete: async (name) => {
+      typed.delete(name);
     },
   };
 }

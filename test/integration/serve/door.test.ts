@@ -251,6 +251,42 @@ describe('the allowlist', () => {
     expect(reply.value.entries).toMatchObject([{ source: 'gateway', object: bad }]);
   });
 
+  test('a folder source added over HTTP shows nothing of a file that is not an audit log', async () => {
+    const folder = path.join(s.dir, 'home');
+    writeLines(path.join(folder, 'credentials'), [
+      '[default]',
+      'aws_secret_access_key = srcui-door-secret-line',
+    ]);
+    writeLines(path.join(folder, 'audit.ndjson'), [
+      prophecyLine({ ts: Date.UTC(2024, 2, 4), user: 'carol@acme.example', action: 'addProject' }),
+      '{not json, but in an audit log',
+    ]);
+    // Written before the test server's fixed "now" (a file modified after it waits for a later pass).
+    const written = new Date(Date.UTC(2024, 2, 5));
+    for (const file of fs.readdirSync(folder)) fs.utimesSync(path.join(folder, file), written, written);
+    const added = await s.api('sources.add', { config: { name: 'home', kind: 'folder', path: folder } });
+    expect((added.json as { ok: boolean }).ok).toBe(true);
+    const synced = (await s.api('sync.run', { source: 'home' })).json as {
+      value: { sources: { events: number; quarantined: number }[] };
+    };
+    expect(synced.value.sources[0]).toMatchObject({ events: 1, quarantined: 3 });
+    const reply = await s.api('quarantine.list', { source: 'home', excerpts: 'all' });
+    expect(reply.text).not.toContain('srcui-door-secret-line');
+    expect(reply.text).not.toContain('[default]');
+    const entries = (
+      reply.json as { value: { entries: { object: string; line: number; excerpt: string }[] } }
+    ).value.entries;
+    expect(entries.map((e) => [path.basename(e.object), e.line, e.excerpt])).toEqual([
+      ['audit.ndjson', 2, '{not json, but in an audit log'],
+      ['credentials', 1, ''],
+      ['credentials', 2, ''],
+    ]);
+    // The CLI (the service called directly, at the user's terminal) still shows every excerpt.
+    const local = await s.server.service['quarantine.list']({ source: 'home' });
+    expect(local.entries.map((e) => e.excerpt)).toContain('[default]');
+    await s.api('sources.remove', { name: 'home', deleteEvents: true });
+  });
+
   test('the read methods the UI needs answer over HTTP', async () => {
     const search = (await s.api('events.search', { query: '', raw: false })).json as {
       value: { events: { id: string; ts: number; raw?: string }[] };

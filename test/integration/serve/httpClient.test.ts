@@ -79,15 +79,28 @@ test('ingest.paths is not on the HTTP door: the client gets not_found', async ()
   });
 });
 
-test('source configuration is not on the HTTP door (a folder source reads any local path); its state is', async () => {
-  const folder = { name: 'etc', kind: 'folder', path: '/etc' };
-  await expect(client['sources.add']({ config: folder })).rejects.toMatchObject({ code: 'not_found' });
-  await expect(client['sources.update']({ name: 'etc', config: folder })).rejects.toMatchObject({
-    code: 'not_found',
-  });
-  await expect(client['sources.remove']({ name: 'etc' })).rejects.toMatchObject({ code: 'not_found' });
+test('source configuration travels over the HTTP door; a secret goes in and never comes back', async () => {
+  const folder = { name: 'etc', kind: 'folder', path: '/nonexistent-srcui-folder' };
+  expect(await client['sources.add']({ config: folder })).toMatchObject({ name: 'etc', kind: 'folder' });
+  const secret = 'wJalrXUtnFEMI-srcui-secret-K7MDENG';
+  const s3 = {
+    name: 'bucket',
+    kind: 's3',
+    bucket: 'audit',
+    endpoint: 'http://127.0.0.1:1',
+    forcePathStyle: true,
+    credentials: { type: 'keys', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: secret },
+  };
+  await client['sources.add']({ config: s3 });
+  const shown = await client['sources.get']({ name: 'bucket' });
+  expect(shown.config).toMatchObject({ credentials: { type: 'keys', secretAccessKey: 'stored' } });
+  expect(JSON.stringify(shown)).not.toContain(secret);
+  expect(JSON.stringify(await client['sources.list']({}))).not.toContain(secret);
+  await client['sources.update']({ name: 'etc', config: { ...folder, enabled: false } });
+  expect((await client['sources.get']({ name: 'etc' })).enabled).toBe(false);
+  expect(await client['sources.remove']({ name: 'etc' })).toEqual({ removed: true, eventsDeleted: 0 });
+  await client['sources.remove']({ name: 'bucket' });
   expect(await client['sources.list']({})).toEqual([]);
-  expect(await client['sync.run']({})).toEqual({ sources: [] });
   expect(await client['retention.settings.get']({})).toMatchObject({ gcSchedule: '0 0 1 * * *' });
 });
 

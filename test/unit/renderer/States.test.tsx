@@ -26,6 +26,15 @@ describe('states', () => {
     expect(memory.calls.some((c) => c.method === 'samples.load')).toBe(true);
   });
 
+  it('first run with no source configured: "Add a source" opens the sources screen with its form', async () => {
+    const memory = createMemoryClient(fixtureEvents());
+    memory.clear();
+    render(<SearchScreen client={memory.client} />);
+    const add = await screen.findByTestId('first-run-add-source');
+    expect(add.getAttribute('href')).toBe('#/sources/+new');
+    expect(screen.getByTestId('load-samples')).toBeTruthy();
+  });
+
   it('empty: says what the database holds and offers to widen the time range', async () => {
     window.history.replaceState(null, '', '/?q=user%3Anobody&range=15m');
     const memory = createMemoryClient(fixtureEvents());

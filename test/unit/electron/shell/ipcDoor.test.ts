@@ -121,6 +121,35 @@ describe('IPC door', () => {
     expect(calls).toEqual([]);
   });
 
+  test('source configuration reaches the engine (the sources screen adds, edits and removes sources)', async () => {
+    const config = { name: 'audit', kind: 'folder', path: '/var/log/audit' };
+    for (const [method, input] of [
+      ['sources.add', { config }],
+      ['sources.update', { name: 'audit', config }],
+      ['sources.remove', { name: 'audit' }],
+      ['sources.test', { config }],
+    ] as const) {
+      expect(await call(APP_ENTRY, method, input), method).toMatchObject({ ok: true });
+    }
+    expect(calls.map((c) => c.method)).toEqual([
+      'sources.add',
+      'sources.update',
+      'sources.remove',
+      'sources.test',
+    ]);
+  });
+
+  test('quarantine.list over IPC never shows the excerpts of objects without events, whatever the page asks', async () => {
+    await call(APP_ENTRY, 'quarantine.list', { excerpts: 'all', source: 'etc' });
+    expect(calls).toEqual([
+      {
+        method: 'quarantine.list',
+        input: { limit: 1000, source: 'etc', excerpts: 'auditObjects' },
+        supersede: 'page-7\nquarantine.list',
+      },
+    ]);
+  });
+
   test('input failing the schema is rejected with bad_input naming the field, and not sent on', async () => {
     const result = await call(APP_ENTRY, 'events.search', { query: 'x', limit: -1 });
     expect(result).toMatchObject({ ok: false, error: { code: 'bad_input', field: 'limit' } });
