@@ -30,7 +30,7 @@ test('remove with its events keeps the pinned ones, with their provenance; added
   await engine.service['investigations.pin']({ name: 'case-1', eventIds: [pinned.id] });
 
   const removed = await engine.service['sources.remove']({ name: 'gravitee', deleteEvents: true });
-  expect(removed).toEqual({ removed: true, eventsDeleted: 14 });
+  expect(removed).toEqual({ removed: true, eventsDeleted: 14, eventsHeld: 1 });
   expect(await engine.users()).toEqual(['a-3@x.example']);
   expect(await engine.service['sources.list']({})).toEqual([]);
   const kept = (await engine.service['investigations.get']({ name: 'case-1' })).pins[0]!.event!;
@@ -42,7 +42,8 @@ test('remove with its events keeps the pinned ones, with their provenance; added
     status: 'ok',
     events: 14,
     duplicates: 1,
-    objects: { listed: 2, new: 0, changed: 2 },
+    // Only the object holding the pinned event was kept (reset); the other one is new again.
+    objects: { listed: 2, new: 1, changed: 1 },
   });
   expect(await engine.users()).toEqual(usersOf(['a', 10], ['b', 5]));
 });
@@ -53,6 +54,7 @@ test('remove with its events and nothing pinned deletes the source row with ever
   expect(await engine.service['sources.remove']({ name: 'gravitee', deleteEvents: true })).toEqual({
     removed: true,
     eventsDeleted: 15,
+    eventsHeld: 0,
   });
   expect(await engine.count()).toBe(0);
   expect((await engine.service['stats.get']({})).objects).toBe(0);
