@@ -21,7 +21,13 @@ import type { WriterMethod, WriterMethods } from './ingest/writerProtocol.ts';
 import { describeError } from './errors.ts';
 import { headlessSecretStore } from './sources/secrets/fileSecretStore.ts';
 import type { SecretStore } from './sources/secrets/secretStore.ts';
-import { getInvestigation, listHistory, listInvestigations, listSavedSearches } from './store/casework.ts';
+import {
+  getInvestigation,
+  investigationsForEvent,
+  listHistory,
+  listInvestigations,
+  listSavedSearches,
+} from './store/casework.ts';
 import { readEventIdKey } from './store/eventId.ts';
 import { MIN_TIMED_KEY } from './store/eventKey.ts';
 import { IMPORT_SOURCE, SAMPLE_SOURCE } from './store/objects.ts';
@@ -333,16 +339,17 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
    * database, or while another process writes, and never waits for the writer lock (the history is a
    * convenience; the answer is what was asked for).
    */
-  const recordHistory = async (query: string, total: number) => {
-    if (db.readonly) return;
+  const recordHistory = async (query: string, total: number | null): Promise<boolean> => {
+    if (db.readonly) return false;
     try {
       await withWriter((client) => client.call('historyRecord', { query, total, at: now() }), {
         waitMs: 0,
         quiet: true,
       });
+      return true;
     } catch (error) {
       const { code } = describeError(storageFault(error, options.dbFile));
-      if (code === 'writer_busy' || code === 'read_only' || code === 'stopped') return;
+      if (code === 'writer_busy' || code === 'read_only' || code === 'stopped') return false;
       throw error;
     }
   };
@@ -451,10 +458,12 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return { removed: name };
     },
     'history.list': ({ limit, text }) => ({ entries: listHistory(db, limit, text) }),
+    'history.record': async ({ query, total }) => ({ recorded: await recordHistory(query, total) }),
     'investigations.create': (input) => write('investigationCreate', { ...input, now: now() }),
     'investigations.list': () => ({ investigations: listInvestigations(db) }),
     // Its pinned events with their raw lines: a read like a search's page (on the query worker if any).
     'investigations.get': (input, call) => read('investigations.get', input, call),
+    'investigations.forEvent': ({ id }) => ({ investigations: investigationsForEvent(db, id) }),
     'investigations.addSearches': ({ name, searches }) =>
       write('investigationAddSearches', { name, searches }),
     'investigations.pin': async ({ name, eventIds }) => {

@@ -4,7 +4,7 @@
  */
 export type Route =
   | { screen: 'search' }
-  | { screen: 'investigations'; id?: number }
+  | { screen: 'investigations'; name?: string }
   | { screen: 'sources'; name?: string }
   | { screen: 'schedule' };
 
@@ -13,10 +13,9 @@ export type ScreenName = Route['screen'];
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   switch (parts[0]) {
-    case 'investigations': {
-      const id = Number(parts[1]);
-      return Number.isInteger(id) && id > 0 ? { screen: 'investigations', id } : { screen: 'investigations' };
-    }
+    case 'investigations':
+      // Investigations are keyed by name (unique ignoring case), like sources.
+      return parts[1] ? { screen: 'investigations', name: parts[1] } : { screen: 'investigations' };
     case 'sources':
       return parts[1] ? { screen: 'sources', name: parts[1] } : { screen: 'sources' };
     case 'schedule':
@@ -31,7 +30,7 @@ export function routeHash(route: Route): string {
     case 'search':
       return '#/';
     case 'investigations':
-      return route.id ? `#/investigations/${route.id}` : '#/investigations';
+      return route.name ? `#/investigations/${encodeURIComponent(route.name)}` : '#/investigations';
     case 'sources':
       return route.name ? `#/sources/${encodeURIComponent(route.name)}` : '#/sources';
     case 'schedule':

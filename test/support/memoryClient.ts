@@ -280,6 +280,10 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'history.list'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
+    async 'history.record'(input) {
+      record('history.record', input);
+      return { recorded: false };
+    },
     async 'investigations.create'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
@@ -288,6 +292,10 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     },
     async 'investigations.get'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'investigations.forEvent'(input) {
+      record('investigations.forEvent', input);
+      return { investigations: [] };
     },
     async 'investigations.addSearches'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
