@@ -50,18 +50,21 @@ export function SavedSearchesMenu({ client, view, columns, zone, onOpen }: Saved
     }
   }, [open, loadSaved]);
   // The history is filtered by the service (it keeps thousands of entries); a pause in typing asks again.
+  // The search just run is recorded after its answer arrived, so the list is read again while it shows.
   useEffect(() => {
     if (!open || tab !== 'history') return;
     let live = true;
-    const timer = setTimeout(() => {
+    const fetch = () =>
       client['history.list']({ limit: 100, text: filter.trim() || null }).then(
         (r) => live && setHistory(r.entries),
         (e: unknown) => live && setError(`Could not read the history: ${describeError(e).message}`),
       );
-    }, 120);
+    const first = setTimeout(fetch, 120);
+    const again = setInterval(fetch, 1500);
     return () => {
       live = false;
-      clearTimeout(timer);
+      clearTimeout(first);
+      clearInterval(again);
     };
   }, [open, tab, filter, client]);
 

@@ -20,6 +20,8 @@ const seed = seedLines().map((line) => {
 const count = (pred: (e: (typeof seed)[number]) => boolean) => seed.filter(pred).length;
 
 const CASE = 'INC-7 billing access';
+/** Writes start the writer (hundreds of ms on a busy machine): wait longer than expect.poll's second. */
+const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 const INJECTION = '<img src=x onerror="window.__pwned=1">';
 
 describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and investigations (e2e)', () => {
@@ -111,9 +113,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
     await ui.page.getByTestId('range-all').click();
     await ui.search('action:addTeam');
     await ui.page.getByTestId('saved-menu').click();
-    await expect.poll(() => popover(ui.page).getByTestId('saved-item').count()).toBe(2);
+    await poll(() => popover(ui.page).getByTestId('saved-item').count()).toBe(2);
     await popover(ui.page).getByTestId('saved-filter').fill('alice');
-    await expect.poll(() => popover(ui.page).getByTestId('saved-item').count()).toBe(1);
+    await poll(() => popover(ui.page).getByTestId('saved-item').count()).toBe(1);
     await shot('04-saved-menu');
     await popover(ui.page).getByTestId('saved-open').click();
     await ui.waitForUrlQuery('user:alice@acme.io');
@@ -128,7 +130,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
     await first.getByTestId('saved-rename').click();
     await popover(ui.page).getByTestId('saved-rename-input').fill('Alice early');
     await popover(ui.page).getByTestId('saved-rename-input').press('Enter');
-    await expect.poll(() => popover(ui.page).getByTestId('saved-list').innerText()).toContain('Alice early');
+    await poll(() => popover(ui.page).getByTestId('saved-list').innerText()).toContain('Alice early');
     const failures = popover(ui.page).getByTestId('saved-item').filter({ hasText: 'failures' });
     await failures.getByTestId('saved-open').click();
     await ui.waitForUrlQuery('outcome:failure');
@@ -140,7 +142,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
       .getByTestId('saved-delete')
       .click();
     await popover(ui.page).getByTestId('saved-delete-confirm').click();
-    await expect.poll(() => popover(ui.page).getByTestId('saved-item').count()).toBe(1);
+    await poll(() => popover(ui.page).getByTestId('saved-item').count()).toBe(1);
     expect(await popover(ui.page).getByTestId('saved-list').innerText()).not.toContain('failures');
   });
 
@@ -151,7 +153,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
     await ui.page.getByTestId('saved-menu').click();
     await popover(ui.page).getByTestId('history-tab').click();
     const firstEntry = popover(ui.page).getByTestId('history-item').first();
-    await expect.poll(() => firstEntry.innerText()).toContain('action:setPassword');
+    await poll(() => firstEntry.innerText()).toContain('action:setPassword');
     expect(await firstEntry.innerText()).toContain(`${total} events`);
     await shot('05-history');
 
@@ -161,12 +163,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
         (await popover(ui.page).getByTestId('history-list').innerText()).includes('setPassword'),
       )
       .toBe(false);
-    // The earlier search by alice with its fixed range: picking it restores the query and the range.
-    await popover(ui.page)
-      .getByTestId('history-item')
-      .filter({ hasText: 'user:alice@acme.io' })
-      .first()
-      .click();
+    // The newest search by alice (its fixed range, from the saved search), picked with the keyboard: Tab
+    // from the filter box to the first entry, Enter runs it with its range.
+    await ui.page.keyboard.press('Tab');
+    expect(await ui.page.evaluate(() => document.activeElement?.textContent)).toContain('user:alice@acme.io');
+    await ui.page.keyboard.press('Enter');
     await ui.waitForUrlQuery('user:alice@acme.io');
     expect(new URL(ui.page.url()).searchParams.get('range')).toBe('2026-03-05..2026-03-06T12:00Z');
 
@@ -195,7 +196,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
     await dialog.getByTestId('case-description').fill('Who changed **billing** access in March?');
     await dialog.getByTestId('case-create').click();
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => ui.detail.getByTestId('casework-case').count()).toBe(1);
+    await poll(() => ui.detail.getByTestId('casework-case').count()).toBe(1);
     expect(await ui.detail.getByTestId('casework-link').innerText()).toBe(CASE);
 
     // A note with Markdown and an injection attempt: the Markdown renders, the HTML shows as text.
@@ -217,9 +218,12 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
       user: await ui.detail.getByTestId('field-user').locator('.field__value').innerText(),
       action: await ui.detail.getByTestId('field-action').locator('.field__value').innerText(),
     };
-    await ui.detail.getByTestId('pin-menu').click();
-    await ui.page.getByTestId('pin-to').filter({ hasText: CASE }).click();
-    await expect.poll(() => ui.detail.getByTestId('casework-case').count()).toBe(1);
+    // By keyboard: Enter opens the menu on its first entry (the open case), Enter pins.
+    await ui.detail.getByTestId('pin-menu').focus();
+    await ui.page.keyboard.press('Enter');
+    await ui.page.getByTestId('pin-to').filter({ hasText: CASE }).waitFor();
+    await ui.page.keyboard.press('Enter');
+    await poll(() => ui.detail.getByTestId('casework-case').count()).toBe(1);
     expect(await ui.detail.getByTestId('casework-status').innerText()).toBe(`Pinned to ${CASE}.`);
 
     // The list: one open case, two pins, one note.
@@ -252,7 +256,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
       .getByTestId('note-text')
       .fill('See [the runbook](https://example.com/runbook) and [this](javascript:alert(1))');
     await ui.page.getByTestId('note-save').click();
-    await expect.poll(() => notes.count()).toBe(2);
+    await poll(() => notes.count()).toBe(2);
     const link = notes.nth(1).locator('a');
     expect(await link.count()).toBe(1);
     expect(await link.getAttribute('href')).toBe('https://example.com/runbook');
@@ -268,7 +272,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
 
     // Unpin one; then close the case: it becomes read-only.
     await pins.first().getByTestId('pin-unpin').click();
-    await expect.poll(() => pins.count()).toBe(1);
+    await poll(() => pins.count()).toBe(1);
     await ui.page.getByTestId('case-close').click();
     await ui.page.getByTestId('close-confirm').click();
     await ui.page.getByTestId('case-closed').waitFor();
@@ -304,6 +308,12 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
     await ui.waitForUrlQuery('user:alice@acme.io');
     await ui.waitForResults();
     expect(new URL(ui.page.url()).searchParams.get('range')).toBe('2026-03-05..2026-03-06T12:00Z');
+
+    // The list: open cases first, closed ones after.
+    await go('#/investigations');
+    await poll(() => ui.page.getByTestId('case-row').count()).toBe(2);
+    expect(await ui.page.getByTestId('case-link').allInnerTexts()).toEqual(['INC-8 alice', CASE]);
+    await shot('12-list-open-and-closed');
   });
 
   it('follows a dark OS theme (the case view)', async () => {

@@ -264,7 +264,7 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'retention.settings.set'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
-    // Casework (issue 11) has no screens yet: the component tests do not call it.
+    // Casework (issue 11): the detail panel asks which investigations pin an event (none here).
     async 'saved.list'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
@@ -287,8 +287,9 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'investigations.create'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
-    async 'investigations.list'() {
-      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    async 'investigations.list'(input) {
+      record('investigations.list', input);
+      return { investigations: [] };
     },
     async 'investigations.get'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');

@@ -1,8 +1,8 @@
 /**
  * A note's Markdown, rendered safely: markdown-it with `html: false` escapes every tag the text holds (a
  * note saying `<img src=x onerror=…>` shows those characters), its link check refuses `javascript:` and
- * `data:` URLs, and images are off (a picture would be a network request from an evidence viewer; the
- * CSP refuses it anyway). Table alignment becomes a class, not a style attribute the CSP would block.
+ * `data:` URLs, and images are off: `![x](url)` shows as a link, never loads (a picture would be a network
+ * request from an evidence viewer; the CSP refuses it anyway). Table alignment becomes a class, not a style attribute the CSP would block.
  */
 import MarkdownIt from 'markdown-it';
 import type { RendererRule } from 'markdown-it';
