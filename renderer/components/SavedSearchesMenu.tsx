@@ -40,15 +40,19 @@ export function SavedSearchesMenu({ client, view, columns, zone, onOpen }: Saved
   const loadSaved = useCallback(() => {
     client['saved.list']({}).then(
       (r) => setSaved(r.searches),
-      (e: unknown) => setError(`Could not list the saved searches: ${describeError(e).message}`),
+      (e: unknown) => {
+        // A newer list from this tab (the save dialog's) superseded this one: nothing went wrong.
+        if (describeError(e).code !== 'cancelled')
+          setError(`Could not list the saved searches: ${describeError(e).message}`);
+      },
     );
   }, [client]);
   useEffect(() => {
-    if (open) {
-      setError(null);
-      loadSaved();
-    }
+    if (open) setError(null);
+    // Also when the menu is closed: the button says whether the current view is a saved search.
+    loadSaved();
   }, [open, loadSaved]);
+  const current = (saved ?? []).find((s) => sameView(fromSaved(s).view, view));
   // The history is filtered by the service (it keeps thousands of entries); a pause in typing asks again.
   // The search just run is recorded after its answer arrived, so the list is read again while it shows.
   useEffect(() => {
@@ -57,7 +61,10 @@ export function SavedSearchesMenu({ client, view, columns, zone, onOpen }: Saved
     const fetch = () =>
       client['history.list']({ limit: 100, text: filter.trim() || null }).then(
         (r) => live && setHistory(r.entries),
-        (e: unknown) => live && setError(`Could not read the history: ${describeError(e).message}`),
+        (e: unknown) => {
+          if (live && describeError(e).code !== 'cancelled')
+            setError(`Could not read the history: ${describeError(e).message}`);
+        },
       );
     const first = setTimeout(fetch, 120);
     const again = setInterval(fetch, 1500);
@@ -92,9 +99,17 @@ export function SavedSearchesMenu({ client, view, columns, zone, onOpen }: Saved
             type="button"
             className="button"
             data-testid="saved-menu"
-            aria-label="Saved searches and history"
+            aria-label={
+              current
+                ? `Saved searches and history (this search is saved as ${current.name})`
+                : 'Saved searches and history'
+            }
+            title={current ? `This search is saved as “${current.name}”` : undefined}
           >
-            <span aria-hidden="true">☆</span> Saved <span aria-hidden="true">▾</span>
+            <span aria-hidden="true" className={current ? 'saved-menu__star--on' : undefined}>
+              {current ? '★' : '☆'}
+            </span>{' '}
+            Saved <span aria-hidden="true">▾</span>
           </button>
         </Popover.Trigger>
         <Popover.Portal>
@@ -183,7 +198,10 @@ export function SavedSearchesMenu({ client, view, columns, zone, onOpen }: Saved
       </Popover.Root>
       <SaveSearchDialog
         open={saveOpen}
-        onOpenChange={setSaveOpen}
+        onOpenChange={(next) => {
+          setSaveOpen(next);
+          if (!next) loadSaved();
+        }}
         client={client}
         view={view}
         columns={columns}
@@ -510,4 +528,13 @@ function SaveSearchDialog({
       </Dialog.Portal>
     </Dialog.Root>
   );
+}
+
+/** The same query and range (what a saved search restores, columns aside). */
+function sameView(a: ViewState, b: ViewState): boolean {
+  if (a.query.trim() !== b.query.trim() || a.range.kind !== b.range.kind) return false;
+  if (a.range.kind === 'last' && b.range.kind === 'last') return a.range.text === b.range.text;
+  if (a.range.kind === 'between' && b.range.kind === 'between')
+    return a.range.from === b.range.from && a.range.to === b.range.to;
+  return true;
 }

@@ -96,6 +96,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
     await shot('03-save-dialog');
     await dialog.getByTestId('save-submit').click();
     await dialog.waitFor({ state: 'detached' });
+    // The button now says the view on screen is a saved search.
+    await poll(() => ui.page.getByTestId('saved-menu').getAttribute('title')).toBe(
+      'This search is saved as “Alice, first day and a half”',
+    );
 
     // A second one, relative ("last 30 days" moves with the clock), to rename and delete.
     await ui.page.getByTestId('time-range').click();

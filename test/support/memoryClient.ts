@@ -265,8 +265,9 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
     // Casework (issue 11): the detail panel asks which investigations pin an event (none here).
-    async 'saved.list'() {
-      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    async 'saved.list'(input) {
+      record('saved.list', input);
+      return { searches: [] };
     },
     async 'saved.add'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
