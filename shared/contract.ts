@@ -354,6 +354,8 @@ export const InvestigationSummarySchema = z.object({
   closedAt: z.number().nullable(),
   pinned: z.number().int(),
   notes: z.number().int(),
+  /** The last change: created, closed, the newest pin or note. */
+  changedAt: z.number(),
 });
 
 export const InvestigationSchema = InvestigationSummarySchema.extend({
@@ -634,6 +636,19 @@ export const contract = {
     }),
     output: z.object({ entries: z.array(HistoryEntrySchema) }),
   },
+  /**
+   * Records a search the UI ran, after its answer is on screen (a search with `record: true` waits for the
+   * write, which starts the writer: hundreds of ms the user would wait). Best effort, like `record`: on a
+   * read-only database or while another process writes, nothing is recorded. An immediate repeat of the
+   * last query only updates its time and total.
+   */
+  'history.record': {
+    input: z.strictObject({
+      query: z.string().max(10_000),
+      total: z.number().int().min(0).nullable().default(null),
+    }),
+    output: z.object({ recorded: z.boolean() }),
+  },
   'investigations.create': {
     input: z.strictObject({
       name: NameSchema,
@@ -648,6 +663,20 @@ export const contract = {
     output: z.object({ investigations: z.array(InvestigationSummarySchema) }),
   },
   'investigations.get': { input: z.strictObject({ name: NameSchema }), output: InvestigationSchema },
+  /** The investigations that pin an event, with their notes on it (the event detail panel). */
+  'investigations.forEvent': {
+    input: z.strictObject({ id: EventIdSchema }),
+    output: z.object({
+      investigations: z.array(
+        z.object({
+          name: z.string(),
+          status: z.enum(['open', 'closed']),
+          pinnedAt: z.number(),
+          notes: z.array(z.object({ body: z.string(), at: z.number() })),
+        }),
+      ),
+    }),
+  },
   'investigations.addSearches': {
     input: z.strictObject({ name: NameSchema, searches: z.array(NameSchema).min(1) }),
     output: InvestigationSummarySchema,

@@ -254,16 +254,17 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
    * database, or while another process writes, and never waits for the writer lock (the history is a
    * convenience; the answer is what was asked for).
    */
-  const recordHistory = async (query: string, total: number) => {
-    if (store.readonly) return;
+  const recordHistory = async (query: string, total: number | null): Promise<boolean> => {
+    if (store.readonly) return false;
     try {
       await withWriter((client) => client.call('historyRecord', { query, total, at: now() }), {
         waitMs: 0,
         quiet: true,
       });
+      return true;
     } catch (error) {
       const { code } = describeError(storageFault(error, options.dbFile));
-      if (code === 'writer_busy' || code === 'read_only' || code === 'stopped') return;
+      if (code === 'writer_busy' || code === 'read_only' || code === 'stopped') return false;
       throw error;
     }
   };
@@ -429,10 +430,12 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return { removed: name };
     },
     'history.list': ({ limit, text }) => ({ entries: store.history(limit, text) }),
+    'history.record': async ({ query, total }) => ({ recorded: await recordHistory(query, total) }),
     'investigations.create': (input) => write('investigationCreate', { ...input, now: now() }),
     'investigations.list': () => ({ investigations: store.investigations() }),
     // Its pinned events with their raw lines: a read like a search's page (on the query worker if any).
     'investigations.get': (input, call) => read('investigations.get', input, call),
+    'investigations.forEvent': ({ id }) => ({ investigations: store.investigationsForEvent(id) }),
     'investigations.addSearches': ({ name, searches }) =>
       write('investigationAddSearches', { name, searches }),
     'investigations.pin': async ({ name, eventIds }) => {

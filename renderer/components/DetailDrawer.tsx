@@ -8,6 +8,7 @@ import type { AuditClient, AuditEvent } from '../api/types.ts';
 import { describeError } from '../api/types.ts';
 import { formatTimestamp } from '../lib/format.ts';
 import type { TimeZoneMode } from '../lib/format.ts';
+import { EventCasework } from './cases/EventCasework.tsx';
 import { OutcomeIcon } from './Histogram.tsx';
 import { JsonView } from './JsonView.tsx';
 
@@ -43,9 +44,19 @@ export interface DetailDrawerProps {
   onClose(): void;
   onFilter(field: QueryField, value: string, negated: boolean): void;
   onPivot(pivot: Pivot): void;
+  /** After a pin, unpin or note from the panel. */
+  onCaseworkChanged?(): void;
 }
 
-export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }: DetailDrawerProps) {
+export function DetailDrawer({
+  event,
+  client,
+  zone,
+  onClose,
+  onFilter,
+  onPivot,
+  onCaseworkChanged,
+}: DetailDrawerProps) {
   const [full, setFull] = useState<{ event?: AuditEvent; error?: string } | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [minutes, setMinutes] = useState(5);
@@ -167,6 +178,8 @@ export function DetailDrawer({ event, client, zone, onClose, onFilter, onPivot }
           </span>
         </div>
       </section>
+
+      <EventCasework client={client} eventId={event.id} zone={zone} onChanged={onCaseworkChanged} />
 
       <section className="drawer__section" aria-label="Fields">
         <h3>Fields</h3>

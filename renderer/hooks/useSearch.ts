@@ -92,6 +92,9 @@ export function useSearch(client: AuditClient) {
           lastResult.current = result;
           setState({ status: 'ok', query, result, elapsedMs: performance.now() - started });
           setVersion((v) => v + 1);
+          // Into the local history once the answer is on screen (recording starts the writer, which the
+          // search should not wait for); the service skips an immediate repeat. Best effort.
+          client['history.record']({ query, total: result.total }).catch(() => undefined);
         },
         (error: unknown) => {
           if (id !== seq.current) return;

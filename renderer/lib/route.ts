@@ -4,7 +4,7 @@
  */
 export type Route =
   | { screen: 'search' }
-  | { screen: 'investigations'; id?: number }
+  | { screen: 'investigations'; name?: string }
   /** `name`: one source's detail (`edit`: its edit form); `add`: the form that adds a source. */
   | { screen: 'sources'; name?: string; edit?: boolean; add?: boolean }
   | { screen: 'schedule' };
@@ -14,10 +14,9 @@ export type ScreenName = Route['screen'];
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   switch (parts[0]) {
-    case 'investigations': {
-      const id = Number(parts[1]);
-      return Number.isInteger(id) && id > 0 ? { screen: 'investigations', id } : { screen: 'investigations' };
-    }
+    case 'investigations':
+      // Investigations are keyed by name (unique ignoring case), like sources.
+      return parts[1] ? { screen: 'investigations', name: parts[1] } : { screen: 'investigations' };
     case 'sources':
       // `+new` cannot be a source's name (names start with a letter or a digit).
       if (parts[1] === '+new') return { screen: 'sources', add: true };
@@ -35,7 +34,7 @@ export function routeHash(route: Route): string {
     case 'search':
       return '#/';
     case 'investigations':
-      return route.id ? `#/investigations/${route.id}` : '#/investigations';
+      return route.name ? `#/investigations/${encodeURIComponent(route.name)}` : '#/investigations';
     case 'sources':
       if (route.add) return '#/sources/+new';
       if (route.name) return `#/sources/${encodeURIComponent(route.name)}${route.edit ? '/edit' : ''}`;

@@ -16,6 +16,7 @@ import { QueryBar } from '../components/QueryBar.tsx';
 import type { QueryBarHandle } from '../components/QueryBar.tsx';
 import { queryError, VALUE_FIELDS, ValueIndex } from '../components/queryLanguage.ts';
 import { ColumnChooser, ResultsTable } from '../components/ResultsTable.tsx';
+import { SavedSearchesMenu } from '../components/SavedSearchesMenu.tsx';
 import { loadColumns, saveColumns } from '../components/columns.ts';
 import type { ColumnKey } from '../components/columns.ts';
 import { FirstRun, NoMatches, SearchError } from '../components/States.tsx';
@@ -264,6 +265,16 @@ export function SearchScreen({ client }: { client: AuditClient }) {
         >
           Search
         </button>
+        <SavedSearchesMenu
+          client={client}
+          view={view}
+          columns={columns}
+          zone={zone}
+          onOpen={(next, cols) => {
+            if (cols) setColumns(cols);
+            navigate(next, { flash: true });
+          }}
+        />
         <TimeRangePicker range={view.range} zone={zone} onChange={setRange} onZoneChange={setZone} />
         <button
           type="button"

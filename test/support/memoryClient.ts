@@ -264,9 +264,10 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'retention.settings.set'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
-    // Casework (issue 11) has no screens yet: the component tests do not call it.
-    async 'saved.list'() {
-      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    // Casework (issue 11): the detail panel asks which investigations pin an event (none here).
+    async 'saved.list'(input) {
+      record('saved.list', input);
+      return { searches: [] };
     },
     async 'saved.add'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
@@ -280,14 +281,23 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'history.list'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
+    async 'history.record'(input) {
+      record('history.record', input);
+      return { recorded: false };
+    },
     async 'investigations.create'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
-    async 'investigations.list'() {
-      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    async 'investigations.list'(input) {
+      record('investigations.list', input);
+      return { investigations: [] };
     },
     async 'investigations.get'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'investigations.forEvent'(input) {
+      record('investigations.forEvent', input);
+      return { investigations: [] };
     },
     async 'investigations.addSearches'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');

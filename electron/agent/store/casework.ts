@@ -163,6 +163,8 @@ export interface InvestigationSummary {
   closedAt: number | null;
   pinned: number;
   notes: number;
+  /** The last change: created, closed, the newest pin or note (epoch ms). */
+  changedAt: number;
 }
 
 export interface InvestigationNote {
@@ -215,6 +217,12 @@ function summary(db: Db, row: CaseRow): InvestigationSummary {
     closedAt: row.closed_at,
     pinned: n('SELECT count(*) FROM pinned_events WHERE investigation_id = ?'),
     notes: n('SELECT count(*) FROM investigation_notes WHERE investigation_id = ?'),
+    changedAt: Math.max(
+      row.created_at,
+      row.closed_at ?? 0,
+      n('SELECT coalesce(max(pinned_at), 0) FROM pinned_events WHERE investigation_id = ?'),
+      n('SELECT coalesce(max(at), 0) FROM investigation_notes WHERE investigation_id = ?'),
+    ),
   };
 }
 
@@ -359,6 +367,36 @@ export function closeInvestigation(db: Db, name: string, now: number): Investiga
   const row = openCase(db, name);
   db.prepare("UPDATE investigations SET status = 'closed', closed_at = ? WHERE id = ?").run(now, row.id);
   return summary(db, caseRow(db, name));
+}
+
+export interface EventCasework {
+  name: string;
+  status: 'open' | 'closed';
+  pinnedAt: number;
+  /** The case's notes on this event, oldest first. */
+  notes: { body: string; at: number }[];
+}
+
+/** The investigations that pin this event (oldest case first), with their notes on it: the detail panel. */
+export function investigationsForEvent(db: Db, id: string): EventCasework[] {
+  const key = Buffer.from(id.toLowerCase(), 'hex');
+  // pinned_events has no index on the id: a scan of a human-sized table (pins are made one by one).
+  const rows = db
+    .prepare(
+      `SELECT i.id, i.name, i.status, p.pinned_at FROM pinned_events p
+       JOIN investigations i ON i.id = p.investigation_id
+       WHERE p.event_id = ? ORDER BY i.created_at, i.id`,
+    )
+    .all(key) as { id: number; name: string; status: 'open' | 'closed'; pinned_at: number }[];
+  const notes = db.prepare(
+    'SELECT body, at FROM investigation_notes WHERE investigation_id = ? AND event_id = ? ORDER BY id',
+  );
+  return rows.map((r) => ({
+    name: r.name,
+    status: r.status,
+    pinnedAt: r.pinned_at,
+    notes: notes.all(r.id, key) as { body: string; at: number }[],
+  }));
 }
 
 /** The keys of an investigation's pinned events, ascending. */

@@ -8,9 +8,11 @@ import type { MethodArgs, MethodOutput } from '../../../shared/contract.ts';
 import type { SearchLimits } from './budget.ts';
 import {
   getInvestigation,
+  investigationsForEvent,
   listHistory,
   listInvestigations,
   listSavedSearches,
+  type EventCasework,
   type HistoryEntry,
   type InvestigationDetail,
   type InvestigationSummary,
@@ -97,6 +99,8 @@ export interface Store {
   history(limit: number, text: string | null): HistoryEntry[];
   investigations(): InvestigationSummary[];
   investigation(name: string): InvestigationDetail;
+  /** The investigations that pin an event, with their notes on it. */
+  investigationsForEvent(id: string): EventCasework[];
   /**
    * Stops the writes in flight (their signal aborts; a write still waiting for another process's writer
    * gives up). Later writes start afresh.
@@ -214,6 +218,7 @@ export function openStore(options: StoreOptions): Store {
     history: (limit, text) => listHistory(db, limit, text),
     investigations: () => listInvestigations(db),
     investigation: (name) => getInvestigation(db, name),
+    investigationsForEvent: (id) => investigationsForEvent(db, id),
     stop,
     close() {
       // Idempotent: a second close (shutdown paths race) waits for the first.

@@ -323,6 +323,49 @@ describe('the allowlist', () => {
     };
     expect(shown.value.searches.map((x) => x.name)).toEqual(['failures']);
   });
+
+  test('the UI records its searches after the answer (history.record), an immediate repeat once', async () => {
+    const value = <T>(r: Reply) => (r.json as { value: T }).value;
+    for (const query of ['user:alice@acme.example', 'user:bob@acme.example', 'user:bob@acme.example'])
+      expect(value<{ recorded: boolean }>(await s.api('history.record', { query, total: 1 }))).toEqual({
+        recorded: true,
+      });
+    const { entries } = value<{ entries: { query: string; total: number }[] }>(
+      await s.api('history.list', { limit: 2 }),
+    );
+    expect(entries.map((e) => [e.query, e.total])).toEqual([
+      ['user:bob@acme.example', 1],
+      ['user:alice@acme.example', 1],
+    ]);
+    expect((await s.api('history.record', { query: 'x', total: -1 })).status).toBe(400);
+  });
+
+  test('the detail panel learns which cases pin an event and their notes on it (investigations.forEvent)', async () => {
+    const value = <T>(r: Reply) => (r.json as { value: T }).value;
+    const { events } = value<{ events: { id: string; user: string }[] }>(
+      await s.api('events.search', { query: 'user:alice@acme.example' }),
+    );
+    const id = events[0]!.id;
+    expect(value(await s.api('investigations.forEvent', { id }))).toEqual({ investigations: [] });
+    await s.api('investigations.create', { name: 'case-pins' });
+    const before = value<{ investigations: { name: string; changedAt: number }[] }>(
+      await s.api('investigations.list', {}),
+    ).investigations.find((c) => c.name === 'case-pins')!;
+    await s.api('investigations.pin', { name: 'case-pins', eventIds: [id] });
+    await s.api('investigations.note', { name: 'case-pins', eventId: id, body: 'seen **twice**' });
+    await s.api('investigations.note', { name: 'case-pins', body: 'on the case, not the event' });
+    const mine = value<{ investigations: { name: string; status: string; notes: { body: string }[] }[] }>(
+      await s.api('investigations.forEvent', { id }),
+    );
+    expect(mine.investigations.map((c) => [c.name, c.status, c.notes.map((n) => n.body)])).toEqual([
+      ['case-pins', 'open', ['seen **twice**']],
+    ]);
+    const after = value<{ investigations: { name: string; changedAt: number }[] }>(
+      await s.api('investigations.list', {}),
+    ).investigations.find((c) => c.name === 'case-pins')!;
+    expect(after.changedAt).toBeGreaterThanOrEqual(before.changedAt);
+    expect((await s.api('investigations.forEvent', { id: 'not-an-id' })).status).toBe(400);
+  });
 });
 
 describe('the page', () => {

@@ -1,0 +1,99 @@
+/** A Markdown note being written: a text box, a preview, Save (Ctrl+Enter) and Cancel (Esc). */
+import { useId, useState } from 'react';
+import { describeError } from '../../api/types.ts';
+import { Markdown } from './Markdown.tsx';
+
+export function NoteEditor({
+  label,
+  onSave,
+  onCancel,
+  autoFocus = true,
+}: {
+  label: string;
+  onSave(body: string): Promise<void>;
+  onCancel?(): void;
+  autoFocus?: boolean;
+}) {
+  const [body, setBody] = useState('');
+  const [preview, setPreview] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const hint = useId();
+  const save = () => {
+    if (!body.trim() || busy) return;
+    setBusy(true);
+    setError(null);
+    onSave(body)
+      .then(() => setBody(''))
+      .catch((e: unknown) => setError(describeError(e).message))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <form
+      className="note-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      {preview ? (
+        <div className="note-editor__preview" aria-label="Preview" data-testid="note-preview">
+          {body.trim() ? <Markdown text={body} /> : <p className="muted">Nothing to preview.</p>}
+        </div>
+      ) : (
+        <textarea
+          className="input note-editor__text"
+          aria-label={label}
+          aria-describedby={hint}
+          rows={4}
+          maxLength={100_000}
+          value={body}
+          autoFocus={autoFocus}
+          data-testid="note-text"
+          placeholder="Markdown: **bold**, `code`, - lists, [links](https://…)"
+          onChange={(e) => setBody(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              save();
+            } else if (e.key === 'Escape' && onCancel) {
+              e.stopPropagation();
+              onCancel();
+            }
+          }}
+        />
+      )}
+      <div className="note-editor__buttons">
+        <span id={hint} className="muted">
+          Markdown; Ctrl+Enter saves.
+        </span>
+        <button
+          type="button"
+          className="button cw-small button--ghost"
+          aria-pressed={preview}
+          onClick={() => setPreview(!preview)}
+        >
+          Preview
+        </button>
+        {onCancel && (
+          <button type="button" className="button cw-small button--ghost" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        <button
+          type="submit"
+          className="button cw-small button--primary"
+          disabled={!body.trim() || busy}
+          data-testid="note-save"
+        >
+          Save note
+        </button>
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
