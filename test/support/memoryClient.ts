@@ -264,6 +264,12 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'retention.settings.set'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
+    async 'schedule.preview'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'sources.setSchedule'() {
+      throw new MemoryApiError('There is no source by that name.', 'not_found');
+    },
     // Casework (issue 11) has no screens yet: the component tests do not call it.
     async 'saved.list'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
