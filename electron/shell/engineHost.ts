@@ -6,13 +6,16 @@
 import type { MethodName } from '../../shared/contract.ts';
 import { describeError } from '../agent/errors.ts';
 import type { SecretStore } from '../agent/sources/secrets/secretStore.ts';
+import { Scheduler, type SchedulerOptions } from '../agent/scheduler.ts';
 import { createService, type AuditService, type ServiceOptions } from '../agent/service.ts';
-import type { FromEngine, Port, ToEngine } from './engineProtocol.ts';
+import type { AgentState, FromEngine, Port, ToEngine } from './engineProtocol.ts';
 
 export interface EngineHostOptions {
   readonly dbFile: string;
   /** Service options for tests (a pinned clock, the query worker's test gate). */
   readonly service?: Pick<ServiceOptions, 'now' | 'testGate'>;
+  /** The scheduler's clock and cron driver, for tests (node-cron and the real clock otherwise). */
+  readonly scheduler?: Pick<SchedulerOptions, 'now' | 'cron' | 'heartbeatMs'>;
 }
 
 export interface EngineHost {
@@ -23,6 +26,8 @@ export interface EngineHost {
   readonly stopped: Promise<void>;
   /** The desktop's secret store (safeStorage, in the main process), for the sync API to resolve credentials. */
   readonly secrets: SecretStore;
+  /** The agent's schedules (a sync per source, retention), running in this process like `audit-explorer agent`. */
+  readonly scheduler: Scheduler;
 }
 
 /** Starts the service and serves `port`; posts `ready` (or `failed`) when the database is open. */
@@ -30,17 +35,6 @@ export async function runEngineHost(
   port: Port<ToEngine, FromEngine>,
   options: EngineHostOptions,
 ): Promise<EngineHost | null> {
-  let service: AuditService;
-  try {
-    service = await createService({ dbFile: options.dbFile, queryWorker: true, ...options.service });
-  } catch (error) {
-    port.post({ type: 'failed', message: describeError(error).message });
-    return null;
-  }
-  let paused = false;
-  let finish!: () => void;
-  const stopped = new Promise<void>((resolve) => (finish = resolve));
-  const unsubscribe = service.subscribe((event) => port.post({ type: 'event', event }));
   const inFlight = new Set<Promise<void>>();
   let nextSecret = 1;
   const secretReplies = new Map<
@@ -58,6 +52,37 @@ export async function runEngineHost(
     set: async (name, value) => void (await askSecret('set', name, value)),
     delete: async (name) => void (await askSecret('delete', name)),
   };
+  let service: AuditService;
+  try {
+    service = await createService({ dbFile: options.dbFile, queryWorker: true, secrets, ...options.service });
+  } catch (error) {
+    port.post({ type: 'failed', message: describeError(error).message });
+    return null;
+  }
+  let paused = false;
+  let finish!: () => void;
+  const stopped = new Promise<void>((resolve) => (finish = resolve));
+  const unsubscribe = service.subscribe((event) => port.post({ type: 'event', event }));
+  // The desktop's agent: the schedules run here, beside the service, never on the window's thread.
+  let stateQueued = false;
+  const postState = () => {
+    // Several changes in one turn (a run ends, the next starts) make one message.
+    if (stateQueued) return;
+    stateQueued = true;
+    queueMicrotask(() => {
+      stateQueued = false;
+      void agentState(service, scheduler).then(
+        (state) => port.post({ type: 'agent', state }),
+        () => undefined,
+      );
+    });
+  };
+  const scheduler = new Scheduler({
+    service,
+    ...options.scheduler,
+    onChange: postState,
+    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+  });
   port.onMessage((message) => {
     switch (message.type) {
       case 'secretResult': {
@@ -86,10 +111,18 @@ export async function runEngineHost(
       }
       case 'pause':
         paused = message.paused;
+        void (paused ? scheduler.pause() : scheduler.resume()).catch(() => undefined);
+        return;
+      case 'syncNow':
+        // Each source's failure is its own result (and shows as failing); the others still sync.
+        void scheduler.runAllNow().then(postState, () => undefined);
         return;
       case 'stop':
         // Calls in flight are answered first; the service then drains its writer and closes the database.
-        void Promise.allSettled([...inFlight])
+        // The schedules stop first (runs in flight commit what they read), then the calls, then the service.
+        void scheduler
+          .stop()
+          .then(() => Promise.allSettled([...inFlight]))
           .then(() => {
             unsubscribe();
             return service.close();
@@ -102,12 +135,35 @@ export async function runEngineHost(
     }
   });
   port.post({ type: 'ready', dbFile: service.dbFile });
+  // Schedules every enabled source and catches up what was missed while the app was closed.
+  void scheduler
+    .start()
+    .then(postState, (error: unknown) =>
+      process.stderr.write(`The schedules did not start: ${describeError(error).message}\n`),
+    );
   return {
+    scheduler,
     service,
     get paused() {
       return paused;
     },
     stopped,
     secrets,
+  };
+}
+
+/** The agent's state for the tray: paused, syncing (passes in flight), failing (last pass failed). */
+export async function agentState(
+  service: Pick<AuditService, 'sources.list'>,
+  scheduler: Pick<Scheduler, 'paused' | 'running'>,
+): Promise<AgentState> {
+  const sources = await service['sources.list']({});
+  const names = new Set(sources.map((s) => s.name));
+  return {
+    paused: scheduler.paused,
+    syncing: scheduler.running.filter((name) => names.has(name)),
+    failing: sources
+      .filter((s) => s.enabled && (s.status === 'failed' || s.status === 'interrupted'))
+      .map((s) => ({ source: s.name, error: s.lastError })),
   };
 }
