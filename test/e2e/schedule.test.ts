@@ -137,6 +137,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('schedule & retention screen i
     // an hour in UTC (the default zone).
     const next = await row('billing-api').getByTestId('source-next-run').innerText();
     expect(next).toMatch(/^in (\d+ minutes?|less than a minute|1 hour)\n\d{4}-\d\d-\d\d \d\d:30:00$/);
+    await expect.poll(() => page.getByTestId('gc-cron-description').innerText()).toBe('At 01:00');
     await shot('01-screen');
   });
 
