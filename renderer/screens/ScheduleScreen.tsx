@@ -299,10 +299,7 @@ function SourceRow({
           </div>
           {result?.pass && (
             <div className="sched-table__sub" data-testid="run-result" role="status">
-              {result.pass.status === 'ok' ? 'Synced' : `Finished: ${result.pass.status}`} ·{' '}
-              {formatCount(result.pass.events)} new events, {formatCount(result.pass.objects.listed)} objects
-              listed
-              {result.pass.errors.length > 0 && ` · ${result.pass.errors[0]!.error}`}
+              {describeRun(result.pass)}
             </div>
           )}
           {result?.error && (
@@ -321,6 +318,16 @@ function SourceRow({
       )}
     </>
   );
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** One line for a finished pass: `Synced · 12 new events, 3 objects listed`, with its first error. */
+function describeRun(pass: SyncPass): string {
+  const head =
+    pass.status === 'ok' ? 'Synced' : pass.status === 'failed' ? 'Failed' : `Finished (${pass.status})`;
+  const numbers = `${plural(pass.events, 'new event')}, ${plural(pass.objects.listed, 'object')} listed`;
+  return `${head} · ${numbers}${pass.errors.length > 0 ? ` · ${pass.errors[0]!.error}` : ''}`;
 }
 
 function ScheduleEditor({

@@ -190,6 +190,31 @@ describe.skipIf(!haveChromium && !process.env.CI)('schedule & retention screen i
     expect(billing.location).toBe(path.join(dir, 'billing-api'));
   });
 
+  it('run now from the keyboard: the source syncs and the row says what the pass did', async () => {
+    await open();
+    // New events arrived in the folder since the last pass; Run now takes them.
+    const extra = [Date.now() - 2 * HOUR, Date.now() - HOUR].map((ts) =>
+      prophecyLine({ ts, user: 'carol@acme.io', action: 'addTeam', opType: 'Mutation' }),
+    );
+    fs.writeFileSync(path.join(dir, 'identity', 'audit', 'later.ndjson'), `${extra.join('\n')}\n`);
+    const before = Number((await cli(db, 'search', '--count', 'source:identity')).trim());
+    const run = row('identity').getByTestId('run-source');
+    await run.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => row('identity').getByTestId('run-result').innerText(), { timeout: 20_000 })
+      .toBe('Synced · 2 new events, 2 objects listed');
+    expect(Number((await cli(db, 'search', '--count', 'source:identity')).trim())).toBe(before + 2);
+    expect(await row('identity').getByTestId('source-status').innerText()).toBe('ok');
+    // The failing source says why, in its row.
+    await row('legacy-drop').getByTestId('run-source').click();
+    await expect
+      .poll(() => row('legacy-drop').getByTestId('run-result').innerText(), { timeout: 20_000 })
+      .toMatch(
+        /^Failed · 0 new events, 0 objects listed · The folder .*gone of folder source 'legacy-drop' does not exist/,
+      );
+  });
+
   it('an invalid cron shows the error at the field and cannot be saved', async () => {
     await open();
     await row('identity').getByTestId('edit-schedule').click();
