@@ -76,7 +76,7 @@ export function weekdayInZone(ms: number, zone: ZoneChoice): string {
 /** `UTC+5:30`, `UTC`: the zone's offset at that time. */
 export function offsetInZone(ms: number, zone: ZoneChoice): string {
   const name = partsIn(ms, zone).timeZoneName ?? '';
-  return name === 'GMT' ? 'UTC' : name.replace(/^GMT/, 'UTC');
+  return /^GMT([+-]0)?$/.test(name) ? 'UTC' : name.replace(/^GMT/, 'UTC');
 }
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
