@@ -237,6 +237,12 @@ function SourceRow({
   onRun(): void;
 }) {
   const health = healthOf(s, syncing);
+  const editButton = useRef<HTMLButtonElement>(null);
+  // The editor closing (Escape, Cancel, Save) gives the focus back to the button that opened it.
+  const close = () => {
+    onClose();
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
   const description = describeCron(s.schedule);
   return (
     <>
@@ -283,7 +289,8 @@ function SourceRow({
               className="button"
               aria-expanded={editing}
               data-testid="edit-schedule"
-              onClick={editing ? onClose : onEdit}
+              ref={editButton}
+              onClick={editing ? close : onEdit}
             >
               {editing ? 'Close' : 'Edit schedule'}
             </button>
@@ -312,7 +319,16 @@ function SourceRow({
       {editing && (
         <tr className="sched-table__editor">
           <td colSpan={5}>
-            <ScheduleEditor client={client} source={s} zone={zone} onCancel={onClose} onSaved={onSaved} />
+            <ScheduleEditor
+              client={client}
+              source={s}
+              zone={zone}
+              onCancel={close}
+              onSaved={(updated) => {
+                onSaved(updated);
+                requestAnimationFrame(() => editButton.current?.focus());
+              }}
+            />
           </td>
         </tr>
       )}

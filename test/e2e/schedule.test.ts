@@ -231,9 +231,16 @@ describe.skipIf(!haveChromium && !process.env.CI)('schedule & retention screen i
     await input.fill('0 * * * *');
     await expect.poll(() => error.innerText()).toMatch(/is not a 6-field cron expression \(it has 5\)/);
     expect(await page.getByTestId('save-schedule').isDisabled()).toBe(true);
-    // Escape closes the editor; nothing was stored.
+    // Escape closes the editor and gives the focus back to its button; nothing was stored.
     await input.press('Escape');
     await page.getByTestId('schedule-editor').waitFor({ state: 'detached' });
+    await expect
+      .poll(() =>
+        row('identity')
+          .getByTestId('edit-schedule')
+          .evaluate((el) => el === document.activeElement),
+      )
+      .toBe(true);
     expect(await row('identity').getByTestId('source-schedule').innerText()).toBe('0 0 */1 * * *');
   });
 
