@@ -81,19 +81,15 @@ export function offsetInZone(ms: number, zone: ZoneChoice): string {
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
-/** `in 23 minutes`, `2 hours ago`, `in 3 days`: the largest unit that reads naturally. */
+/** `in 23 minutes`, `2 hours ago`, `in 3 days`: the largest unit that reads naturally (59.6 min is 1 hour). */
 export function relativeTime(ms: number, now: number = Date.now()): string {
   const diff = ms - now;
   const abs = Math.abs(diff);
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [
-    ['day', 86_400_000],
-    ['hour', 3_600_000],
-    ['minute', 60_000],
-    ['second', 1000],
-  ];
+  const sign = diff >= 0 ? 1 : -1;
   if (abs < 45_000) return diff >= 0 ? 'in less than a minute' : 'just now';
-  for (const [unit, size] of units) {
-    if (abs >= size || unit === 'second') return relative.format(Math.round(diff / size), unit);
-  }
-  return relative.format(0, 'second');
+  const minutes = Math.max(1, Math.round(abs / 60_000));
+  if (minutes < 60) return relative.format(sign * minutes, 'minute');
+  const hours = Math.round(abs / 3_600_000);
+  if (hours < 24) return relative.format(sign * hours, 'hour');
+  return relative.format(sign * Math.round(abs / 86_400_000), 'day');
 }

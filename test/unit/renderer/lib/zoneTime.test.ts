@@ -30,6 +30,9 @@ describe('zoneTime', () => {
     expect(relativeTime(T + 86_400_000, T)).toBe('tomorrow');
     expect(relativeTime(T + 3 * 86_400_000, T)).toBe('in 3 days');
     expect(relativeTime(T - 2 * 3_600_000, T)).toBe('2 hours ago');
+    expect(relativeTime(T + 59.6 * 60_000, T)).toBe('in 1 hour');
+    expect(relativeTime(T + 20.4 * 3_600_000, T)).toBe('in 20 hours');
+    expect(relativeTime(T + 50_000, T)).toBe('in 1 minute');
     expect(relativeTime(T + 10_000, T)).toBe('in less than a minute');
     expect(relativeTime(T - 10_000, T)).toBe('just now');
   });
