@@ -102,9 +102,10 @@ function SyncSchedules({ client, zone, now }: { client: AuditClient; zone: ZoneC
   const [editing, setEditing] = useState<string | null>(null);
   const [running, setRunning] = useState<Set<string>>(new Set());
   const [results, setResults] = useState<Record<string, { pass?: SyncPass; error?: string }>>({});
-  const live = useRef<Set<string>>(new Set());
+  const lastLoad = useRef(0);
 
   const load = useCallback(() => {
+    lastLoad.current = Date.now();
     client['sources.list']({}).then(
       (list) => {
         setSources(list);
@@ -115,20 +116,20 @@ function SyncSchedules({ client, zone, now }: { client: AuditClient; zone: ZoneC
   }, [client]);
   useEffect(() => {
     load();
-    const timer = setInterval(load, 30_000);
-    // A pass in progress (here or in the agent) shows as syncing; its end reloads the list.
+    // A pass by the agent (the app's schedules) reports progress: the list then says `running` for it,
+    // and its end changes the events or shows at the next look.
     const unsubscribe = client.subscribe((event) => {
-      if (event.name === 'sync.progress' && !live.current.has(event.payload.source)) {
-        live.current.add(event.payload.source);
-        setRunning((r) => new Set(r).add(event.payload.source));
-      }
       if (event.name === 'events.changed') load();
+      else if (event.name === 'sync.progress' && Date.now() - lastLoad.current > 2000) load();
     });
-    return () => {
-      clearInterval(timer);
-      unsubscribe();
-    };
+    return unsubscribe;
   }, [client, load]);
+  // Every 30 s; every 3 s while a pass is running, so its end shows soon.
+  const busy = running.size > 0 || (sources?.some((s) => s.status === 'running') ?? false);
+  useEffect(() => {
+    const timer = setInterval(load, busy ? 3000 : 30_000);
+    return () => clearInterval(timer);
+  }, [load, busy]);
 
   const runNow = (name: string) => {
     setRunning((r) => new Set(r).add(name));
@@ -139,7 +140,6 @@ function SyncSchedules({ client, zone, now }: { client: AuditClient; zone: ZoneC
         (e: unknown) => setResults((r) => ({ ...r, [name]: { error: describeError(e).message } })),
       )
       .finally(() => {
-        live.current.delete(name);
         setRunning((r) => {
           const next = new Set(r);
           next.delete(name);
