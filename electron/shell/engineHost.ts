@@ -30,6 +30,15 @@ export interface EngineHost {
   readonly scheduler: Scheduler;
 }
 
+/** Calls after which the schedules are read again. */
+const RESCHEDULES = new Set<MethodName>([
+  'sources.add',
+  'sources.update',
+  'sources.remove',
+  'sources.setSchedule',
+  'retention.settings.set',
+]);
+
 /** Starts the service and serves `port`; posts `ready` (or `failed`) when the database is open. */
 export async function runEngineHost(
   port: Port<ToEngine, FromEngine>,
@@ -101,7 +110,16 @@ export async function runEngineHost(
           message.input,
           message.supersede === undefined ? {} : { supersede: message.supersede },
         ).then(
-          (value) => port.post({ type: 'result', id: message.id, result: { ok: true, value } }),
+          (value) => {
+            // A changed schedule or source applies at once, not at the next heartbeat; the answer is
+            // sent once it does, so what the window shows next (sources.list's next run) already agrees.
+            if (RESCHEDULES.has(message.method))
+              return scheduler
+                .reload()
+                .catch(() => undefined)
+                .then(() => port.post({ type: 'result', id: message.id, result: { ok: true, value } }));
+            port.post({ type: 'result', id: message.id, result: { ok: true, value } });
+          },
           (error: unknown) =>
             port.post({ type: 'result', id: message.id, result: { ok: false, error: describeError(error) } }),
         );

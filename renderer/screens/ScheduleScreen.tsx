@@ -457,7 +457,7 @@ function RetentionPanel({ client, zone }: { client: AuditClient; zone: ZoneChoic
       (s) => {
         adopt(s);
         setSaving(false);
-        setSaveNote({ ok: true, text: 'Saved. The agent follows the new settings from its next check.' });
+        setSaveNote({ ok: true, text: 'Saved. A running agent follows the new settings within a minute.' });
       },
       (e: unknown) => {
         setSaving(false);

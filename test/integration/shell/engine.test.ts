@@ -171,9 +171,13 @@ describe('desktop engine over IPC', () => {
     );
     expect(states.some((s) => s.syncing.length > 0)).toBe(true);
     expect(ok(await d.client.call('events.count', { query: '' }))).toMatchObject({ total: 1 });
-    // The sources are scheduled (the scheduler tells sources.list their next run); pause clears that.
-    await d.host.scheduler.reload();
+    // Adding them scheduled them at once (the scheduler tells sources.list their next run), and a new
+    // schedule applies at once too; pause clears them.
     expect([...d.host.scheduler.nextRuns().keys()].sort()).toEqual(['gone', 'logs']);
+    ok(await d.client.call('sources.setSchedule', { name: 'logs', schedule: '0 0 0 1 1 *' }));
+    const listed = ok(await d.client.call('sources.list', {})) as { name: string; nextRun: number }[];
+    const next = new Date(listed.find((s) => s.name === 'logs')!.nextRun);
+    expect([next.getMonth(), next.getDate(), next.getHours(), next.getMinutes()]).toEqual([0, 1, 0, 0]);
     d.client.pause(true);
     await vi.waitFor(() => expect(states.at(-1)?.paused).toBe(true), WAIT);
     expect([d.host.scheduler.paused, d.host.scheduler.nextRuns().size]).toEqual([true, 0]);
