@@ -136,10 +136,14 @@ export async function runEngineHost(
         void scheduler.runAllNow().then(postState, () => undefined);
         return;
       case 'stop':
-        // Calls in flight are answered first; the service then drains its writer and closes the database.
-        // The schedules stop first (runs in flight commit what they read), then the calls, then the service.
-        void scheduler
-          .stop()
+        // No new scheduled run from here on; the passes and writes in flight stop after the line in hand
+        // and commit what they read (quitting must not wait for a whole bucket). Calls in flight are
+        // answered; the service then drains its writer and closes the database.
+        void (() => {
+          const schedulesStopped = scheduler.stop();
+          service.stop();
+          return schedulesStopped;
+        })()
           .then(() => Promise.allSettled([...inFlight]))
           .then(() => {
             unsubscribe();
