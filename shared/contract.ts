@@ -213,6 +213,13 @@ export const RetentionOutputSchema = z.object({
   perSource: z.record(z.string(), z.number().int()),
   /** Events older than the cut-off that were kept because an investigation pins them (legal hold). */
   held: z.number().int(),
+  /**
+   * Per source, the events that go and the time span they cover (epoch ms, oldest and newest): what a
+   * preview shows before anything is deleted. Same counts as `perSource`, which stays for older callers.
+   */
+  sources: z
+    .array(z.object({ name: z.string(), events: z.number().int(), from: z.number(), to: z.number() }))
+    .default([]),
 });
 
 const SourceNameSchema = z.string().min(1).max(100);
@@ -606,6 +613,33 @@ export const contract = {
   'retention.settings.set': {
     input: RetentionSettingsSchema.partial().strict(),
     output: RetentionSettingsSchema,
+  },
+  /**
+   * A 6-field cron expression checked with the scheduler's own rules, and the next times it fires, from
+   * the matcher the scheduler ticks with (so the UI needs no second cron parser). Without `timeZone` the
+   * expression is read in the agent's zone, as the scheduler reads it; `timeZone` in the output says which.
+   */
+  'schedule.preview': {
+    input: z.strictObject({
+      cron: z.string().max(200),
+      count: z.number().int().min(1).max(50).default(5),
+      timeZone: z.string().min(1).max(100).optional(),
+    }),
+    output: z.object({
+      valid: z.boolean(),
+      /** Why the expression is not accepted (names the field, says what to write); null when valid. */
+      error: z.string().nullable(),
+      next: z.array(z.number()),
+      timeZone: z.string(),
+    }),
+  },
+  /**
+   * Changes only a source's schedule (through the same validation and save as `sources.update`). Open on
+   * doors where `sources.update` is not: a schedule reads nothing and points nowhere.
+   */
+  'sources.setSchedule': {
+    input: z.strictObject({ name: SourceNameSchema, schedule: z.string().max(200) }),
+    output: SourceSummarySchema,
   },
   'saved.list': {
     input: z.strictObject({}).default({}),

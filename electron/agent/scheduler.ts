@@ -55,6 +55,8 @@ export interface SchedulerOptions {
   readonly log?: (line: string) => void;
   /** How often missed runs are looked for (after a sleep), ms; 0 = only at start. Default 60 000. */
   readonly heartbeatMs?: number;
+  /** Called when a run starts or ends, or the schedules are paused or resumed (the tray's status). */
+  readonly onChange?: () => void;
 }
 
 const RETENTION_JOB = 'retention';
@@ -71,6 +73,8 @@ export class Scheduler {
   readonly #running = new Map<string, Promise<unknown>>();
   #heartbeat: NodeJS.Timeout | null = null;
   #stopping: Promise<void> | null = null;
+  #paused = false;
+  readonly #onChange: () => void;
 
   constructor(options: SchedulerOptions) {
     this.#service = options.service;
@@ -78,6 +82,7 @@ export class Scheduler {
     this.#cron = options.cron ?? nodeCronDriver;
     this.#log = options.log ?? (() => undefined);
     this.#heartbeatMs = options.heartbeatMs ?? 60_000;
+    this.#onChange = options.onChange ?? (() => undefined);
   }
 
   /** Schedules every enabled source and retention, and catches up what was missed while stopped. */
@@ -102,6 +107,12 @@ export class Scheduler {
   async reload(): Promise<void> {
     if (this.#stopping) return;
     const wanted = new Map<string, string>();
+    if (this.#paused) {
+      // Paused: no job ticks (nor shows a next run) until resume.
+      for (const { job } of this.#jobs.values()) job.stop();
+      this.#jobs.clear();
+      return;
+    }
     for (const source of await this.#service['sources.list']({}))
       if (source.enabled) wanted.set(source.name, source.schedule);
     const retention = await this.#service['retention.settings.get']({});
@@ -129,6 +140,47 @@ export class Scheduler {
     return this.#run(name, 'manual') as Promise<SyncPassResult>;
   }
 
+  /**
+   * Runs every enabled source now (the tray's "Sync now"), one after the other as `sync.run` does (they
+   * share the one writer); a source already running is joined, not run twice. A failing source does not
+   * stop the others: its error is its result.
+   */
+  async runAllNow(): Promise<(SyncPassResult | Error)[]> {
+    const names = (await this.#service['sources.list']({})).filter((s) => s.enabled).map((s) => s.name);
+    const results: (SyncPassResult | Error)[] = [];
+    for (const name of names)
+      results.push(
+        await this.runNow(name).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+      );
+    return results;
+  }
+
+  /**
+   * Pauses the schedules (the tray's "Pause syncing"): no tick, catch-up or next run until resume. Runs in
+   * flight finish (they commit what they read); run-now still works.
+   */
+  async pause(): Promise<void> {
+    if (this.#paused || this.#stopping) return;
+    this.#paused = true;
+    await this.reload();
+    this.#log('paused: no scheduled run until resumed');
+    this.#onChange();
+  }
+
+  /** Resumes the schedules and catches up what was due while paused. */
+  async resume(): Promise<void> {
+    if (!this.#paused || this.#stopping) return;
+    this.#paused = false;
+    await this.reload();
+    this.#log('resumed');
+    this.#onChange();
+    await this.catchUp();
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
   /** Runs retention now with the stored settings (nothing when retentionDays is not set). */
   runRetentionNow(): Promise<unknown> {
     return this.#run(RETENTION_JOB, 'manual');
@@ -139,6 +191,7 @@ export class Scheduler {
    * slept or the agent was stopped) and that is not running now.
    */
   async catchUp(): Promise<void> {
+    if (this.#paused) return;
     const now = this.#now();
     const due: Promise<unknown>[] = [];
     for (const [name, { expression }] of this.#jobs) {
@@ -173,7 +226,7 @@ export class Scheduler {
   }
 
   #tick(name: string): void {
-    if (this.#stopping) return;
+    if (this.#stopping || this.#paused) return;
     if (this.#running.has(name)) {
       this.#log(`${name}: the scheduled run is skipped, the previous one is still going`);
       return;
@@ -196,9 +249,11 @@ export class Scheduler {
         throw error;
       } finally {
         this.#running.delete(name);
+        this.#onChange();
       }
     })();
     this.#running.set(name, work);
+    this.#onChange();
     return work;
   }
 

@@ -39,6 +39,7 @@ import type { WriterClient } from './store/writerClient.ts';
 import type { WriterMethod, WriterMethods } from './store/writerProtocol.ts';
 import { createSyncHandlers, type SyncSettings } from './sync/syncService.ts';
 import type { SyncPassResult } from './sync/syncSource.ts';
+import { agentTimeZone, cronProblem, isTimeZone, nextRuns as cronNextRuns } from './sync/cronTimes.ts';
 import type { SyncTrigger } from './store/syncRuns.ts';
 
 export interface ServiceOptions {
@@ -406,7 +407,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       if (dryRun) return { ...(await preview()), before: cutoff, blocks: 0, dryRun };
       return withWriter(async (client) => {
         // Counted again under the writer lock: another process may have written since.
-        const { perSource, held } = await preview();
+        const { perSource, held, sources } = await preview();
         const horizon = await client.call('retentionBegin', { before: cutoff });
         let events = 0;
         let blocks = 0;
@@ -419,8 +420,28 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
         await client.call('retentionFinish', { horizon });
         await store.forgetDeleted();
         if (events > 0) changed(0);
-        return { events, perSource, held, before: cutoff, blocks, dryRun };
+        return { events, perSource, held, sources, before: cutoff, blocks, dryRun };
       });
+    },
+    'schedule.preview': ({ cron: expression, count, timeZone }) => {
+      const zone = timeZone ?? agentTimeZone();
+      if (!isTimeZone(zone))
+        return {
+          valid: false,
+          error: `Time zone "${zone}" is unknown: write an IANA name such as "UTC" or "Europe/Paris".`,
+          next: [],
+          timeZone: zone,
+        };
+      const error = cronProblem(expression);
+      return error === null
+        ? { valid: true, error: null, next: cronNextRuns(expression, count, timeZone), timeZone: zone }
+        : { valid: false, error, next: [], timeZone: zone };
+    },
+    'sources.setSchedule': async ({ name, schedule }) => {
+      // The configuration as shown (secrets as "stored", which update keeps) with only the schedule changed:
+      // the same validation and save as any update.
+      const { config } = await syncHandlers['sources.get']({ name });
+      return syncHandlers['sources.update']({ name, config: { ...config, schedule } });
     },
     'saved.list': () => ({ searches: store.savedSearches() }),
     'saved.add': (input) => write('savedAdd', { ...input, now: now() }),

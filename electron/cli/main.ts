@@ -404,7 +404,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
           }
           const verb = result.dryRun ? 'Would delete' : 'Deleted';
           io.out(`${verb} ${count(result.events)} events older than ${isoTime(result.before)}.\n`);
-          for (const [source, n] of Object.entries(result.perSource)) io.out(`  ${source}: ${count(n)}\n`);
+          // Per source, with the span the events cover (oldest … newest), so a dry run shows what goes.
+          const spans = new Map(result.sources.map((s) => [s.name, s]));
+          for (const [source, n] of Object.entries(result.perSource)) {
+            const span = spans.get(source);
+            io.out(
+              `  ${source}: ${count(n)}${span ? ` (${isoTime(span.from)} … ${isoTime(span.to)})` : ''}\n`,
+            );
+          }
           if (result.held > 0)
             io.out(
               `${result.dryRun ? 'Would keep' : 'Kept'} ${count(result.held)} older events on legal hold (pinned by an investigation).\n`,

@@ -74,6 +74,10 @@ const HTTP_DOOR = {
   'sync.objects': true,
   'retention.settings.get': true,
   'retention.settings.set': true,
+  // Reads nothing local: a cron expression in, times out.
+  'schedule.preview': true,
+  // Only the schedule of a configured source (no path, no endpoint, no secret): safe where sources.update is not.
+  'sources.setSchedule': true,
   'saved.list': true,
   'saved.add': true,
   'saved.rename': true,

@@ -4,7 +4,7 @@
  */
 import type { MethodName, Result, ServiceEvent } from '../../shared/contract.ts';
 import type { SecretStore } from '../agent/sources/secrets/secretStore.ts';
-import type { FromEngine, Port, ToEngine } from './engineProtocol.ts';
+import type { AgentState, FromEngine, Port, ToEngine } from './engineProtocol.ts';
 
 export interface EngineClient {
   /** Resolves once the engine has its database open; rejects with the reason it could not. */
@@ -12,6 +12,10 @@ export interface EngineClient {
   call(method: MethodName, input: unknown, supersede?: string): Promise<Result<unknown>>;
   subscribe(listener: (event: ServiceEvent) => void): () => void;
   pause(paused: boolean): void;
+  /** The tray's "Sync now": every enabled source through the scheduler's run-now. */
+  syncNow(): void;
+  /** Listens to the agent's state (paused, syncing, failing); returns the way to stop. */
+  onAgent(listener: (state: AgentState) => void): () => void;
   /** Asks the engine to finish in-flight work and close the database; resolves when it has. */
   stop(): Promise<void>;
   /** The process ended (crashed or stopped): every pending call is answered with `internal`. */
@@ -27,6 +31,7 @@ export function createEngineClient(port: Port<FromEngine, ToEngine>, secrets?: S
   let gone: string | null = null;
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const listeners = new Set<(event: ServiceEvent) => void>();
+  const agentListeners = new Set<(state: AgentState) => void>();
   let onReady!: (dbFile: string) => void;
   let onFailed!: (error: Error) => void;
   const ready = new Promise<string>((resolve, reject) => {
@@ -55,6 +60,9 @@ export function createEngineClient(port: Port<FromEngine, ToEngine>, secrets?: S
         return;
       case 'stopped':
         onStopped?.();
+        return;
+      case 'agent':
+        for (const listener of agentListeners) listener(message.state);
         return;
       case 'secret':
         void answerSecret(message);
@@ -96,6 +104,13 @@ export function createEngineClient(port: Port<FromEngine, ToEngine>, secrets?: S
     },
     pause(paused) {
       if (gone === null) port.post({ type: 'pause', paused });
+    },
+    syncNow() {
+      if (gone === null) port.post({ type: 'syncNow' });
+    },
+    onAgent(listener) {
+      agentListeners.add(listener);
+      return () => agentListeners.delete(listener);
     },
     stop() {
       if (gone === null) port.post({ type: 'stop' });

@@ -8,8 +8,10 @@ import type { MethodName, Result, ServiceEvent } from '../../shared/contract.ts'
 export type ToEngine =
   /** `supersede`: see CallOptions in service.ts (a newer read with the same key cancels this one). */
   | { type: 'call'; id: number; method: MethodName; input: unknown; supersede?: string }
-  /** Syncing paused or resumed from the tray (the scheduler honours it once sources sync). */
+  /** Syncing paused or resumed from the tray: the scheduler's jobs stop ticking, or start again. */
   | { type: 'pause'; paused: boolean }
+  /** The tray's "Sync now": every enabled source through the scheduler's run-now. */
+  | { type: 'syncNow' }
   /** Finish what is in flight, close the database, then answer `stopped`. */
   | { type: 'stop' }
   /** The answer to a `secret` request. */
@@ -23,6 +25,8 @@ export type FromEngine =
   | { type: 'result'; id: number; result: Result<unknown> }
   | { type: 'event'; event: ServiceEvent }
   | { type: 'stopped' }
+  /** The agent's state changed (a run started or ended, paused or resumed): the tray shows it. */
+  | { type: 'agent'; state: AgentState }
   /**
    * The engine asks for a stored credential: only the main process can use Electron's safeStorage, so the
    * secret store lives there and the engine reaches it through this request.
@@ -33,4 +37,13 @@ export type FromEngine =
 export interface Port<In, Out> {
   post(message: Out): void;
   onMessage(listener: (message: In) => void): void;
+}
+
+/** What the tray shows of the agent: whether it is paused, what is syncing, which sources are failing. */
+export interface AgentState {
+  readonly paused: boolean;
+  /** Sources with a pass in flight. */
+  readonly syncing: readonly string[];
+  /** Enabled sources whose last pass failed, with its first error. */
+  readonly failing: readonly { source: string; error: string | null }[];
 }

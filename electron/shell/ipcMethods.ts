@@ -73,6 +73,10 @@ export const IPC_DOOR = {
   'sync.objects': true,
   'retention.settings.get': true,
   'retention.settings.set': true,
+  // Reads nothing local: a cron expression in, times out.
+  'schedule.preview': true,
+  // Only the schedule of a configured source (no path, no endpoint, no secret): safe where sources.update is not.
+  'sources.setSchedule': true,
 } as const satisfies Record<MethodName, boolean>;
 
 /** The methods the IPC door answers, in contract order. */

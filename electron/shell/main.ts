@@ -50,8 +50,9 @@ import { createIpcDoor } from './ipcDoor.ts';
 import { withExportSave } from './exportSave.ts';
 import { exportsDirFor } from '../agent/export/exportsFolder.ts';
 import { SafeStorageSecretStore, storageWarning } from './safeStorageSecretStore.ts';
-import { createHealthWatch } from './sourceHealth.ts';
-import { findSyncMethod, trayMenuModel, type TrayAction, type TrayItem } from './trayMenu.ts';
+import type { AgentState } from './engineProtocol.ts';
+import { agentHealth, createHealthWatch } from './sourceHealth.ts';
+import { agentStatus, trayMenuModel, type TrayAction, type TrayItem } from './trayMenu.ts';
 import { fitToDisplays, readWindowState, stateFrom, writeWindowState } from './windowState.ts';
 
 /** dist/shell/ (this bundle), dist/ (the engine bundles) and dist/renderer/ (the UI). */
@@ -78,6 +79,7 @@ if (!app.requestSingleInstanceLock()) {
   let quitting = false;
   let status = 'starting…';
   let paused = false;
+  let agent: AgentState | null = null;
   let warning: string | null = null;
   const stateFile = () => path.join(app.getPath('userData'), 'window-state.json');
 
@@ -157,6 +159,20 @@ if (!app.requestSingleInstanceLock()) {
       const notice = health.next(event);
       if (notice !== null) notify(notice.title, notice.body);
       if (event.name === 'events.changed') setStatus(`${event.payload.total.toLocaleString('en-US')} events`);
+    });
+    // The agent (the schedules in the engine process): syncing / failing / paused in the tray, and a
+    // notification when a source starts failing or recovers.
+    let failing = new Set<string>();
+    client.onAgent((state) => {
+      agent = state;
+      paused = state.paused;
+      const seen = agentHealth(state, failing);
+      failing = seen.failing;
+      for (const event of seen.events) {
+        const notice = health.next(event);
+        if (notice !== null) notify(notice.title, notice.body);
+      }
+      renderTray();
     });
     createTray();
     showWindow();
@@ -306,8 +322,10 @@ if (!app.requestSingleInstanceLock()) {
   function renderTray(): void {
     if (tray === null) return;
     const loginItemSupported = process.platform === 'darwin' || process.platform === 'win32';
+    const shown = agentStatus(agent, status);
+    tray.setToolTip(`${PRODUCT_NAME} — ${shown}`);
     const model = trayMenuModel({
-      status,
+      status: shown,
       warning,
       paused,
       openAtLogin: loginItemSupported && app.getLoginItemSettings().openAtLogin,
@@ -337,11 +355,10 @@ if (!app.requestSingleInstanceLock()) {
       case 'open':
         showWindow();
         break;
-      case 'syncNow': {
-        const method = findSyncMethod();
-        if (method !== null) void engine?.call(method, {});
+      case 'syncNow':
+        // Through the scheduler's run-now: a source already syncing on its schedule is joined, not doubled.
+        engine?.syncNow();
         break;
-      }
       case 'pause':
       case 'resume':
         paused = action === 'pause';

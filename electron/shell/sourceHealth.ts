@@ -5,6 +5,7 @@
  * counts, so the sync API can announce source health without this file changing.
  */
 import type { ServiceEvent } from '../../shared/contract.ts';
+import type { AgentState } from './engineProtocol.ts';
 
 export interface Notice {
   readonly title: string;
@@ -59,4 +60,22 @@ export function createHealthWatch(): {
         : { title: `Source '${seen.source}' recovered`, body: 'Its last sync succeeded.' };
     },
   };
+}
+
+/**
+ * The agent's state as health observations for {@link createHealthWatch}: each failing source as failing,
+ * and each source failing `before` but not now as recovered. Returns them with the new failing set.
+ */
+export function agentHealth(
+  state: AgentState,
+  before: ReadonlySet<string>,
+): { events: { name: string; payload: unknown }[]; failing: Set<string> } {
+  const failing = new Set(state.failing.map((f) => f.source));
+  const events: { name: string; payload: unknown }[] = state.failing.map((f) => ({
+    name: 'source.status',
+    payload: { source: f.source, status: 'failing', ...(f.error !== null ? { error: f.error } : {}) },
+  }));
+  for (const source of before)
+    if (!failing.has(source)) events.push({ name: 'source.status', payload: { source, status: 'ok' } });
+  return { events, failing };
 }

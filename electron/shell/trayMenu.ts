@@ -4,6 +4,7 @@
  * syncing; Quit is the one way to stop it.
  */
 import { contract, type MethodName } from '../../shared/contract.ts';
+import type { AgentState } from './engineProtocol.ts';
 
 export type TrayAction = 'open' | 'syncNow' | 'pause' | 'resume' | 'toggleLoginItem' | 'quit';
 
@@ -62,4 +63,19 @@ export function trayMenuModel(
     });
   items.push({ kind: 'separator' }, { kind: 'action', action: 'quit', label: 'Quit', enabled: true });
   return items;
+}
+
+/**
+ * The tray's status words from the agent's state: "syncing billing-api", "failing: legacy", "paused",
+ * together when several hold; the engine's own status (`12,345 events`) when nothing is going on.
+ */
+export function agentStatus(agent: AgentState | null, engineStatus: string): string {
+  if (agent === null) return engineStatus;
+  const list = (names: readonly string[]) =>
+    names.length <= 2 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  const parts: string[] = [];
+  if (agent.syncing.length > 0) parts.push(`syncing ${list(agent.syncing)}…`);
+  if (agent.failing.length > 0) parts.push(`failing: ${list(agent.failing.map((f) => f.source))}`);
+  if (agent.paused) parts.push('paused');
+  return parts.length === 0 ? engineStatus : parts.join(' · ');
 }

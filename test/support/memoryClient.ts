@@ -264,6 +264,12 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'retention.settings.set'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
+    async 'schedule.preview'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'sources.setSchedule'() {
+      throw new MemoryApiError('There is no source by that name.', 'not_found');
+    },
     // Casework (issue 11): the detail panel asks which investigations pin an event (none here).
     async 'saved.list'(input) {
       record('saved.list', input);

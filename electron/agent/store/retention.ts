@@ -26,6 +26,8 @@ export interface RetentionPreview {
   readonly perSource: Record<string, number>;
   /** Events older than the cut-off kept because an investigation pins them (legal hold). */
   readonly held: number;
+  /** Per source (by name): the events that go and the time span they cover, oldest and newest (epoch ms). */
+  readonly sources: { name: string; events: number; from: number; to: number }[];
 }
 
 /**
@@ -36,13 +38,13 @@ export function previewRetention(db: Db, before: number): RetentionPreview {
   const hi = keyAtOrAfter(before);
   const rows = db
     .prepare(
-      `SELECT s.name AS source, count(*) AS n FROM events
+      `SELECT s.name AS source, count(*) AS n, min(events.ts) AS lo, max(events.ts) AS hi FROM events
        JOIN objects o ON o.id = events.object JOIN sources s ON s.id = o.source_id
        WHERE events.pos >= ? AND events.pos < ?
          AND NOT EXISTS (SELECT 1 FROM pinned_events h WHERE h.pos = events.pos)
        GROUP BY s.name`,
     )
-    .all(MIN_TIMED_KEY, hi) as { source: string; n: number }[];
+    .all(MIN_TIMED_KEY, hi) as { source: string; n: number; lo: number; hi: number }[];
   // Pins whose event is still stored (the index on pinned_events.pos answers this without the events).
   const held = db
     .prepare(
@@ -52,12 +54,14 @@ export function previewRetention(db: Db, before: number): RetentionPreview {
     .pluck()
     .get(MIN_TIMED_KEY, hi) as number;
   const perSource: Record<string, number> = {};
+  const sources: RetentionPreview['sources'] = [];
   let events = 0;
   for (const row of rows) {
     perSource[row.source] = row.n;
+    sources.push({ name: row.source, events: row.n, from: row.lo, to: row.hi });
     events += row.n;
   }
-  return { events, perSource, held };
+  return { events, perSource, held, sources };
 }
 
 /** Records the horizon (searches stop seeing older events from here on). Returns the horizon key. */

@@ -3,13 +3,13 @@
  * to write, secrets moved into the secret store (the database keeps `{ "secret": name }` references), and
  * the shape shown to the user (every stored secret shown as "stored").
  */
-import cron from 'node-cron';
 import path from 'node:path';
 import type { ZodError } from 'zod';
 import { SourceConfigSchema, type SecretValue, type SourceConfig } from '../../../shared/sourceConfig.ts';
 import { resolveFormats } from '../ingest/formatConfig.ts';
 import type { SecretStore } from '../sources/secrets/secretStore.ts';
 
+import { cronProblem } from './cronTimes.ts';
 import { SourceConfigError } from './errors.ts';
 
 export { SourceConfigError };
@@ -32,10 +32,8 @@ export function parseSourceConfig(input: unknown): SourceConfig {
   if (!parsed.success) throw new SourceConfigError(describeIssues(parsed.error, input));
   const config = parsed.data;
   const problems: string[] = [];
-  if (config.schedule.trim().split(/\s+/).length !== 6 || !cron.validate(config.schedule))
-    problems.push(
-      `schedule: "${config.schedule}" is not a 6-field cron expression. Write seconds minutes hours day-of-month month day-of-week, e.g. "0 0 */1 * * *" for every hour.`,
-    );
+  const schedule = cronProblem(config.schedule);
+  if (schedule !== null) problems.push(`schedule: ${schedule}`);
   if (config.kind === 'folder' && !path.isAbsolute(config.path))
     problems.push(
       `path: "${config.path}" is not absolute. Write the folder's full path, e.g. "/var/log/audit".`,

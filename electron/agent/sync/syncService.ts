@@ -3,7 +3,6 @@
  * configuration with secrets kept in the secret store, passes of every (or one) source, run history and
  * object state. Wired into createService (service.ts), which owns the database and the writer.
  */
-import cron from 'node-cron';
 import type { MethodArgs, MethodOutput, ServiceEvent } from '../../../shared/contract.ts';
 import { SourceConfigSchema, type SourceConfig } from '../../../shared/sourceConfig.ts';
 import type { WriterClient } from '../store/writerClient.ts';
@@ -29,7 +28,7 @@ import {
   publicConfig,
   SourceConfigError,
 } from './sourceSettings.ts';
-import { nextRunAfter } from './cronTimes.ts';
+import { cronProblem, nextRunAfter } from './cronTimes.ts';
 import { syncSource, type SyncPassResult } from './syncSource.ts';
 import { storeSecrets } from './sourceSettings.ts';
 
@@ -325,10 +324,8 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
     'retention.settings.get': retentionSettings,
     'retention.settings.set': async (input) => {
       const next = { ...retentionSettings(), ...input };
-      if (next.gcSchedule.trim().split(/\s+/).length !== 6 || !cron.validate(next.gcSchedule))
-        throw new SourceConfigError(
-          `gcSchedule: "${next.gcSchedule}" is not a 6-field cron expression. Write seconds minutes hours day-of-month month day-of-week, e.g. "0 0 1 * * *" for 01:00 daily.`,
-        );
+      const problem = cronProblem(next.gcSchedule);
+      if (problem !== null) throw new SourceConfigError(`gcSchedule: ${problem}`);
       await deps.withWriter(async (client) => {
         await client.call('setSetting', {
           key: RETENTION_SETTINGS.retentionDays,

@@ -54,9 +54,13 @@ describe('gc', () => {
     const r = await ws.cli('gc', '--older-than', '30d', '--dry-run');
     const t1 = Date.now();
     expect(r.code).toBe(0);
-    const m = /^Would delete 8 events older than (\S+)\.\n {2}import: 8\n$/.exec(r.out);
+    const m = /^Would delete 8 events older than (\S+)\.\n {2}import: 8 \((\S+) … (\S+)\)\n$/.exec(r.out);
     expect(m).not.toBeNull();
     const cutoff = Date.parse(m![1]!);
+    // The span the events that would go cover: oldest first, both before the cut-off.
+    const [from, to] = [Date.parse(m![2]!), Date.parse(m![3]!)];
+    expect(from).toBeLessThanOrEqual(to);
+    expect(to).toBeLessThan(cutoff);
     expect(cutoff).toBeGreaterThanOrEqual(t0 - 30 * DAY);
     expect(cutoff).toBeLessThanOrEqual(t1 - 30 * DAY);
     expect((await ws.cli('search', '--count')).out).toBe('8\n');
@@ -81,7 +85,8 @@ describe('gc', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       `Deleted ${before.toLocaleString('en-US')} events older than 2024-01-01T00:00:00.000Z.\n` +
-        `  import: ${before.toLocaleString('en-US')}\n`,
+        // From the first event of the spread to the edge event a millisecond before the cut-off.
+        `  import: ${before.toLocaleString('en-US')} (2023-11-01T00:00:00.000Z … 2023-12-31T23:59:59.999Z)\n`,
     );
     expect((await ws.cli('search', '--count', '')).out).toBe(`${total - before}\n`);
     expect((await ws.cli('search', '--count', 'before:2024-01-01')).out).toBe('0\n');

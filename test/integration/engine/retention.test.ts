@@ -93,6 +93,8 @@ test('a retention run reports the events it deleted, per source', async () => {
     dryRun: false,
     perSource: { import: OLD.length },
     held: 0,
+    // The span of what went: the oldest and the newest deleted event (one is a millisecond before the cut).
+    sources: [{ name: 'import', events: OLD.length, from: D1, to: CUT - 1 }],
   });
 });
 

@@ -11,7 +11,7 @@ import { MemorySecretStore } from '../../../electron/agent/sources/secrets/secre
 import { APP_ENTRY } from '../../../electron/shell/appProtocol.ts';
 import { createEngineClient, type EngineClient } from '../../../electron/shell/engineClient.ts';
 import { runEngineHost, type EngineHost } from '../../../electron/shell/engineHost.ts';
-import type { FromEngine, Port, ToEngine } from '../../../electron/shell/engineProtocol.ts';
+import type { AgentState, FromEngine, Port, ToEngine } from '../../../electron/shell/engineProtocol.ts';
 import { createIpcDoor, type IpcDoor } from '../../../electron/shell/ipcDoor.ts';
 import { makeTempDir } from '../engine/support.ts';
 import { Gate } from '../serve/support.ts';
@@ -61,6 +61,9 @@ async function desktop(testGate?: SharedArrayBuffer): Promise<Desktop> {
   open.push(d);
   return d;
 }
+
+/** A sync pass on a loaded machine takes a few seconds. */
+const WAIT = { timeout: 20_000, interval: 100 };
 
 const ok = <T>(result: Result<T>): T => {
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
@@ -132,6 +135,55 @@ describe('desktop engine over IPC', () => {
     const d = await desktop();
     d.client.pause(true);
     await vi.waitFor(() => expect(d.host.paused).toBe(true));
+  });
+
+  test("the tray's Sync now runs every enabled source through the scheduler; Pause stops its jobs; the state reaches the tray", async () => {
+    const d = await desktop();
+    const states: AgentState[] = [];
+    d.client.onAgent((state) => states.push(state));
+    const logs = path.join(d.dir, 'logs');
+    fs.mkdirSync(logs);
+    fs.writeFileSync(
+      path.join(logs, 'a.ndjson'),
+      `${JSON.stringify({ opType: 'Query', createdAt: Date.UTC(2026, 0, 2), nameHints: ['User'], userEmail: 'a@acme.io', responseCode: 200 })}\n`,
+    );
+    ok(await d.client.call('sources.add', { config: { name: 'logs', kind: 'folder', path: logs } }));
+    ok(
+      await d.client.call('sources.add', {
+        config: { name: 'gone', kind: 'folder', path: path.join(d.dir, 'gone') },
+      }),
+    );
+    d.client.syncNow();
+    // Both ran as manual passes (run-now), one after the other; the missing folder is failing.
+    await vi.waitFor(async () => {
+      const runs = ok(await d.client.call('sync.runs', {})) as {
+        source: string;
+        trigger: string;
+        status: string;
+      }[];
+      expect(runs.map((r) => `${r.source}:${r.trigger}:${r.status}`).sort()).toEqual([
+        'gone:manual:failed',
+        'logs:manual:ok',
+      ]);
+    }, WAIT);
+    await vi.waitFor(() =>
+      expect(states.at(-1)).toMatchObject({ syncing: [], failing: [{ source: 'gone' }] }),
+    );
+    expect(states.some((s) => s.syncing.length > 0)).toBe(true);
+    expect(ok(await d.client.call('events.count', { query: '' }))).toMatchObject({ total: 1 });
+    // Adding them scheduled them at once (the scheduler tells sources.list their next run), and a new
+    // schedule applies at once too; pause clears them.
+    expect([...d.host.scheduler.nextRuns().keys()].sort()).toEqual(['gone', 'logs']);
+    ok(await d.client.call('sources.setSchedule', { name: 'logs', schedule: '0 0 0 1 1 *' }));
+    const listed = ok(await d.client.call('sources.list', {})) as { name: string; nextRun: number }[];
+    const next = new Date(listed.find((s) => s.name === 'logs')!.nextRun);
+    expect([next.getMonth(), next.getDate(), next.getHours(), next.getMinutes()]).toEqual([0, 1, 0, 0]);
+    d.client.pause(true);
+    await vi.waitFor(() => expect(states.at(-1)?.paused).toBe(true), WAIT);
+    expect([d.host.scheduler.paused, d.host.scheduler.nextRuns().size]).toEqual([true, 0]);
+    d.client.pause(false);
+    await vi.waitFor(() => expect(states.at(-1)?.paused).toBe(false), WAIT);
+    expect(d.host.scheduler.nextRuns().size).toBe(2);
   });
 
   test('after the engine process is gone, calls are answered with internal, not left hanging', async () => {

@@ -210,4 +210,58 @@ describe('Scheduler', () => {
     await ticked.promise;
     job.stop();
   });
+  test('pause stops the ticks and next runs; resume schedules again and catches up what was missed', async () => {
+    let clock = now;
+    const { service, calls } = fakeService(now - 20 * 60_000); // ran at 10:00
+    const cron = fakeCron();
+    let changes = 0;
+    const scheduler = new Scheduler({
+      service,
+      cron: cron.driver,
+      now: () => clock,
+      heartbeatMs: 0,
+      onChange: () => changes++,
+    });
+    await scheduler.start();
+    const job = cron.jobs.get('prod')!;
+    await scheduler.pause();
+    expect([scheduler.paused, job.stopped, [...scheduler.nextRuns().keys()]]).toEqual([true, true, []]);
+    expect(changes).toBe(1);
+    // A tick already queued by the stopped job, a reload (the heartbeat) and a catch-up do nothing.
+    job.tick();
+    await scheduler.reload();
+    clock = now + 60 * 60_000; // 11:20: the 11:00 run is missed while paused
+    await scheduler.catchUp();
+    await settle();
+    expect(calls).toHaveLength(0);
+    expect(cron.jobs.get('prod')).toBe(job);
+    // Resume: a new job, and the run missed while paused is caught up at once.
+    const resumed = scheduler.resume();
+    await settle();
+    expect(scheduler.paused).toBe(false);
+    expect(cron.jobs.get('prod')).not.toBe(job);
+    expect(cron.jobs.get('prod')!.stopped).toBe(false);
+    expect(calls.map((c) => c.trigger)).toEqual(['catch-up']);
+    calls[0]!.done(pass('prod'));
+    await resumed;
+    // Changes: paused, resumed, the run started and ended.
+    expect(changes).toBe(4);
+    await scheduler.stop();
+  });
+
+  test('runAllNow runs every enabled source through run-now (joining a run in flight)', async () => {
+    const { service, calls } = fakeService(now - 20 * 60_000);
+    const cron = fakeCron();
+    const scheduler = new Scheduler({ service, cron: cron.driver, now: () => now, heartbeatMs: 0 });
+    await scheduler.start();
+    cron.tick('prod');
+    await settle();
+    const all = scheduler.runAllNow();
+    await settle();
+    expect(calls.map((c) => c.trigger)).toEqual(['schedule']);
+    expect(scheduler.running).toEqual(['prod']);
+    calls[0]!.done(pass('prod'));
+    expect(await all).toEqual([pass('prod')]);
+    await scheduler.stop();
+  });
 });

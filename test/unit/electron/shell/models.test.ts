@@ -4,8 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { desktopDbFile } from '../../../../electron/shell/dbFile.ts';
-import { createHealthWatch } from '../../../../electron/shell/sourceHealth.ts';
-import { findSyncMethod, trayMenuModel, type TrayState } from '../../../../electron/shell/trayMenu.ts';
+import { agentHealth, createHealthWatch } from '../../../../electron/shell/sourceHealth.ts';
+import {
+  agentStatus,
+  findSyncMethod,
+  trayMenuModel,
+  type TrayState,
+} from '../../../../electron/shell/trayMenu.ts';
 import {
   DEFAULT_SIZE,
   fitToDisplays,
@@ -93,6 +98,38 @@ describe('tray menu', () => {
     );
     expect(items[1]).toEqual({ kind: 'label', label: '⚠ not encrypted' });
     expect(actions(items)).toEqual(['syncNow:off', 'open:on', 'resume:on', 'quit:on']);
+  });
+});
+
+describe('tray status from the agent', () => {
+  const idle = { paused: false, syncing: [], failing: [] };
+  test("nothing going on: the engine's own status", () => {
+    expect(agentStatus(null, '2,008 events')).toBe('2,008 events');
+    expect(agentStatus(idle, '2,008 events')).toBe('2,008 events');
+  });
+  test('syncing, failing and paused are said together', () => {
+    expect(agentStatus({ ...idle, syncing: ['prod'] }, 'x')).toBe('syncing prod…');
+    expect(
+      agentStatus(
+        { paused: true, syncing: ['a', 'b', 'c'], failing: [{ source: 'legacy', error: 'gone' }] },
+        'x',
+      ),
+    ).toBe('syncing a, b and 1 more… · failing: legacy · paused');
+  });
+  test('failing sources notify once, and again when they recover', () => {
+    const watch = createHealthWatch();
+    const failing = { ...idle, failing: [{ source: 'legacy', error: 'The folder is gone.' }] };
+    let seen = agentHealth(failing, new Set());
+    expect(seen.events.map((e) => watch.next(e))).toEqual([
+      { title: "Source 'legacy' is failing", body: 'The folder is gone.' },
+    ]);
+    seen = agentHealth(failing, seen.failing);
+    expect(seen.events.map((e) => watch.next(e))).toEqual([null]);
+    seen = agentHealth(idle, seen.failing);
+    expect(seen.events.map((e) => watch.next(e))).toEqual([
+      { title: "Source 'legacy' recovered", body: 'Its last sync succeeded.' },
+    ]);
+    expect(seen.failing.size).toBe(0);
   });
 });
 
