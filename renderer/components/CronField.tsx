@@ -239,3 +239,40 @@ export function ZonePicker({ value, onChange }: { value: ZoneChoice; onChange(zo
     </div>
   );
 }
+
+/**
+ * A schedule's meaning under a cron input that validates itself (the Sources form checks with the source
+ * schema): the description in words and the next runs, from the same engine preview as {@link CronField}.
+ */
+export function CronSummary({
+  client,
+  value,
+  timeZone,
+  count = 3,
+}: {
+  client: AuditClient;
+  value: string;
+  timeZone: ZoneChoice;
+  count?: number;
+}) {
+  const { preview } = useCronPreview(client, value);
+  if (preview === null || !preview.valid) return null;
+  const description = describeCron(value);
+  return (
+    <div className="cron-summary muted" data-testid="cron-summary">
+      {description && <span className="cron-summary__words">{description}</span>}
+      {preview.next.length > 0 && (
+        <span>
+          {' · next '}
+          {preview.next.slice(0, count).map((t, i) => (
+            <span key={t} title={new Date(t).toISOString()}>
+              {i > 0 && ', '}
+              <span className="mono">{formatInZone(t, timeZone)}</span>
+              {i === 0 && <> ({relativeTime(t)})</>}
+            </span>
+          ))}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -8,6 +8,7 @@ import { useId, useMemo, useState, type ReactNode } from 'react';
 import type { MethodOutput } from '../../../shared/contract.ts';
 import { BUILTIN_FORMATS } from '../../../shared/formats/registry.ts';
 import { describeError, type AuditClient } from '../../api/types.ts';
+import { CronSummary } from '../CronField.tsx';
 import {
   configOf,
   FIELD_HELP,
@@ -269,12 +270,14 @@ export function SourceForm({
       <fieldset className="source-form__group">
         <legend>How</legend>
         <div className="source-form__grid">
-          {/* CronField (components/CronField.tsx, built for the schedule screen) goes here once it lands:
-              the same input with its description in words and the next run times. */}
-          {text('schedule', 'Schedule (6-field cron, seconds first)', {
-            placeholder: '0 0 */1 * * *',
-            mono: true,
-          })}
+          <div className="source-form__schedule">
+            {text('schedule', 'Schedule (6-field cron, seconds first)', {
+              placeholder: '0 0 */1 * * *',
+              mono: true,
+            })}
+            {/* What the schedule means, from the scheduler's own preview (the field checks itself). */}
+            {!errorOf('schedule') && <CronSummary client={client} value={draft.schedule} timeZone="local" />}
+          </div>
           <Field label="Format" field="format" error={errorOf('format')} hint={FIELD_HELP.format}>
             {(id, describedBy) => (
               <>
