@@ -1,7 +1,9 @@
 /** The page's root: picks the transport once, then shows the screen the URL's hash names (or why it cannot). */
 import { useState } from 'react';
 import { pickClient, type ClientHost } from './api/pickClient.ts';
+import type { AuditClient } from './api/types.ts';
 import { NavRail } from './components/NavRail.tsx';
+import { useFailingSources } from './hooks/useFailingSources.ts';
 import { useRoute } from './hooks/useRoute.ts';
 import { InvestigationsScreen } from './screens/InvestigationsScreen.tsx';
 import { ScheduleScreen } from './screens/ScheduleScreen.tsx';
@@ -10,7 +12,6 @@ import { SourcesScreen } from './screens/SourcesScreen.tsx';
 
 export function Root({ host }: { host: ClientHost }) {
   const [client] = useState(() => pickClient(host));
-  const route = useRoute();
   if (typeof client === 'string')
     return (
       <div className="state state--error" role="alert">
@@ -18,9 +19,18 @@ export function Root({ host }: { host: ClientHost }) {
         <p>{client}</p>
       </div>
     );
+  return <Screens client={client} />;
+}
+
+function Screens({ client }: { client: AuditClient }) {
+  const route = useRoute();
+  const failing = useFailingSources(client);
   return (
     <div className="shell">
-      <NavRail current={route.screen} />
+      <NavRail
+        current={route.screen}
+        badges={failing > 0 ? { sources: `${failing} source${failing === 1 ? ' is' : 's are'} failing` } : {}}
+      />
       {route.screen === 'search' && <SearchScreen client={client} />}
       {route.screen === 'investigations' && <InvestigationsScreen client={client} />}
       {route.screen === 'sources' && <SourcesScreen client={client} />}
