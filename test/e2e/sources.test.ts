@@ -229,7 +229,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
       `${truth.bytes.toLocaleString('en-US')} bytes`,
     );
     expect(await row.innerText()).toContain('ok');
-    expect(await page.getByTestId('detail-events').innerText()).toBe(truth.events.toLocaleString('en-US'));
+    await expect
+      .poll(() => page.getByTestId('detail-events').innerText())
+      .toBe(truth.events.toLocaleString('en-US'));
     // The quarantine of this source: object:line and reason.
     const quarantine = await page.getByTestId('quarantine').innerText();
     expect(quarantine).toContain('audit-000.ndjson:6\tnot JSON: the line ends before the JSON does');
@@ -269,7 +271,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     await page.getByTestId('sync-now').click();
     await page.getByTestId('sync-error').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('sync-error').innerText()).toBe(message);
-    expect(await page.getByTestId('detail-status').innerText()).toBe('failing');
+    await expect.poll(() => page.getByTestId('detail-status').innerText()).toBe('failing');
     expect(await page.getByTestId('sync-result').innerText()).toMatch(/^Sync finished \(failed\)/);
     expect(await page.content()).not.toContain(SECRET);
     await ui.screenshot('13-detail-failing');
@@ -294,7 +296,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('sources screen in Chromium (e
     await page.getByTestId('sync-now').click();
     await page.getByTestId('sync-result').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('sync-result').innerText()).toContain('4 events added');
-    expect(await page.getByTestId('detail-events').innerText()).toBe('4');
+    // The result shows at once; the counts follow with the detail's next read.
+    await expect.poll(() => page.getByTestId('detail-events').innerText()).toBe('4');
     expect(await page.content()).not.toContain(SECRET);
 
     // The edit form: the secret field shows "stored" and a Replace button, never the value.
