@@ -187,6 +187,29 @@ describe.skipIf(!haveChromium && !process.env.CI)('export dialog in Chromium (e2
     });
   });
 
+  it("exports an investigation's pinned events from the case view, reconciled with the pins", async () => {
+    const page = await api<{ events: { id: string }[] }>('events.search', {
+      query: 'user:dave@initech.net',
+      limit: 3,
+      raw: false,
+    });
+    expect(page.events).toHaveLength(3);
+    await api('investigations.create', { name: 'INC-9 export', description: 'three of dave’s events' });
+    await api('investigations.pin', { name: 'INC-9 export', eventIds: page.events.map((e) => e.id) });
+    await openPage('');
+    await ui.page.goto(`${new URL(served.url).origin}/#/investigations/INC-9%20export`);
+    await ui.page.getByTestId('case-export').click();
+    await expect.poll(() => dialog().getByTestId('export-matched').innerText()).toContain('3');
+    await dialog().getByTestId('export-start').click();
+    await dialog().getByTestId('export-reconciled').waitFor();
+    expect(await dialog().getByTestId('export-reconciled').innerText()).toBe('✓ 3 exported = 3 matched');
+    // Named after the case.
+    expect(await dialog().getByTestId('export-file').innerText()).toMatch(
+      /^audit-export-\d{8}T\d{6}Z-inc-9-export\.zip$/i,
+    );
+    await ui.screenshot('export-06-case');
+  });
+
   it('is reachable by keyboard and follows a dark OS theme', async () => {
     await openPage('user:carol@acme.io', 'dark');
     await ui.page.getByTestId('export-open').focus();

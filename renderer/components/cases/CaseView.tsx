@@ -11,6 +11,7 @@ import { describeError } from '../../api/types.ts';
 import type { ApiErrorShape } from '../../api/types.ts';
 import { formatCount, formatMinute, formatTimestamp } from '../../lib/format.ts';
 import { routeHash } from '../../lib/route.ts';
+import { ExportDialog } from '../ExportDialog.tsx';
 import { fromSaved, relativeTime, savedRangeLabel } from '../../lib/savedView.ts';
 import type { SavedSearch } from '../../lib/savedView.ts';
 import { DetailDrawer } from '../DetailDrawer.tsx';
@@ -30,6 +31,7 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
   const [selected, setSelected] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
   const zone = storedZone();
   const zoneWord = zone === 'utc' ? 'UTC' : 'local';
 
@@ -110,7 +112,25 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
         <h1 data-testid="case-title">{data.name}</h1>
         <StatusBadge status={data.status} />
         <span className="case__spacer" />
-        {/* ExportDialog: investigation */}
+        <button
+          type="button"
+          className="button"
+          data-testid="case-export"
+          disabled={data.pinned === 0}
+          title={
+            data.pinned === 0 ? 'Pin events to the case first: an export holds its pinned events.' : undefined
+          }
+          onClick={() => setExportOpen(true)}
+        >
+          Export case…
+        </button>
+        {/* The case's pinned events, in full (open or closed: a closed case is what gets handed over). */}
+        <ExportDialog
+          client={client}
+          open={exportOpen}
+          onOpenChange={setExportOpen}
+          investigation={data.name}
+        />
         {open && (
           <button type="button" className="button" data-testid="case-close" onClick={() => setClosing(true)}>
             Close case…
