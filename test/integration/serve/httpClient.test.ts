@@ -98,7 +98,11 @@ test('source configuration travels over the HTTP door; a secret goes in and neve
   expect(JSON.stringify(await client['sources.list']({}))).not.toContain(secret);
   await client['sources.update']({ name: 'etc', config: { ...folder, enabled: false } });
   expect((await client['sources.get']({ name: 'etc' })).enabled).toBe(false);
-  expect(await client['sources.remove']({ name: 'etc' })).toEqual({ removed: true, eventsDeleted: 0, eventsHeld: 0 });
+  expect(await client['sources.remove']({ name: 'etc' })).toEqual({
+    removed: true,
+    eventsDeleted: 0,
+    eventsHeld: 0,
+  });
   await client['sources.remove']({ name: 'bucket' });
   expect(await client['sources.list']({})).toEqual([]);
   expect(await client['retention.settings.get']({})).toMatchObject({ gcSchedule: '0 0 1 * * *' });
