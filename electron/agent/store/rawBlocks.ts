@@ -63,6 +63,17 @@ export class RawReader {
   }
 
   line(block: number, index: number): string {
+    const open = this.block(block);
+    if (index + 1 >= open.starts.length)
+      throw new StoreCorruptError(`block ${block} of raw lines has no line ${index}`);
+    return open.bytes.toString('utf8', open.starts[index], open.starts[index + 1]! - 1);
+  }
+
+  /**
+   * A block's lines as bytes (decompressed on a miss, then cached like {@link line}'s): for readers that
+   * copy lines without making strings of them (exports). Line `i` is `bytes[starts[i], starts[i + 1] - 1)`.
+   */
+  block(block: number): OpenBlock {
     let open = this.cache.get(block);
     if (open === undefined) {
       const data = this.select.get(block) as Uint8Array | undefined;
@@ -79,9 +90,7 @@ export class RawReader {
       this.cache.delete(block);
     }
     this.cache.set(block, open);
-    if (index + 1 >= open.starts.length)
-      throw new StoreCorruptError(`block ${block} of raw lines has no line ${index}`);
-    return open.bytes.toString('utf8', open.starts[index], open.starts[index + 1]! - 1);
+    return open;
   }
 
   /** Forget cached blocks (after retention deleted some). */
