@@ -63,7 +63,8 @@ export class ZipWriter {
    * once the entries added before it are written: add it first when it is written at once.
    */
   stream(name: string): Writable {
-    const pass = new PassThrough({ highWaterMark: 1024 * 1024 });
+    // A chunk of events or so: more only adds memory, the deflater takes 16 KB at a time.
+    const pass = new PassThrough({ highWaterMark: 256 * 1024 });
     // Its writer learns of a failure from write(); the zip's own failure is finish()'s.
     pass.on('error', () => undefined);
     this.streams.push(pass);

@@ -1,18 +1,73 @@
 import crypto from 'node:crypto';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { ROW, type StoredChunk, type StoredEventReader, type StoredRow } from '../store/exportRows.ts';
+import {
+  ROW,
+  type EventLines,
+  type StoredChunk,
+  type StoredEventReader,
+  type StoredRow,
+} from '../store/exportRows.ts';
 import { CSV_ROW_END, csvCell } from './csv.ts';
-import type { ManifestFile } from './manifest.ts';
+import type { ExportSummary } from './exportSummary.ts';
+import type { EventHasher, ManifestFile } from './manifest.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
 
 /**
  * What an export writes per chunk of events, from stored rows (see exportRows.ts): the NDJSON lines (as
  * stored, or with users pseudonymised) and the CSV rows, into files that hash what they write.
  */
+
+/** Where an export's events go; each can be left out (the benchmark times the outputs one by one). */
+export interface EventOutputs {
+  /** events.ndjson, its events.index, and the running hash over its lines. */
+  ndjson?: { file: HashedFile; index: HashedFile; hasher: EventHasher };
+  csv?: { file: HashedFile; rows: CsvRows };
+  summary?: ExportSummary;
+}
+
+/**
+ * Streams the events of chunks of ascending keys into the outputs; returns how many it wrote. Each chunk
+ * is read and formatted while the previous chunk's writes go out, then waits for them to complete
+ * (memory: two chunks; CsvRows reuses a buffer once its write completed).
+ */
+export async function writeEvents(
+  reader: StoredEventReader,
+  chunks: Iterable<ArrayLike<number>>,
+  pseudo: Pseudonymizer | null,
+  out: EventOutputs,
+  onChunk: (exported: number) => void,
+): Promise<number> {
+  let exported = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  for (const keys of chunks) {
+    const chunk = reader.read(keys);
+    const writes: (() => Promise<void>)[] = [];
+    if (out.ndjson) {
+      const { file, index, hasher } = out.ndjson;
+      const lines = pseudo === null ? chunk : pseudonymizedLines(chunk, reader, pseudo);
+      const entries = hasher.addLines(lines);
+      writes.push(
+        () => file.write(lines.pieces),
+        () => index.write(entries),
+      );
+    }
+    if (out.csv) {
+      const { file, rows } = out.csv;
+      const bytes = rows.bytes(chunk.rows);
+      writes.push(() => file.write(bytes));
+    }
+    out.summary?.add(chunk.rows);
+    await writing;
+    writing = Promise.all(writes.map((write) => write()));
+    exported += chunk.rows.length;
+    onChunk(exported);
+  }
+  await writing;
+  return exported;
+}
 
 /** A file being written (to disk or into a zip entry), with its SHA-256 and size computed on the way out. */
 export class HashedFile {
@@ -31,14 +86,25 @@ export class HashedFile {
     return new HashedFile(name, fs.createWriteStream(path.join(dir, name)));
   }
 
-  /** Writes; resolves once the stream can take more (bounded memory). */
-  async write(data: string | Buffer): Promise<void> {
+  /**
+   * Writes (pieces in order); resolves once they are written out (a file) or taken by the next stream,
+   * when the buffers may be reused — backpressure, so memory stays bounded.
+   */
+  async write(data: string | Buffer | readonly Buffer[]): Promise<void> {
     if (this.stream.destroyed)
       throw this.stream.errored ?? new Error(`${this.name} could not be written: its output was closed.`);
-    const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    const pieces =
+      typeof data === 'string' ? [Buffer.from(data, 'utf8')] : Buffer.isBuffer(data) ? [data] : data;
+    if (pieces.length === 0) return;
+    for (const piece of pieces) {
+      this.hash.update(piece);
+      this.bytes += piece.length;
+    }
+    const last = pieces.length - 1;
+    for (let i = 0; i < last; i++) this.stream.write(pieces[i]);
+    await new Promise<void>((resolve, reject) =>
+      this.stream.write(pieces[last], (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   async close(): Promise<ManifestFile> {
@@ -56,20 +122,21 @@ export function pseudonymizedLines(
   chunk: StoredChunk,
   reader: StoredEventReader,
   pseudo: Pseudonymizer,
-): { lines: Buffer; ends: Uint32Array } {
+): EventLines {
+  const all = chunk.pieces.length === 1 ? chunk.pieces[0]! : Buffer.concat(chunk.pieces);
   const ends = new Uint32Array(chunk.rows.length);
   let text = '';
   let bytes = 0;
   let start = 0;
   chunk.rows.forEach((row, i) => {
-    const raw = chunk.lines.toString('utf8', start, chunk.ends[i]! - 1);
+    const raw = all.toString('utf8', start, chunk.ends[i]! - 1);
     start = chunk.ends[i]!;
     const line = pseudo.rawLine(raw, reader.value('user', row[ROW.user]));
     text += line + '\n';
     bytes += Buffer.byteLength(line, 'utf8') + 1;
     ends[i] = bytes;
   });
-  return { lines: Buffer.from(text, 'utf8'), ends };
+  return { pieces: [Buffer.from(text, 'utf8')], ends };
 }
 
 /** Dictionary fields that are CSV columns. */
@@ -99,7 +166,13 @@ export class CsvRows {
   /** The timestamp cell up to its second (`2024-01-02T03:04:05`), for the second `second`. */
   private second = NaN;
   private secondCell = Buffer.alloc(0);
-  private buf = Buffer.allocUnsafe(256 * 1024);
+  /**
+   * Two buffers, used in turn: a chunk's rows are written while the next chunk's are made, and a buffer
+   * is made again only after its write completed (writeEvents waits for that).
+   */
+  private readonly bufs = [Buffer.allocUnsafe(256 * 1024), Buffer.allocUnsafe(256 * 1024)];
+  private turn = 0;
+  private buf = this.bufs[0]!;
   private pos = 0;
 
   constructor(reader: StoredEventReader, pseudo: Pseudonymizer | null) {
@@ -107,9 +180,10 @@ export class CsvRows {
     this.pseudo = pseudo;
   }
 
+  /** The rows' CSV; the bytes are overwritten by the call after next (write them before). */
   bytes(rows: readonly StoredRow[]): Buffer {
-    // A new buffer per chunk: the last one may still be queued for writing.
-    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.turn ^= 1;
+    this.buf = this.bufs[this.turn]!;
     this.pos = 0;
     for (const r of rows) {
       this.time(r[ROW.ts]);
@@ -178,7 +252,7 @@ export class CsvRows {
     if (this.pos + bytes <= this.buf.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.pos + bytes, this.buf.length * 2));
     this.buf.copy(bigger, 0, 0, this.pos);
-    this.buf = bigger;
+    this.buf = this.bufs[this.turn] = bigger;
   }
 
   private cell(field: CellField, id: number | null): Buffer {

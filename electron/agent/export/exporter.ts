@@ -9,7 +9,7 @@ import { openDatabase } from '../store/open.ts';
 import { SearchEngine } from '../store/search.ts';
 import { ZipWriter } from './bundle.ts';
 import { csvChunk, EVENT_CSV_COLUMNS } from './csv.ts';
-import { CsvRows, HashedFile, pseudonymizedLines } from './eventFiles.ts';
+import { CsvRows, HashedFile, writeEvents } from './eventFiles.ts';
 import { ExportSummary } from './exportSummary.ts';
 import { renderReport } from './html.ts';
 import {
@@ -115,7 +115,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const { zip, target } = checkExportTarget(options.out);
   const dir = zip ? `${target}.parts-${crypto.randomBytes(4).toString('hex')}` : target;
   fs.mkdirSync(dir, { recursive: true });
-  const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 8 });
+  // The events are read in key order, once: SQLite's page cache gains little past a few pages of a scan.
+  const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 2 });
   let zipWriter: ZipWriter | null = null;
   try {
     // Like the query worker's connection: it cannot write, whatever runs on it.
@@ -156,23 +157,18 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     await csvFile.write(csvChunk([CSV_COLUMNS], options.bom));
     const reader = new StoredEventReader(db, engine.dict, engine.raw);
     const hasher = new EventHasher();
-    const csv = new CsvRows(reader, pseudo);
     const summary = new ExportSummary(reader, pseudo, options.htmlRows);
-    let exported = 0;
-    // The previous chunk's writes: the next chunk is read while they drain, then waits for them.
-    let writing: Promise<unknown> = Promise.resolve();
-    for (const keys of chunks) {
-      const chunk = reader.read(keys);
-      const { lines, ends } = pseudo === null ? chunk : pseudonymizedLines(chunk, reader, pseudo);
-      const indexBytes = hasher.addLines(lines, ends);
-      summary.add(chunk.rows);
-      const csvBytes = csv.bytes(chunk.rows);
-      await writing;
-      writing = Promise.all([ndjson.write(lines), index.write(indexBytes), csvFile.write(csvBytes)]);
-      exported += chunk.rows.length;
-      options.onProgress?.({ phase: 'events', exported, total: matched });
-    }
-    await writing;
+    const exported = await writeEvents(
+      reader,
+      chunks,
+      pseudo,
+      {
+        ndjson: { file: ndjson, index, hasher },
+        csv: { file: csvFile, rows: new CsvRows(reader, pseudo) },
+        summary,
+      },
+      (n) => options.onProgress?.({ phase: 'events', exported: n, total: matched }),
+    );
     const files = [await ndjson.close(), await index.close(), await csvFile.close()];
     if (exported !== matched) {
       throw new ExportCountError(

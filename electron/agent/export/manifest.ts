@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
+import type { EventLines } from '../store/exportRows.ts';
 
 /**
  * What an evidence bundle holds, and the rules both the exporter and `verify` follow. This module and
@@ -99,27 +100,42 @@ export class EventHasher {
   readonly checkpoints: string[] = [];
   private group = crypto.createHash('sha256');
 
-  /**
-   * A chunk of event lines, each followed by '\n' (`ends[i]`: just past line i's '\n'); returns their
-   * events.index entries.
-   */
-  addLines(lines: Buffer, ends: ArrayLike<number>): Buffer {
+  /** A chunk of event lines (as written to events.ndjson); returns their events.index entries. */
+  addLines({ pieces, ends }: EventLines): Buffer {
     const index = Buffer.allocUnsafe(ends.length * 4);
+    let piece = 0;
+    let pieceStart = 0;
     let start = 0;
     let groupStart = 0;
     for (let i = 0; i < ends.length; i++) {
       const end = ends[i]!;
-      index.writeUInt32BE(lineCrc(lines.subarray(start, end - 1)), i * 4);
+      // A line's text is in one piece (its '\n' may be the next one).
+      while (piece < pieces.length - 1 && start >= pieceStart + pieces[piece]!.length)
+        pieceStart += pieces[piece++]!.length;
+      const at = start - pieceStart;
+      index.writeUInt32BE(lineCrc(pieces[piece]!.subarray(at, at + end - 1 - start)), i * 4);
       start = end;
       if (++this.count % CHECKPOINT_EVERY === 0) {
-        this.group.update(lines.subarray(groupStart, end));
+        this.hashRange(pieces, groupStart, end);
         this.checkpoints.push(this.group.digest('hex'));
         this.group = crypto.createHash('sha256');
         groupStart = end;
       }
     }
-    if (groupStart < start) this.group.update(lines.subarray(groupStart, start));
+    if (groupStart < start) this.hashRange(pieces, groupStart, start);
     return index;
+  }
+
+  /** Adds bytes [from, to) of the pieces taken together to the group's hash. */
+  private hashRange(pieces: readonly Buffer[], from: number, to: number): void {
+    let at = 0;
+    for (const piece of pieces) {
+      const lo = Math.max(from, at);
+      const hi = Math.min(to, at + piece.length);
+      if (lo < hi) this.group.update(piece.subarray(lo - at, hi - at));
+      at += piece.length;
+      if (at >= to) break;
+    }
   }
 
   /** `sha256`: the SHA-256 of events.ndjson as written (the running hash over every line). */

@@ -60,14 +60,19 @@ export type StoredRow = [
   bi: number,
 ];
 
-export interface StoredChunk {
-  /** In the order of the keys asked for. */
-  rows: StoredRow[];
-  /** Each row's raw line followed by '\n', in the same order. */
-  lines: Buffer;
-  /** Where each row's line ends in `lines`, just past its '\n' (row i's line starts at ends[i - 1]). */
+/** Lines of events, each followed by '\n': consecutive pieces (no line's text is split between two). */
+export interface EventLines {
+  pieces: Buffer[];
+  /** Where each line ends, just past its '\n', counted over the pieces together (line i starts at ends[i - 1]). */
   ends: Uint32Array;
 }
+
+export interface StoredChunk extends EventLines {
+  /** In the order of the keys asked for; `pieces` holds their raw lines in the same order. */
+  rows: StoredRow[];
+}
+
+const NEWLINE = Buffer.from('\n');
 
 const COLUMNS = `pos, ts, lower(hex(id)), object, line, format, user, entity, action, op, outcome, status, org,
   target, ip, ua, txn, latency, blk, bi`;
@@ -77,8 +82,6 @@ export class StoredEventReader {
   private readonly raw: RawReader;
   private readonly objects = new Map<number, { key: string; source: string }>();
   private readonly stmts;
-  /** The last chunk's line bytes: the next chunk's buffer starts at that size (it grows by doubling). */
-  private lastBytes = 64 * 1024;
 
   constructor(db: Db, dict: DictReader, raw: RawReader) {
     this.dict = dict;
@@ -96,8 +99,7 @@ export class StoredEventReader {
   /** The events of ascending keys (missing keys are left out), with their raw lines. */
   read(keys: ArrayLike<number>): StoredChunk {
     const rows = this.rows(keys);
-    const { lines, ends } = this.lines(rows);
-    return { rows, lines, ends };
+    return { rows, ...this.lines(rows) };
   }
 
   private rows(keys: ArrayLike<number>): StoredRow[] {
@@ -130,42 +132,80 @@ export class StoredEventReader {
   }
 
   /**
-   * The rows' raw lines, copied out of their blocks in block order (each block opened once per chunk
-   * however the rows interleave), then into row order when that differs.
+   * The rows' raw lines. Rows that follow each other in their block (an export of everything, mostly) are
+   * views of the decompressed block, lines and line ends as stored: no copy, no new buffer. Rows in
+   * another order are copied out in block order (each block opened once per chunk however they
+   * interleave), then into row order.
    */
-  private lines(rows: readonly StoredRow[]): { lines: Buffer; ends: Uint32Array } {
+  private lines(rows: readonly StoredRow[]): EventLines {
     const n = rows.length;
-    let order: number[] | null = null;
     for (let i = 1; i < n; i++) {
       const a = rows[i - 1]!;
       const b = rows[i]!;
-      if (a[ROW.blk] > b[ROW.blk] || (a[ROW.blk] === b[ROW.blk] && a[ROW.bi] > b[ROW.bi])) {
-        order = Array.from({ length: n }, (_, j) => j).sort(
-          (x, y) => rows[x]![ROW.blk] - rows[y]![ROW.blk] || rows[x]![ROW.bi] - rows[y]![ROW.bi],
-        );
-        break;
-      }
+      if (a[ROW.blk] > b[ROW.blk] || (a[ROW.blk] === b[ROW.blk] && a[ROW.bi] > b[ROW.bi]))
+        return this.copies(rows);
     }
-    let buf = Buffer.allocUnsafe(this.lastBytes);
+    const pieces: Buffer[] = [];
+    const ends = new Uint32Array(n);
+    let bytes = 0;
+    let block = -1;
+    let open: OpenBlock | null = null;
+    // The run of lines that follow each other in `open`: [runStart, runEnd) is their text.
+    let runStart = -1;
+    let runEnd = -1;
+    let next = -1;
+    const endRun = () => {
+      if (runStart < 0) return;
+      // The last line's '\n' is in the block unless it is the block's last line.
+      if (runEnd < open!.bytes.length) pieces.push(open!.bytes.subarray(runStart, runEnd + 1));
+      else pieces.push(open!.bytes.subarray(runStart, runEnd), NEWLINE);
+    };
+    for (let i = 0; i < n; i++) {
+      const row = rows[i]!;
+      const index = row[ROW.bi];
+      if (row[ROW.blk] !== block || index !== next) {
+        endRun();
+        if (row[ROW.blk] !== block) {
+          block = row[ROW.blk];
+          open = this.raw.block(block);
+        }
+        runStart = open!.starts[index]!;
+      }
+      checkLine(open!, block, index);
+      const start = open!.starts[index]!;
+      const end = open!.starts[index + 1]! - 1;
+      runEnd = end;
+      next = index + 1;
+      bytes += end - start + 1;
+      ends[i] = bytes;
+    }
+    endRun();
+    return { pieces, ends };
+  }
+
+  /** Lines out of block order: copied, in block order, then into row order. */
+  private copies(rows: readonly StoredRow[]): EventLines {
+    const n = rows.length;
+    const order = Array.from({ length: n }, (_, j) => j).sort(
+      (x, y) => rows[x]![ROW.blk] - rows[y]![ROW.blk] || rows[x]![ROW.bi] - rows[y]![ROW.bi],
+    );
+    let buf = Buffer.allocUnsafe(64 * 1024);
     let used = 0;
     // Where each row's line (with its '\n') starts and ends in `buf`.
-    const at = new Uint32Array(n + 1);
+    const at = new Uint32Array(n);
     const ends = new Uint32Array(n);
     let block = -1;
     let open: OpenBlock | null = null;
-    for (let j = 0; j < n; j++) {
-      const i = order === null ? j : order[j]!;
+    for (const i of order) {
       const row = rows[i]!;
       if (row[ROW.blk] !== block) {
         block = row[ROW.blk];
         open = this.raw.block(block);
       }
-      const { bytes, starts } = open!;
       const index = row[ROW.bi];
-      if (index + 1 >= starts.length)
-        throw new StoreCorruptError(`block ${block} of raw lines has no line ${index}`);
-      const start = starts[index]!;
-      const end = starts[index + 1]! - 1;
+      checkLine(open!, block, index);
+      const start = open!.starts[index]!;
+      const end = open!.starts[index + 1]! - 1;
       const need = used + end - start + 1;
       if (need > buf.length) {
         const bigger = Buffer.allocUnsafe(Math.max(need, buf.length * 2));
@@ -173,20 +213,17 @@ export class StoredEventReader {
         buf = bigger;
       }
       at[i] = used;
-      used += bytes.copy(buf, used, start, end);
+      used += open!.bytes.copy(buf, used, start, end);
       buf[used++] = 0x0a;
       ends[i] = used;
     }
-    this.lastBytes = Math.max(64 * 1024, used);
-    if (order === null) return { lines: buf.subarray(0, used), ends };
-    // Back into row (time) order.
     const lines = Buffer.allocUnsafe(used);
     let out = 0;
     for (let i = 0; i < n; i++) {
       out += buf.copy(lines, out, at[i]!, ends[i]!);
       ends[i] = out;
     }
-    return { lines, ends };
+    return { pieces: [lines], ends };
   }
 
   /** The text of a dictionary field's id (null for none). */
@@ -235,4 +272,10 @@ export class StoredEventReader {
       line: row[ROW.line],
     };
   }
+}
+
+/** A row pointing past its block's lines is damage in the database. */
+function checkLine(open: OpenBlock, block: number, index: number): void {
+  if (index + 1 >= open.starts.length)
+    throw new StoreCorruptError(`block ${block} of raw lines has no line ${index}`);
 }
