@@ -42,28 +42,34 @@ export async function writeEvents(
 ): Promise<number> {
   let exported = 0;
   let writing: Promise<unknown> = Promise.resolve();
-  for (const keys of chunks) {
-    const chunk = reader.read(keys);
-    const writes: (() => Promise<void>)[] = [];
-    if (out.ndjson) {
-      const { file, index, hasher } = out.ndjson;
-      const lines = pseudo === null ? chunk : pseudonymizedLines(chunk, reader, pseudo);
-      const entries = hasher.addLines(lines);
-      writes.push(
-        () => file.write(lines.pieces),
-        () => index.write(entries),
-      );
+  try {
+    for (const keys of chunks) {
+      const chunk = reader.read(keys);
+      const writes: (() => Promise<void>)[] = [];
+      if (out.ndjson) {
+        const { file, index, hasher } = out.ndjson;
+        const lines = pseudo === null ? chunk : pseudonymizedLines(chunk, reader, pseudo);
+        const entries = hasher.addLines(lines);
+        writes.push(
+          () => file.write(lines.pieces),
+          () => index.write(entries),
+        );
+      }
+      if (out.csv) {
+        const { file, rows } = out.csv;
+        const bytes = rows.bytes(chunk.rows);
+        writes.push(() => file.write(bytes));
+      }
+      out.summary?.add(chunk.rows);
+      await writing;
+      writing = Promise.all(writes.map((write) => write()));
+      exported += chunk.rows.length;
+      onChunk(exported);
     }
-    if (out.csv) {
-      const { file, rows } = out.csv;
-      const bytes = rows.bytes(chunk.rows);
-      writes.push(() => file.write(bytes));
-    }
-    out.summary?.add(chunk.rows);
-    await writing;
-    writing = Promise.all(writes.map((write) => write()));
-    exported += chunk.rows.length;
-    onChunk(exported);
+  } catch (error) {
+    // The writes under way may fail too once the caller closes the outputs: nobody waits for them.
+    writing.catch(() => undefined);
+    throw error;
   }
   await writing;
   return exported;
