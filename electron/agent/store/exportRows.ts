@@ -118,7 +118,6 @@ export class StoredEventReader {
       return rows;
     }
     const all = this.stmts.range.all(lo, hi) as StoredRow[];
-    if (all.length === n) return all;
     const rows: StoredRow[] = [];
     let k = 0;
     for (const row of all) {
