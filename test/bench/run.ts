@@ -29,6 +29,7 @@ import { cpuSnapshot, describeMachine, otherLoad } from './harness/machine.ts';
 import { renderText, writeResults } from './harness/report.ts';
 import { evaluateTargets } from './harness/targets.ts';
 import type {
+  ExportFormatParams,
   ExportParams,
   ExportReport,
   IngestParams,
@@ -177,6 +178,22 @@ async function main(): Promise<void> {
     fs.rmSync(exportParams.out, { force: true });
     const exported = await runChild<ExportReport>(path.join(HARNESS, 'exportChild.ts'), exportParams, log);
     fs.rmSync(exportParams.out, { force: true });
+    // 2c. What each output costs on its own (events.ndjson with its running hash; events.csv).
+    const exportOutput = async (output: ExportFormatParams['output']) => {
+      const params: ExportFormatParams = {
+        dbFile,
+        out: path.join(workDir, `export-${output}`),
+        output,
+        resultFile: path.join(workDir, `export-${output}.json`),
+      };
+      fs.rmSync(params.out, { recursive: true, force: true });
+      try {
+        return await runChild<ExportReport>(path.join(HARNESS, 'exportFormatChild.ts'), params, log);
+      } finally {
+        fs.rmSync(params.out, { recursive: true, force: true });
+      }
+    };
+    const exportOutputs = { ndjson: await exportOutput('ndjson'), csv: await exportOutput('csv') };
 
     // 3. Where the bytes went (read-only; after the timings so it warms nothing they measure).
     const facts = inspectDb(dbFile);
@@ -259,6 +276,7 @@ async function main(): Promise<void> {
       },
       queries: searched,
       export: exported,
+      exportOutputs,
       baselines,
       ui,
       contention: {
@@ -284,7 +302,15 @@ async function main(): Promise<void> {
       log(`\n!!! MISMATCH against the generator's truth: ${mismatches.join(', ')} !!!\n`);
     }
   } finally {
-    for (const name of ['ingest.json', 'queries.json', 'ui.json', 'export.json', 'bundle.zip'])
+    for (const name of [
+      'ingest.json',
+      'queries.json',
+      'ui.json',
+      'export.json',
+      'export-ndjson.json',
+      'export-csv.json',
+      'bundle.zip',
+    ])
       fs.rmSync(path.join(workDir, name), { force: true });
     if (opts.keepDb) log(`bench: kept the database: ${path.relative(process.cwd(), dbFile)}`);
     else {

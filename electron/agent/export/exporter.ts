@@ -1,15 +1,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
-import type { AuditEvent } from '../../../shared/event.ts';
 import { getInvestigation, pinnedKeys } from '../store/casework.ts';
+import { StoredEventReader } from '../store/exportRows.ts';
 import { objectDetails } from '../store/objects.ts';
 import type { SearchLimits } from '../store/budget.ts';
 import { openDatabase } from '../store/open.ts';
 import { SearchEngine } from '../store/search.ts';
-import { writeZip } from './bundle.ts';
+import { ZipWriter } from './bundle.ts';
 import { csvChunk, EVENT_CSV_COLUMNS } from './csv.ts';
+import { CsvRows, HashedFile, writeEvents } from './eventFiles.ts';
+import { ExportSummary } from './exportSummary.ts';
 import { renderReport } from './html.ts';
 import {
   CSV_FILE,
@@ -103,31 +104,6 @@ export function checkExportTarget(out: string): { zip: boolean; target: string }
   return { zip, target };
 }
 
-/** A file being written, with its SHA-256 and size computed on the way out. */
-class HashedFile {
-  readonly name: string;
-  readonly stream: fs.WriteStream;
-  private readonly hash = crypto.createHash('sha256');
-  private bytes = 0;
-  constructor(dir: string, name: string) {
-    this.name = name;
-    this.stream = fs.createWriteStream(path.join(dir, name));
-  }
-  /** Writes; resolves once the stream can take more (bounded memory). */
-  async write(data: string | Buffer): Promise<void> {
-    const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    if (!this.stream.write(chunk))
-      await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
-  }
-  async close(): Promise<ManifestFile> {
-    this.stream.end();
-    await finished(this.stream);
-    return { name: this.name, bytes: this.bytes, sha256: this.hash.digest('hex') };
-  }
-}
-
 /**
  * Exports the events a query (or an investigation) selects: events.ndjson (the stored, redacted raw lines
  * in time order), events.csv, report.html, then manifest.json signed with the installation's key. Reads
@@ -139,7 +115,9 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const { zip, target } = checkExportTarget(options.out);
   const dir = zip ? `${target}.parts-${crypto.randomBytes(4).toString('hex')}` : target;
   fs.mkdirSync(dir, { recursive: true });
-  const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 8 });
+  // The events are read in key order, once: SQLite's page cache gains little past a few pages of a scan.
+  const db = openDatabase(options.dbFile, { readonly: true, cacheMiB: 2 });
+  let zipWriter: ZipWriter | null = null;
   try {
     // Like the query worker's connection: it cannot write, whatever runs on it.
     db.pragma('query_only = ON');
@@ -165,77 +143,32 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     }
 
     const pseudo = options.pseudonymizer;
-    const ndjson = new HashedFile(dir, NDJSON_FILE);
-    const index = new HashedFile(dir, INDEX_FILE);
-    const csvFile = new HashedFile(dir, CSV_FILE);
+    // The time of the snapshot the export reads; also the zip entries' time (they are written as it runs).
+    const createdAt = new Date().toISOString();
+    // A bundle's events.ndjson goes into the zip as it is made (deflated while the next events are read):
+    // the first entry, so it flows at once. The other files are written beside it and added after it.
+    zipWriter = zip ? new ZipWriter(target, new Date(createdAt)) : null;
+    const ndjson =
+      zipWriter === null
+        ? HashedFile.inFolder(dir, NDJSON_FILE)
+        : new HashedFile(NDJSON_FILE, zipWriter.stream(NDJSON_FILE));
+    const index = HashedFile.inFolder(dir, INDEX_FILE);
+    const csvFile = HashedFile.inFolder(dir, CSV_FILE);
     await csvFile.write(csvChunk([CSV_COLUMNS], options.bom));
+    const reader = new StoredEventReader(db, engine.dict, engine.raw);
     const hasher = new EventHasher();
-    const tallies = {
-      user: new Map<string, number>(),
-      entity: new Map<string, number>(),
-      action: new Map<string, number>(),
-      outcome: new Map<string, number>(),
-    };
-    const hours = new Map<number, number>();
-    const objects = new Map<
-      string,
-      { source: string; object: string; events: number; firstLine: number; lastLine: number }
-    >();
-    const rows: AuditEvent[] = [];
-    let first: number | null = null;
-    let last: number | null = null;
-    let exported = 0;
-    const tally = (map: Map<string, number>, value: string | null) =>
-      map.set(value ?? '(none)', (map.get(value ?? '(none)') ?? 0) + 1);
-
-    for (const chunk of chunks) {
-      const events = engine.eventsAscending(chunk, true);
-      let text = '';
-      const records: unknown[][] = [];
-      for (const event of events) {
-        const user = pseudo ? pseudo.user(event.user) : event.user;
-        const raw = pseudo ? pseudo.rawLine(event.raw ?? '', event.user) : (event.raw ?? '');
-        hasher.add(raw);
-        text += raw + '\n';
-        const shown = pseudo ? { ...event, user, raw } : event;
-        const cells = CSV_COLUMNS.map((c) =>
-          c === 'ts' ? (event.ts === null ? '' : new Date(event.ts).toISOString()) : shown[c],
-        );
-        records.push(cells);
-        tally(tallies.user, user);
-        tally(tallies.entity, event.entity);
-        tally(tallies.action, event.action);
-        tally(tallies.outcome, event.outcome);
-        if (event.ts !== null) {
-          const hour = Math.floor(event.ts / 3_600_000) * 3_600_000;
-          hours.set(hour, (hours.get(hour) ?? 0) + 1);
-          first = first === null ? event.ts : Math.min(first, event.ts);
-          last = last === null ? event.ts : Math.max(last, event.ts);
-        }
-        const objectKey = `${event.source}\u0000${event.object}`;
-        const o = objects.get(objectKey);
-        if (o === undefined)
-          objects.set(objectKey, {
-            source: event.source,
-            object: event.object,
-            events: 1,
-            firstLine: event.line,
-            lastLine: event.line,
-          });
-        else {
-          o.events++;
-          o.firstLine = Math.min(o.firstLine, event.line);
-          o.lastLine = Math.max(o.lastLine, event.line);
-        }
-        if (rows.length < options.htmlRows) rows.push({ ...shown, raw: undefined });
-        exported++;
-      }
-      hasher.flush();
-      await ndjson.write(text);
-      await index.write(hasher.takeIndex());
-      await csvFile.write(csvChunk(records));
-      options.onProgress?.({ phase: 'events', exported, total: matched });
-    }
+    const summary = new ExportSummary(reader, pseudo, options.htmlRows);
+    const exported = await writeEvents(
+      reader,
+      chunks,
+      pseudo,
+      {
+        ndjson: { file: ndjson, index, hasher },
+        csv: { file: csvFile, rows: new CsvRows(reader, pseudo) },
+        summary,
+      },
+      (n) => options.onProgress?.({ phase: 'events', exported: n, total: matched }),
+    );
     const files = [await ndjson.close(), await index.close(), await csvFile.close()];
     if (exported !== matched) {
       throw new ExportCountError(
@@ -243,23 +176,20 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       );
     }
 
-    const sources: ManifestSource[] = [...objects.values()]
-      .sort((a, b) => a.source.localeCompare(b.source) || a.object.localeCompare(b.object))
-      .map((o) => {
-        const details = objectDetails(db, o.source, o.object);
-        return {
-          source: o.source,
-          object: o.object,
-          etag: details?.etag ?? null,
-          size: details?.size ?? null,
-          modified: details?.modified ?? null,
-          bytesIngested: details?.bytesRead ?? 0,
-          events: o.events,
-          firstLine: o.firstLine,
-          lastLine: o.lastLine,
-        };
-      });
-    const createdAt = new Date().toISOString();
+    const sources: ManifestSource[] = summary.sources().map((o) => {
+      const details = objectDetails(db, o.source, o.object);
+      return {
+        source: o.source,
+        object: o.object,
+        etag: details?.etag ?? null,
+        size: details?.size ?? null,
+        modified: details?.modified ?? null,
+        bytesIngested: details?.bytesRead ?? 0,
+        events: o.events,
+        firstLine: o.firstLine,
+        lastLine: o.lastLine,
+      };
+    });
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const selection: Manifest['selection'] = {
       query: investigation === null ? options.query : '',
@@ -279,12 +209,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
               })),
             },
     };
-    const top = (field: string, map: Map<string, number>) => ({
-      field,
-      values: [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 25),
-      distinct: map.size,
-    });
-    const html = new HashedFile(dir, HTML_FILE);
+    const html = HashedFile.inFolder(dir, HTML_FILE);
     await html.write(
       renderReport({
         title:
@@ -298,17 +223,12 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         investigation: selection.investigation,
         matched,
         exported,
-        first,
-        last,
+        first: summary.first,
+        last: summary.last,
         pseudonymized: pseudo !== null,
-        counts: [
-          top('user', tallies.user),
-          top('entity', tallies.entity),
-          top('action', tallies.action),
-          top('outcome', tallies.outcome),
-        ],
-        hours,
-        rows,
+        counts: summary.top(25),
+        hours: summary.hourCounts(),
+        rows: summary.rows,
         rowLimit: options.htmlRows,
         publicKeyFingerprint: options.key.fingerprint,
       }),
@@ -322,7 +242,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       createdAt,
       timeZone,
       selection,
-      counts: { matched, exported, byOutcome: Object.fromEntries(tallies.outcome) },
+      counts: { matched, exported, byOutcome: summary.byOutcome() },
       redaction:
         'Values under secret-looking keys (password, secret, token, api key, authorization, credential, private key) were replaced by "[REDACTED]" before storage; the exports are made from the stored lines.',
       pseudonymization:
@@ -352,10 +272,11 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     fs.writeFileSync(path.join(dir, PUBLIC_KEY_FILE), options.key.publicKeyPem);
     db.exec('COMMIT');
 
-    if (zip) {
+    if (zipWriter !== null) {
       options.onProgress?.({ phase: 'zip', exported, total: matched });
-      const names = [...files.map((f) => f.name), MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE];
-      await writeZip(dir, names, target, new Date(createdAt));
+      for (const name of [INDEX_FILE, CSV_FILE, HTML_FILE, MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE])
+        zipWriter.addFile(path.join(dir, name), name);
+      await zipWriter.finish();
       fs.rmSync(dir, { recursive: true, force: true });
     }
     return {
@@ -368,6 +289,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       seconds: (performance.now() - started) / 1000,
     };
   } catch (error) {
+    await zipWriter?.abort();
     if (zip || fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   } finally {

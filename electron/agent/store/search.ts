@@ -127,12 +127,6 @@ export class SearchEngine {
       object: db.prepare(
         'SELECT o.key AS key, s.name AS source FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?',
       ),
-      range: db.prepare(
-        `SELECT pos, ts, id, object, line, format, user, entity, action, op, outcome, status, org, target, ip, ua,
-                txn, latency, blk, bi
-         FROM events WHERE pos >= ? AND pos <= ? ORDER BY pos`,
-      ),
-      rangeCount: db.prepare('SELECT count(*) FROM events WHERE pos >= ? AND pos <= ?').pluck(),
       dictMax: db.prepare('SELECT coalesce(max(id), 0) FROM dict WHERE field = ?').pluck(),
       maxObject: db.prepare('SELECT coalesce(max(id), 0) FROM objects').pluck(),
       keyInRange: db.prepare('SELECT pos FROM events WHERE id = ? AND pos >= ? AND pos < ?').pluck(),
@@ -356,29 +350,6 @@ export class SearchEngine {
       keys.map((key) => this.stmts.event.get(key) as EventRow | undefined),
       raw,
     );
-  }
-
-  /**
-   * Stored events by ascending keys (exports), like {@link events}; when the keys are most of the rows in
-   * their key range, one range scan replaces a look-up per key (measured: the look-ups were 15% of an
-   * export of everything).
-   */
-  eventsAscending(keys: ArrayLike<number>, raw: boolean): AuditEvent[] {
-    const n = keys.length;
-    if (n === 0) return [];
-    const lo = keys[0]!;
-    const hi = keys[n - 1]!;
-    if ((this.stmts.rangeCount.get(lo, hi) as number) > n * 2) return this.events(Array.from(keys), raw);
-    const rows: EventRow[] = [];
-    let k = 0;
-    for (const row of this.stmts.range.iterate(lo, hi) as Iterable<EventRow>) {
-      while (k < n && keys[k]! < row.pos) k++;
-      if (k < n && keys[k] === row.pos) {
-        rows.push(row);
-        k++;
-      }
-    }
-    return this.materialize(rows, raw);
   }
 
   private materialize(rows: readonly (EventRow | undefined)[], raw: boolean): AuditEvent[] {

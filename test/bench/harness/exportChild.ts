@@ -37,6 +37,8 @@ async function main(p: ExportParams): Promise<ExportReport> {
   // A key in memory: the bench measures the export, not the secret file's key derivation.
   const service = await createService({ dbFile: p.dbFile, secrets: new MemorySecretStore() });
   try {
+    // What the process holds before the export (the service: its modules, connection and threads).
+    const rssBeforeBytes = vm('VmRSS');
     const rssAt: ExportReport['rssAt'] = [];
     let nextQuarter = 1;
     let eventsMs = 0;
@@ -68,6 +70,7 @@ async function main(p: ExportParams): Promise<ExportReport> {
       eventsPerSec: (result.exported / ms) * 1000,
       cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssBytes: vm('VmHWM'),
+      rssBeforeBytes,
       rssAt,
       bundleBytes: fs.statSync(p.out).size,
     };

@@ -58,12 +58,28 @@ function exportTable(r: RunResult): Table {
         `${((e.cpuMs * 1000) / Math.max(1, e.events)).toFixed(1)} µs per event, ${fmtInt((e.events / e.cpuMs) * 1000)} events per CPU-second`,
       ],
       ['bundle', '', `${fmtMB(e.bundleBytes)} MB`],
-      ['peak RSS', '', `${fmtMB(e.maxRssBytes)} MB`],
+      [
+        'peak RSS',
+        '',
+        `${fmtMB(e.maxRssBytes)} MB${e.rssBeforeBytes === undefined ? '' : ` (${fmtMB(e.rssBeforeBytes)} MB before the export began)`}`,
+      ],
       [
         'RSS by progress',
         '',
         e.rssAt.map((x) => `${fmtInt(x.exported)}: ${fmtMB(x.rssBytes)} MB`).join(', '),
       ],
+      ...(r.exportOutputs
+        ? (
+            [
+              ['events.ndjson alone (+ index, running hash)', r.exportOutputs.ndjson],
+              ['events.csv alone', r.exportOutputs.csv],
+            ] as const
+          ).map(([name, o]) => [
+            name,
+            fmtSec(o.ms),
+            `${fmtInt(o.eventsPerSec)} events/s, ${((o.cpuMs * 1000) / Math.max(1, o.events)).toFixed(1)} µs CPU per event, peak RSS ${fmtMB(o.maxRssBytes)} MB (${o.rssBeforeBytes === undefined ? '' : `${fmtMB(o.rssBeforeBytes)} before; `}${o.rssAt.map((x) => fmtMB(x.rssBytes)).join(' → ')}), ${fmtMB(o.bundleBytes)} MB`,
+          ])
+        : []),
     ],
   };
 }
@@ -384,7 +400,7 @@ export function renderSection(r: RunResult): string {
       ? [
           '### Export',
           '',
-          'Every event to an evidence bundle (`export.run` with an empty query, a .zip: events.ndjson, events.csv, report.html, a signed manifest) in a fresh process. RSS is sampled at each quarter of the events.',
+          "Every event to an evidence bundle (`export.run` with an empty query, a .zip: events.ndjson, events.csv, report.html, a signed manifest) in a fresh process. RSS is sampled at each quarter of the events. The last two rows time each output on its own (the exporter's writeEvents into a folder, no zip, on a thread with the export thread's heap limits, in a fresh process without the service, so their RSS starts lower).",
           '',
           mdTable(exportTable(r)),
           '',

@@ -254,6 +254,8 @@ export interface RunResult {
   queries: QueryReport;
   /** Export of every event to an evidence bundle (null in results from before the export step). */
   export?: ExportReport | null;
+  /** Each output on its own, to a folder (bundleBytes: the files' bytes); absent in older runs. */
+  exportOutputs?: { ndjson: ExportReport; csv: ExportReport } | null;
   baselines: BaselineResult[];
   /** Absent in runs recorded before the UI section existed. */
   ui?: UiSection;
@@ -278,6 +280,15 @@ export interface ExportParams {
   resultFile: string;
 }
 
+/** One export output on its own (exportFormatChild.ts): events.ndjson (+ index, running hash) or events.csv. */
+export interface ExportFormatParams {
+  dbFile: string;
+  /** A folder to write into (removed afterwards by the runner). */
+  out: string;
+  output: 'ndjson' | 'csv';
+  resultFile: string;
+}
+
 export interface ExportReport {
   events: number;
   /** The whole `export.run` call: events, CSV, report, manifest, signature and the zip. */
@@ -289,6 +300,8 @@ export interface ExportReport {
   cpuMs: number;
   /** Peak RSS of the process (VmHWM, all threads), bytes. */
   maxRssBytes: number;
+  /** RSS just before the export began (the process without it), bytes; absent in older runs. */
+  rssBeforeBytes?: number;
   /** RSS as the export went on: at each quarter of the events, bytes. */
   rssAt: { exported: number; rssBytes: number }[];
   bundleBytes: number;
