@@ -371,6 +371,11 @@ function resyncTable(r: SyncReport): Table {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** The section's two tables (first syncs vs the local ingest; re-syncs), for the terminal report. */
+export function syncTables(r: SyncReport): Table[] {
+  return [firstTable(r), resyncTable(r)];
+}
+
 /** The targets of issue 8 item 6, against one run. */
 export function syncTargets(r: SyncReport): TargetResult[] {
   return r.stores.flatMap((s) => {
