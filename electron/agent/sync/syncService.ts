@@ -56,6 +56,8 @@ export interface SyncDeps {
   readonly settings: SyncSettings;
   readonly withWriter: <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
   readonly emit: (event: ServiceEvent) => void;
+  /** Merges the full-text index after a pass that added events, as after an import (service.ts). */
+  readonly mergeFullText: (client: WriterClient, signal: AbortSignal) => Promise<void>;
   /** A pass committed new events (the UI offers a refresh). */
   readonly changed: (added: number) => void;
   /** Next run per source, when a scheduler runs in this process (else computed from the schedule). */
@@ -191,7 +193,7 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
           // A secret that does not resolve, a malformed key: the run fails with the reason, others go on.
           return recordOpenFailure(client, row, trigger, error);
         }
-        return await syncSource({
+        const result = await syncSource({
           writer: client,
           source,
           config,
@@ -209,6 +211,9 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
           ...(fresh ? { listed: { objects: listing, at: listedAt } } : {}),
           onProgress: (payload) => deps.emit({ name: 'sync.progress', payload }),
         });
+        // Each batch added a full-text segment: merged now, searches stay as fast as after an import.
+        if (result.events > 0) await deps.mergeFullText(client, passSignal);
+        return result;
       });
     } finally {
       // The service's stop signal outlives the pass: leave no listener on it.
