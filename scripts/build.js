@@ -73,6 +73,11 @@ async function buildNode() {
     target: 'node22',
     outdir: 'dist',
     entryNames: '[name]',
+    // Code shared by the entries, and modules loaded with import() (each source kind with its SDK: see
+    // sources/openSource.ts), go to chunks of their own beside the entries (flat, so import.meta.url still
+    // names dist/), instead of every external package being imported when main.js loads.
+    splitting: true,
+    chunkNames: 'chunk-[name]-[hash]',
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
@@ -119,6 +124,11 @@ async function buildNode() {
     fs.writeFileSync(temporary, file.contents);
     fs.renameSync(temporary, file.path);
   }
+  // Chunks of earlier builds (their names carry a content hash): nothing imports them any more.
+  const written = new Set(files.map((file) => path.basename(file.path)));
+  for (const name of fs.readdirSync(path.join(root, 'dist')))
+    if (/^chunk-.*\.js(\.map)?$/.test(name) && !written.has(name))
+      fs.rmSync(path.join(root, 'dist', name), { force: true });
 }
 
 /** True when some source file is newer than the bundles (or there are none). */

@@ -235,15 +235,19 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     );
     if (summary.events > announced) changed(summary.events - announced);
     const indexed = performance.now();
+    await mergeFullText(client, signal);
+    return { ...summary, indexMs: performance.now() - indexed };
+  };
+  /** Merges the full-text index's segments after a run that added events (an import, a sync pass). */
+  const mergeFullText = async (client: WriterClient, signal: AbortSignal) => {
     // In steps of at most a second, so that a stop does not wait for the whole budget.
-    const deadline = indexed + (options.mergeBudgetMs ?? 60_000);
+    const deadline = performance.now() + (options.mergeBudgetMs ?? 60_000);
     while (!signal.aborted) {
       const left = deadline - performance.now();
       if (left <= 0) break;
       const { merged } = await client.call('maintain', { budgetMs: Math.min(left, 1000) });
       if (merged) break;
     }
-    return { ...summary, indexMs: performance.now() - indexed };
   };
   /** A casework write (saved searches, history, investigations): on the writer, like every write. */
   const write = <M extends WriterMethod>(
@@ -281,6 +285,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     settings: options.sync ?? {},
     withWriter,
     emit,
+    mergeFullText,
     changed: (added) => changed(added),
     nextRuns: () => nextRuns?.() ?? null,
   });

@@ -1,10 +1,12 @@
 /**
  * The benchmark: generate (or reuse) a seeded corpus, ingest it in a child process, time whole search
  * responses for the fixed query set in a fresh process, compare with ripgrep over the raw files, and
- * time the search screen in Chromium through `serve` (Enter → rows painted, frame times while scrolling), and
- * write docs/benchmark.md + docs/benchmark.json.
+ * time the search screen in Chromium through `serve` (Enter → rows painted, frame times while scrolling),
+ * time a first sync of the corpus from the S3 and Azure emulators against a local ingest and re-syncs of
+ * unchanged buckets (harness/syncSection.ts), and write docs/benchmark.md + docs/benchmark.json.
  *
- *   node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--no-ui] [--keep-db] [--out docs/benchmark.md]
+ *   node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--no-ui] [--no-sync] [--sync-objects 10000]
+ *                          [--keep-db] [--out docs/benchmark.md]
  *
  * The human report goes to stdout, progress to stderr. Exit 1 when a step fails (its stderr is printed)
  * or the disk is too small; target misses and count mismatches are reported, not fatal.
@@ -27,6 +29,7 @@ import { dbFiles, inspectDb } from './harness/dbInspect.ts';
 import { fmtInt, fmtMB } from './harness/format.ts';
 import { cpuSnapshot, describeMachine, otherLoad } from './harness/machine.ts';
 import { renderText, writeResults } from './harness/report.ts';
+import type { SyncParams, SyncReport } from './harness/syncSection.ts';
 import { evaluateTargets } from './harness/targets.ts';
 import type {
   ExportFormatParams,
@@ -38,13 +41,14 @@ import type {
   QueryReport,
   QuerySpec,
   RunResult,
+  SyncSection,
   UiParams,
   UiReport,
   UiSection,
 } from './harness/types.ts';
 
 const USAGE =
-  'usage: node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--no-ui] [--keep-db] [--out docs/benchmark.md]';
+  'usage: node test/bench/run.ts [--events 1000000] [--seed 1] [--runs 20] [--no-ui] [--no-sync] [--sync-objects 10000] [--keep-db] [--out docs/benchmark.md]';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(BENCH_DIR, '..', '..');
@@ -52,6 +56,7 @@ const CORPUS_ROOT = path.join(BENCH_DIR, '.corpus');
 const WORK_ROOT = path.join(BENCH_DIR, '.work');
 const HARNESS = path.join(BENCH_DIR, 'harness');
 const UI_CHILD = path.join(BENCH_DIR, 'ui', 'uiChild.ts');
+const SYNC_CHILD = path.join(HARNESS, 'syncChild.ts');
 /** The browser the UI section drives (Debian's package; never a downloaded one). */
 const CHROMIUM = '/usr/bin/chromium';
 const FREE_TEXT: ReadonlySet<BenchQueryName> = new Set(['word-frequent', 'word-rare', 'phrase']);
@@ -81,6 +86,8 @@ function parse() {
         runs: { type: 'string' },
         'keep-db': { type: 'boolean', default: false },
         ui: { type: 'boolean', default: true },
+        sync: { type: 'boolean', default: true },
+        'sync-objects': { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -100,6 +107,8 @@ function parse() {
     runs: positiveInt('runs', values.runs, 20),
     keepDb: values['keep-db'],
     ui: values.ui,
+    sync: values.sync,
+    syncObjects: positiveInt('sync-objects', values['sync-objects'], 10_000),
     out: path.resolve(values.out ?? path.join(REPO, 'docs', 'benchmark.md')),
   };
 }
@@ -229,6 +238,23 @@ async function main(): Promise<void> {
     }
     const cpu7 = cpuSnapshot();
 
+    // 6. Sync: the corpus from the S3 and Azure emulators against a local ingest, side by side, and
+    // re-syncs of unchanged buckets (its own databases; it reports its own contention per step).
+    let sync: SyncSection;
+    if (!opts.sync) sync = { ran: false, reason: '--no-sync was given' };
+    else {
+      const syncParams: SyncParams & { resultFile: string } = {
+        events: opts.events,
+        seed: opts.seed,
+        objects: opts.syncObjects,
+        stores: ['s3', 'azure'],
+        repeat: 1,
+        corpusRoot: CORPUS_ROOT,
+        resultFile: path.join(workDir, 'sync.json'),
+      };
+      sync = { ran: true, report: await runChild<SyncReport>(SYNC_CHILD, syncParams, log) };
+    }
+
     const s = ingest.summary;
     const check = (name: string, got: number, want: number) => ({
       name,
@@ -279,6 +305,7 @@ async function main(): Promise<void> {
       exportOutputs,
       baselines,
       ui,
+      sync,
       contention: {
         ingest: otherLoad(cpu0, cpu1),
         queries: otherLoad(cpu2, cpu3),
@@ -309,6 +336,7 @@ async function main(): Promise<void> {
       'export.json',
       'export-ndjson.json',
       'export-csv.json',
+      'sync.json',
       'bundle.zip',
     ])
       fs.rmSync(path.join(workDir, name), { force: true });

@@ -34,6 +34,11 @@ export type Interceptor = (request: ProxiedRequest) => Fault | undefined | Promi
 export interface RecordedRequest extends ProxiedRequest {
   /** The fault injected, or undefined when the request was forwarded untouched. */
   readonly fault: Fault['kind'] | undefined;
+  /**
+   * From the request's arrival to the end of its response, ms (undefined until then): how long the client
+   * waited on the server (a benchmark tells the server's listing time from the client's own).
+   */
+  ms?: number;
 }
 
 export interface FaultProxy {
@@ -59,8 +64,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         url: req.url ?? '/',
         headers: req.headers,
       };
+      const arrived = performance.now();
       const fault = interceptor ? await interceptor(request) : undefined;
-      requests.push({ ...request, fault: fault?.kind });
+      const recorded: RecordedRequest = { ...request, fault: fault?.kind };
+      requests.push(recorded);
+      res.once('close', () => (recorded.ms = performance.now() - arrived));
       if (fault?.kind === 'respond') {
         req.resume();
         res.writeHead(fault.status, { 'content-type': 'application/xml', ...fault.headers });

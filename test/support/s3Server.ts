@@ -19,6 +19,8 @@ export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3R
 export interface S3TestServer {
   /** `http://127.0.0.1:PORT`. */
   readonly endpoint: string;
+  /** The server's process (a benchmark counts its CPU time apart from the client's). */
+  readonly pid: number;
   /** A client straight to the server (no proxy), for arranging buckets and objects. */
   readonly admin: S3Client;
   createBucket(bucket: string): Promise<void>;
@@ -72,6 +74,7 @@ export async function startS3Server(): Promise<S3TestServer> {
   });
   return {
     endpoint,
+    pid: child.pid!,
     admin,
     async createBucket(bucket) {
       await admin.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -1,12 +1,15 @@
 /**
  * Builds the {@link Source} a configuration describes, with its secrets resolved from the secret store
  * (or the environment). The one place that knows each implementation's constructor.
+ *
+ * Each implementation (and its SDK) is loaded when a source of its kind is first opened: loading all three
+ * SDKs cost every CLI command ~0.4 s on an idle machine here (Azure's alone ~0.3 s, ~0.8 s under load),
+ * more than a whole re-sync of an unchanged bucket spends on its own work.
  */
 import type { SourceConfig } from '../../../shared/sourceConfig.ts';
-import { createAzureSource, type AzureRetrySettings } from './azure.ts';
-import { FolderSource } from './folder.ts';
-import { createGcsSource, type GcsRetrySettings } from './gcs.ts';
-import { S3Source, type S3RetrySettings } from './s3.ts';
+import type { AzureRetrySettings } from './azure.ts';
+import type { GcsRetrySettings } from './gcs.ts';
+import type { S3RetrySettings } from './s3.ts';
 import { resolveSecret, type SecretStore } from './secrets/secretStore.ts';
 import type { Source } from './source.ts';
 
@@ -30,8 +33,10 @@ export async function openSource(
 ): Promise<Source> {
   const where = (field: string) => ({ source: config.name, field: `credentials.${field}` });
   switch (config.kind) {
-    case 's3':
+    case 's3': {
+      const { S3Source } = await import('./s3.ts');
       return new S3Source(config, { secrets, env: options.env, retry: options.s3 });
+    }
     case 'azure': {
       const c = config.credentials;
       const resolved =
@@ -47,6 +52,7 @@ export async function openSource(
           : c.type === 'sasUrl'
             ? { sasUrl: await resolveSecret(c.sasUrl, secrets, where('sasUrl'), options.env) }
             : { accountKey: await resolveSecret(c.accountKey, secrets, where('accountKey'), options.env) };
+      const { createAzureSource } = await import('./azure.ts');
       return createAzureSource(config, resolved, { retry: options.azure });
     }
     case 'gcs': {
@@ -55,10 +61,13 @@ export async function openSource(
         c.type === 'serviceAccount'
           ? { serviceAccountJson: await resolveSecret(c.json, secrets, where('json'), options.env) }
           : {};
+      const { createGcsSource } = await import('./gcs.ts');
       return createGcsSource(config, resolved, { retry: options.gcs });
     }
-    case 'folder':
+    case 'folder': {
+      const { FolderSource } = await import('./folder.ts');
       return new FolderSource({ name: config.name, path: config.path });
+    }
     default:
       return assertNever(config);
   }

@@ -29,7 +29,7 @@ import {
   SourceConfigError,
 } from './sourceSettings.ts';
 import { cronProblem, nextRunAfter } from './cronTimes.ts';
-import { syncSource, type SyncPassResult } from './syncSource.ts';
+import { listSource, syncSource, type SyncPassResult } from './syncSource.ts';
 import { storeSecrets } from './sourceSettings.ts';
 
 import { SourceNotFoundError } from './errors.ts';
@@ -55,6 +55,8 @@ export interface SyncDeps {
   readonly settings: SyncSettings;
   readonly withWriter: <T>(run: (client: WriterClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
   readonly emit: (event: ServiceEvent) => void;
+  /** Merges the full-text index after a pass that added events, as after an import (service.ts). */
+  readonly mergeFullText: (client: WriterClient, signal: AbortSignal) => Promise<void>;
   /** A pass committed new events (the UI offers a refresh). */
   readonly changed: (added: number) => void;
   /** Next run per source, when a scheduler runs in this process (else computed from the schedule). */
@@ -85,6 +87,13 @@ type SyncMethods =
 export type SyncHandlers = {
   [M in SyncMethods]: (input: MethodArgs<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
 };
+
+/**
+ * A listing started while the writer started is used if the writer was ready within this long of its
+ * start; after a longer wait (another process was writing) the pass lists again, so that it does not act on
+ * an old picture.
+ */
+const LISTING_MAX_AGE_MS = 30_000;
 
 /** The stored configuration, parsed (it was validated on the way in; a bad row is reported, not trusted). */
 export function storedConfig(row: StoredSource): SourceConfig {
@@ -153,44 +162,37 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
     return summary(find(stored.name));
   };
 
-  const runPass = (row: StoredSource, trigger: SyncTrigger, signal?: AbortSignal) =>
-    deps.withWriter(async (client, stopSignal) => {
-      const config = storedConfig(row);
-      const passSignal = signal ? AbortSignal.any([signal, stopSignal]) : stopSignal;
-      let source;
-      try {
-        source = await openSource(config, secrets, deps.settings.sources);
-      } catch (error) {
-        // A secret that does not resolve, a malformed key: the run fails with the reason, others go on.
-        const run = await client.call('syncRunBegin', { sourceId: row.id, trigger, now: now() });
-        const message = error instanceof Error ? error.message : String(error);
-        const errors = [{ object: null, error: message }];
-        const counts = {
-          listed: 0,
-          new: 0,
-          changed: 0,
-          skipped: 0,
-          failed: 0,
-          bytes: 0,
-          events: 0,
-          duplicates: 0,
-          quarantined: 0,
-        };
-        await client.call('syncRunFinish', { runId: run, status: 'failed', counts, errors, now: now() });
-        return {
-          name: row.name,
-          run,
-          status: 'failed' as const,
-          objects: counts,
-          bytes: 0,
-          events: 0,
-          duplicates: 0,
-          quarantined: 0,
-          errors,
-        };
-      }
-      try {
-        return await syncSource({
+  const runPass = async (row: StoredSource, trigger: SyncTrigger, signal?: AbortSignal) => {
+    const config = storedConfig(row);
+    // The source (its SDK loads on first use) is opened and listed while the writer thread starts and
+    // takes the lock: a re-sync of an unchanged bucket is little more than those two, so it takes the
+    // longer of them instead of their sum. A listing that waited long for the lock is taken again.
+    const early = new AbortController();
+    const listSignal = signal ? AbortSignal.any([signal, early.signal]) : early.signal;
+    const opening = openSource(config, secrets, deps.settings.sources);
+    const listedAt = now();
+    const listing = opening.then((source) =>
+      listSource(source, config, { pageSize: deps.settings.pageSize, signal: listSignal }),
+    );
+    listing.catch(() => undefined); // reported by the pass (or dropped with it)
+    const stopListing = () => early.abort();
+    let stopSignalSeen: AbortSignal | null = null;
+    try {
+      return await deps.withWriter(async (client, stopSignal) => {
+        const fresh = now() - listedAt <= LISTING_MAX_AGE_MS;
+        if (!fresh) early.abort();
+        stopSignalSeen = stopSignal;
+        stopSignal.addEventListener('abort', stopListing, { once: true });
+        if (stopSignal.aborted) early.abort();
+        const passSignal = signal ? AbortSignal.any([signal, stopSignal]) : stopSignal;
+        let source;
+        try {
+          source = await opening;
+        } catch (error) {
+          // A secret that does not resolve, a malformed key: the run fails with the reason, others go on.
+          return recordOpenFailure(client, row, trigger, error);
+        }
+        const result = await syncSource({
           writer: client,
           source,
           config,
@@ -205,12 +207,55 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
           retryBaseMs: deps.settings.retryBaseMs,
           retryMaxMs: deps.settings.retryMaxMs,
           signal: passSignal,
+          ...(fresh ? { listed: { objects: listing, at: listedAt } } : {}),
           onProgress: (payload) => deps.emit({ name: 'sync.progress', payload }),
         });
-      } finally {
-        await source.close();
-      }
-    });
+        // Each batch added a full-text segment: merged now, searches stay as fast as after an import.
+        if (result.events > 0) await deps.mergeFullText(client, passSignal);
+        return result;
+      });
+    } finally {
+      // The service's stop signal outlives the pass: leave no listener on it.
+      (stopSignalSeen as AbortSignal | null)?.removeEventListener('abort', stopListing);
+      early.abort();
+      await listing.catch(() => undefined);
+      await (await opening.catch(() => null))?.close();
+    }
+  };
+
+  const recordOpenFailure = async (
+    client: WriterClient,
+    row: StoredSource,
+    trigger: SyncTrigger,
+    error: unknown,
+  ): Promise<SyncPassResult> => {
+    const run = await client.call('syncRunBegin', { sourceId: row.id, trigger, now: now() });
+    const message = error instanceof Error ? error.message : String(error);
+    const errors = [{ object: null, error: message }];
+    const counts = {
+      listed: 0,
+      new: 0,
+      changed: 0,
+      skipped: 0,
+      failed: 0,
+      bytes: 0,
+      events: 0,
+      duplicates: 0,
+      quarantined: 0,
+    };
+    await client.call('syncRunFinish', { runId: run, status: 'failed', counts, errors, now: now() });
+    return {
+      name: row.name,
+      run,
+      status: 'failed' as const,
+      objects: counts,
+      bytes: 0,
+      events: 0,
+      duplicates: 0,
+      quarantined: 0,
+      errors,
+    };
+  };
 
   const syncOne = (name: string, trigger: SyncTrigger, signal?: AbortSignal) => {
     // One pass per source at a time in this process: a second request joins the one in flight.

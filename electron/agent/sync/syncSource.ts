@@ -52,6 +52,12 @@ export interface SyncPassOptions {
   /** Longest retry delay, ms. Default 6 h. */
   readonly retryMaxMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * The listing, when the caller started it already (syncService lists while the writer thread starts),
+   * with the clock (`now()`) when it started: what was modified shortly before that waits (the settle
+   * time), as if listed here. Listed here otherwise.
+   */
+  readonly listed?: { readonly objects: Promise<RemoteObject[]>; readonly at: number };
   readonly onProgress?: (progress: SyncProgress) => void;
   /** Called once the run is recorded, with its id. */
   readonly onStart?: (runId: number) => void;
@@ -113,14 +119,15 @@ export async function syncSource(options: SyncPassOptions): Promise<SyncPassResu
   const errors: SyncError[] = [];
   let status: Exclude<SyncStatus, 'running'> = 'ok';
   try {
-    const listed = await listAll(options);
+    const listed = await (options.listed?.objects ?? listSource(options.source, config, options));
+    const listedAt = options.listed?.at ?? started;
     counts.listed = listed.length;
     const states = options.states();
     const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     const toRead: ObjectToRead[] = [];
     for (const remote of listed) {
       const plan = planObject(remote, states.get(remote.key) ?? null, config.kind === 'folder', {
-        now: started,
+        now: listedAt,
         settleMs,
       });
       if (plan.kind === 'skip') {
@@ -134,7 +141,7 @@ export async function syncSource(options: SyncPassOptions): Promise<SyncPassResu
         size: remote.size,
         modified: remote.modified,
         resume: plan.resume,
-        holdUnterminated: config.kind === 'folder' && remote.modified > started - PARTIAL_LINE_MS,
+        holdUnterminated: config.kind === 'folder' && remote.modified > listedAt - PARTIAL_LINE_MS,
         open: async (offset) =>
           (await options.source.open(remote.key, { offset, version: remote.version, signal: options.signal }))
             .body,
@@ -229,15 +236,22 @@ function isWriterFailure(error: unknown): boolean {
   return error instanceof RpcError;
 }
 
-/** Every object under the prefix that the include glob takes, all pages. */
-async function listAll(options: SyncPassOptions): Promise<RemoteObject[]> {
-  const { config } = options;
+/**
+ * Every object under the prefix that the include glob takes, all pages. It needs no writer and no lock:
+ * every decision made from it is checked against the object's stored state read under the lock, and every
+ * read is conditional on the listed version, so an old listing costs at most a pass's delay, never an event.
+ */
+export async function listSource(
+  source: Source,
+  config: SourceConfig,
+  options: { pageSize?: number; signal?: AbortSignal },
+): Promise<RemoteObject[]> {
   const include = config.include ? picomatch(config.include, { dot: true }) : null;
   const objects: RemoteObject[] = [];
   let pageToken: string | undefined;
   do {
     options.signal?.throwIfAborted();
-    const page = await options.source.list({
+    const page = await source.list({
       prefix: config.prefix,
       pageToken,
       pageSize: options.pageSize,

@@ -3,6 +3,7 @@
  * file holds one section per corpus size between markers; a run replaces only its own section (and the
  * side-by-side summary at the top, rebuilt from the JSON), so the 1M and 10M results live together.
  */
+import { renderSync, syncTables } from './syncSection.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Table } from './format.ts';
@@ -341,6 +342,10 @@ export function renderText(r: RunResult): string {
       '',
     );
   } else if (r.ui) out.push(`  UI: skipped, ${r.ui.reason}`, '');
+  if (r.sync?.ran) {
+    out.push('  Sync (first sync vs local ingest; re-syncs of unchanged buckets)');
+    for (const t of syncTables(r.sync.report)) out.push(textTable(t), '');
+  } else if (r.sync) out.push(`  sync: skipped, ${r.sync.reason}`, '');
   out.push('  targets');
   for (const t of r.targets) {
     out.push(`  [${passMark(t.pass)}] ${t.name} ${t.target}: ${t.value}${t.note ? ` (${t.note})` : ''}`);
@@ -435,6 +440,10 @@ export function renderSection(r: RunResult): string {
         '',
       );
     }
+  }
+  if (r.sync) {
+    if (r.sync.ran) parts.push(renderSync(r.sync.report), '');
+    else parts.push('### Sync', '', `Not measured: ${r.sync.reason}.`, '');
   }
   parts.push(sectionEnd(r.events));
   return parts.join('\n');

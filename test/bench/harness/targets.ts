@@ -2,6 +2,7 @@
  * The issue's targets, checked against one run. Query-latency targets are stated for 10M events; smaller
  * runs are held to the same numbers (and say so). Ingest: ≥ 100,000 events/s at 1M, ≥ 80,000/s at 10M.
  */
+import { syncTargets } from './syncSection.ts';
 import { fmtInt, fmtMB, fmtMs, fmtSec } from './format.ts';
 import type { RunResult, TargetResult } from './types.ts';
 
@@ -98,6 +99,7 @@ export function evaluateTargets(run: Omit<RunResult, 'targets'>): TargetResult[]
     });
   }
   out.push(...uiTargets(run, latencyNote));
+  if (run.sync?.ran) out.push(...syncTargets(run.sync.report));
   const ex = run.export;
   if (ex) {
     out.push({

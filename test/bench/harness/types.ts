@@ -4,6 +4,7 @@
  */
 import type { MethodOutput } from '../../../shared/contract.ts';
 import type { BenchQueryName } from '../generate.ts';
+import type { SyncReport } from './syncSection.ts';
 
 /** Input of `ingestChild.ts` (one JSON argument). */
 export interface IngestParams {
@@ -174,6 +175,12 @@ export interface UiReport {
   problems: string[];
 }
 
+/** The sync section of a run (syncSection.ts): its report, or why it did not run. */
+export type SyncSection =
+  | { ran: true; report: SyncReport }
+  /** Why not, as a clause: "--no-sync was given". */
+  | { ran: false; reason: string };
+
 /** The UI section of a run: its report, or why it did not run. */
 export type UiSection =
   | { ran: true; report: UiReport }
@@ -259,6 +266,8 @@ export interface RunResult {
   baselines: BaselineResult[];
   /** Absent in runs recorded before the UI section existed. */
   ui?: UiSection;
+  /** Absent in runs recorded before the sync section existed. */
+  sync?: SyncSection;
   /**
    * CPUs kept busy on average by other processes on the machine while each step ran (null off Linux):
    * anything well above 0 means the timings competed with other work.

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { acquireWriterLock } from '../../../electron/agent/store/writerLock.ts';
 import { lines, openSyncEngine, usersOf, type SyncEngine } from './support.ts';
 
 let engine: SyncEngine;
@@ -202,5 +204,32 @@ describe('folder sync', () => {
     expect(early).toMatchObject({ events: 0, objects: { listed: 1, skipped: 1 } });
     now += 120_000;
     expect((await engine.sync('gravitee')).events).toBe(3);
+  });
+
+  test('a pass that waited long for another writer lists again: a file added meanwhile is read in that pass', async () => {
+    await engine.dispose();
+    let now = Date.now();
+    engine = await openSyncEngine({ now: () => now });
+    root = path.join(engine.dir, 'exports');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'a.ndjson'), lines('a', 3));
+    await addFolder();
+    // Another writer (here: this thread) holds the database; the pass lists while it waits for it.
+    const lock = await acquireWriterLock(engine.dbFile, { command: 'test', timeoutMs: 0 });
+    const waiting = new Promise<void>((resolve) =>
+      engine.service.subscribe((event) => event.name === 'writer.waiting' && resolve()),
+    );
+    const passing = engine.sync('gravitee');
+    try {
+      await waiting;
+      await sleep(500); // the listing of one file is done by now
+      fs.writeFileSync(path.join(root, 'b.ndjson'), lines('b', 2));
+      now += 60_000;
+    } finally {
+      lock.release();
+    }
+    const pass = await passing;
+    expect(pass).toMatchObject({ status: 'ok', events: 5, objects: { listed: 2, new: 2 } });
+    expect(await engine.users()).toEqual(usersOf(['a', 3], ['b', 2]));
   });
 });

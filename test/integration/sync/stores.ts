@@ -21,8 +21,14 @@ export interface TestStore {
   reads(): number;
   /** Listing requests seen at the wire so far. */
   lists(): number;
+  /** Time the listing requests seen so far took at the wire (arrival to end of response), ms. */
+  listMs(): number;
+  /** The same source configuration, straight to the server (no proxy hop, nothing counted). */
+  direct(config: Record<string, unknown>): Record<string, unknown>;
   /** The proxy in front of the server (faults), where there is one. */
   readonly proxy: FaultProxy | null;
+  /** The server's process, when it runs in one of its own (the GCS server runs in the test's). */
+  readonly pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -35,6 +41,9 @@ export const FAST_RETRIES = {
 
 const unique = (name: string) => `${name}-${crypto.randomBytes(3).toString('hex')}`;
 
+const sumMs = (proxy: FaultProxy, isList: (url: string) => boolean) =>
+  proxy.requests.reduce((ms, r) => (r.method === 'GET' && isList(r.url) ? ms + (r.ms ?? 0) : ms), 0);
+
 export async function startS3Store(): Promise<TestStore> {
   const server: S3TestServer = await startS3Server();
   const proxy = await startFaultProxy(server.endpoint);
@@ -42,6 +51,7 @@ export async function startS3Store(): Promise<TestStore> {
   return {
     kind: 's3',
     proxy,
+    pid: server.pid,
     async bucket(name) {
       const bucket = unique(name);
       await server.createBucket(bucket);
@@ -64,6 +74,8 @@ export async function startS3Store(): Promise<TestStore> {
     put: (config, key, body) => server.put(config.bucket as string, key, body),
     reads: () => proxy.requests.filter((r) => r.method === 'GET' && !isList(r.url) && r.url !== '/').length,
     lists: () => proxy.requests.filter((r) => r.method === 'GET' && isList(r.url)).length,
+    listMs: () => sumMs(proxy, isList),
+    direct: (config) => ({ ...config, endpoint: server.endpoint }),
     async stop() {
       await proxy.close();
       await server.stop();
@@ -79,6 +91,7 @@ export async function startAzureStore(): Promise<TestStore> {
   return {
     kind: 'azure',
     proxy,
+    pid: azurite.pid,
     async bucket(name) {
       const container = unique(name);
       await admin.getContainerClient(container).create();
@@ -110,6 +123,8 @@ export async function startAzureStore(): Promise<TestStore> {
       proxy.requests.filter((r) => r.method === 'GET' && !isList(r.url) && !/[?&]restype=/.test(r.url))
         .length,
     lists: () => proxy.requests.filter((r) => r.method === 'GET' && isList(r.url)).length,
+    listMs: () => sumMs(proxy, isList),
+    direct: (config) => ({ ...config, endpoint: azurite.blobEndpoint }),
     async stop() {
       await proxy.close();
       await azurite.stop();
@@ -123,6 +138,7 @@ export async function startGcsStore(): Promise<TestStore> {
   return {
     kind: 'gcs',
     proxy,
+    pid: null,
     async bucket(name) {
       const bucket = unique(name);
       server.createBucket(bucket);
@@ -138,6 +154,8 @@ export async function startGcsStore(): Promise<TestStore> {
     },
     reads: () => server.count({ op: 'download' }),
     lists: () => server.count({ op: 'list' }),
+    listMs: () => sumMs(proxy, (url) => /\/o(\?|$)/.test(url)),
+    direct: (config) => ({ ...config, endpoint: server.url }),
     async stop() {
       await proxy.close();
       await server.close();
