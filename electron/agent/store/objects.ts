@@ -12,6 +12,12 @@ export function findSource(db: Db, name: string): number | undefined {
   return db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;
 }
 
+/** The named source's kind and stored configuration (`{}` once unconfigured), if the name is taken. */
+export function sourceByName(db: Db, name: string): { kind: string; config: string } | undefined {
+  return db.prepare('SELECT kind, config FROM sources WHERE name = ?').get(name) as
+    { kind: string; config: string } | undefined;
+}
+
 /** How many sources there are (configured ones and imports). */
 export function countSources(db: Db): number {
   return db.prepare('SELECT count(*) FROM sources').pluck().get() as number;

@@ -10,6 +10,7 @@ import { openSource, type OpenSourceOptions } from '../sources/openSource.ts';
 import type { SecretStore } from '../sources/secrets/secretStore.ts';
 import { readEventIdKey } from '../store/eventId.ts';
 import type { Db } from '../store/open.ts';
+import { sourceByName } from '../store/objects.ts';
 import { getSetting } from '../store/settings.ts';
 import {
   getStoredSource,
@@ -289,8 +290,7 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
     },
     'sources.add': async ({ config: input }) => {
       const config = parseSourceConfig(input);
-      const existing = db.prepare('SELECT kind, config FROM sources WHERE name = ?').get(config.name) as
-        { kind: string; config: string } | undefined;
+      const existing = sourceByName(db, config.name);
       if (existing !== undefined && existing.config !== '{}')
         throw new SourceConfigError(
           `name: a source named '${config.name}' exists already. Change it with sources update ${config.name} --file, or pick another name.`,
