@@ -9,21 +9,15 @@ import os from 'node:os';
 const { REQUIRED_MAJOR, currentMajor, provision } = createRequire(import.meta.url)('../scripts/node24.cjs');
 
 const args = process.argv.slice(2);
-// An import gets its own tuned process (run once more, with these settings, unless they are set already):
-// - the CLI parses on its main thread, whose young generation V8 would let grow past 100 MB: 4 MB
-//   semi-spaces keep it small at no measurable cost;
-// - glibc gives every thread that allocates its own malloc arena (~25 MB of free lists on a 1M-event
-//   import): two are enough; large buffers (blocks, blobs, zstd contexts) freed across threads fragmented
-//   the heap, so from 1 MB up they are mapped and returned on free.
-const IMPORT_FLAGS = ['--max-semi-space-size=4'];
-const IMPORT_ENV =
-  process.platform === 'linux' ? { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576' } : {};
-const tuneImport = args.includes('ingest') && !process.env.AUDIT_EXPLORER_TUNED;
+// An import, a sync pass or an export gets its own tuned process (run once more, with the settings of
+// scripts/tuning.cjs, unless they are set already).
+const { TUNED_FLAGS, TUNED_ENV, isTunedCommand } = createRequire(import.meta.url)('../scripts/tuning.cjs');
+const tune = isTunedCommand(args) && !process.env.AUDIT_EXPLORER_TUNED;
 
-if (currentMajor() < REQUIRED_MAJOR || tuneImport) {
+if (currentMajor() < REQUIRED_MAJOR || tune) {
   const node = currentMajor() < REQUIRED_MAJOR ? provision() : process.execPath;
-  const flags = tuneImport ? IMPORT_FLAGS : [];
-  const env = tuneImport ? { ...IMPORT_ENV, ...process.env, AUDIT_EXPLORER_TUNED: '1' } : process.env;
+  const flags = tune ? TUNED_FLAGS : [];
+  const env = tune ? { ...TUNED_ENV, ...process.env, AUDIT_EXPLORER_TUNED: '1' } : process.env;
   process.exitCode = await runChild(node, [...flags, process.argv[1], ...args], env);
 } else {
   const { main } = await loadCli();

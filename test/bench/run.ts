@@ -185,7 +185,10 @@ async function main(): Promise<void> {
       resultFile: path.join(workDir, 'export.json'),
     };
     fs.rmSync(exportParams.out, { force: true });
-    const exported = await runChild<ExportReport>(path.join(HARNESS, 'exportChild.ts'), exportParams, log);
+    // Tuned like `audit-explorer export` runs (scripts/tuning.cjs).
+    const exported = await runChild<ExportReport>(path.join(HARNESS, 'exportChild.ts'), exportParams, log, {
+      tuned: true,
+    });
     fs.rmSync(exportParams.out, { force: true });
     // 2c. What each output costs on its own (events.ndjson with its running hash; events.csv).
     const exportOutput = async (output: ExportFormatParams['output']) => {
@@ -197,7 +200,9 @@ async function main(): Promise<void> {
       };
       fs.rmSync(params.out, { recursive: true, force: true });
       try {
-        return await runChild<ExportReport>(path.join(HARNESS, 'exportFormatChild.ts'), params, log);
+        return await runChild<ExportReport>(path.join(HARNESS, 'exportFormatChild.ts'), params, log, {
+          tuned: true,
+        });
       } finally {
         fs.rmSync(params.out, { recursive: true, force: true });
       }

@@ -5,6 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+// The settings `audit-explorer` runs an import, a sync pass or an export with (scripts/tuning.cjs).
+const { TUNED_FLAGS, TUNED_ENV } = createRequire(import.meta.url)('../../../scripts/tuning.cjs') as {
+  TUNED_FLAGS: string[];
+  TUNED_ENV: Record<string, string>;
+};
 
 export class ChildFailed extends Error {
   override name = 'ChildFailed';
@@ -16,10 +23,13 @@ export async function runChild<T>(
   script: string,
   params: { resultFile: string },
   onLine: (line: string) => void,
+  /** Run with the settings the CLI gives the command this step measures (an export's, an import's). */
+  { tuned = false }: { tuned?: boolean } = {},
 ): Promise<T> {
   fs.rmSync(params.resultFile, { force: true });
-  const child = spawn(process.execPath, [script, JSON.stringify(params)], {
+  const child = spawn(process.execPath, [...(tuned ? TUNED_FLAGS : []), script, JSON.stringify(params)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: tuned ? { ...TUNED_ENV, ...process.env } : process.env,
   });
   let stderr = '';
   let pending = '';

@@ -101,10 +101,21 @@ export interface RunningBinary {
 }
 
 /** Starts `node bin/audit-explorer.js ARGS` (like {@link runBinary}) without waiting for it. */
-export function startBinary(args: readonly string[], db: string): RunningBinary {
+export function startBinary(
+  args: readonly string[],
+  db: string,
+  { tuned = true }: { tuned?: boolean } = {},
+): RunningBinary {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, AUDIT_EXPLORER_DB: db, AUDIT_EXPLORER_DEBUG: '' },
+    // `tuned: false`: no second process for ingest/sync/export (scripts/tuning.cjs), so the process a test
+    // kills with SIGKILL (which cannot be passed on) is the one doing the work.
+    env: {
+      ...process.env,
+      AUDIT_EXPLORER_DB: db,
+      AUDIT_EXPLORER_DEBUG: '',
+      ...(tuned ? {} : { AUDIT_EXPLORER_TUNED: '1' }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

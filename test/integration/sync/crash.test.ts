@@ -71,7 +71,7 @@ beforeAll(async () => {
   // One uninterrupted pass, timed, so the kills land anywhere in a pass.
   const trial = copyTemplate();
   const started = performance.now();
-  const run = startBinary(['--db', trial.db, 'sync'], trial.db);
+  const run = startBinary(['--db', trial.db, 'sync'], trial.db, { tuned: false });
   const result = await run.result;
   fullRunMs = performance.now() - started;
   expect(result.code, result.err).toBe(0);
@@ -96,7 +96,7 @@ test(`SIGKILL at random points of a sync, ${TRIALS} trials: after another pass t
   for (let t = 0; t < TRIALS; t++) {
     const trial = copyTemplate();
     try {
-      const run = startBinary(['--db', trial.db, 'sync'], trial.db);
+      const run = startBinary(['--db', trial.db, 'sync'], trial.db, { tuned: false });
       const delay = Math.random() * fullRunMs;
       await new Promise((resolve) => setTimeout(resolve, delay));
       const alive = run.child.exitCode === null;
