@@ -169,6 +169,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       },
       (n) => options.onProgress?.({ phase: 'events', exported: n, total: matched }),
     );
+    // The rest (report, manifest, packing) needs no segment: ~19 MB at 1M events, 10× that at 10M.
+    engine.releaseColumns();
     const files = [await ndjson.close(), await index.close(), await csvFile.close()];
     if (exported !== matched) {
       throw new ExportCountError(

@@ -26,6 +26,13 @@ export class ColumnStore {
     this.blob = db.prepare('SELECT data FROM segments WHERE id = ?').pluck();
   }
 
+  /** Lets go of the loaded segments and counts (they load again when a query needs them). */
+  release(): void {
+    this.loaded.clear();
+    this.frequency.clear();
+    this.rows = 0;
+  }
+
   /** The current segments (call inside the query's read transaction, so they match its snapshot). */
   segments(): Segment[] {
     const metas = this.list.all() as {

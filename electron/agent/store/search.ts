@@ -146,6 +146,15 @@ export class SearchEngine {
   }
 
   /** The exact number of events matching a query. */
+  /**
+   * Lets go of what searching loaded (the column segments, cached raw blocks): for a long task that has
+   * finished searching and goes on with the dictionary only, such as an export packing its bundle.
+   */
+  releaseColumns(): void {
+    this.columns.release();
+    this.raw.clear();
+  }
+
   count(query: string, now?: number): number {
     return this.search({ query, limit: 0, facets: false, histogram: false, now }).total;
   }
