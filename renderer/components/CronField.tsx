@@ -16,6 +16,7 @@ import {
   offsetInZone,
   relativeTime,
   weekdayInZone,
+  zoneName,
   type ZoneChoice,
 } from '../lib/zoneTime.ts';
 
@@ -170,10 +171,6 @@ export function CronField({
       )}
     </div>
   );
-}
-
-function zoneName(zone: ZoneChoice): string {
-  return zone === 'local' ? browserZone() : zone;
 }
 
 function zoneCaption(zone: ZoneChoice, at: number): string {

@@ -25,6 +25,21 @@ export function formatMinute(ms: number, zone: TimeZoneMode): string {
   return formatTimestamp(ms, zone).slice(0, 16);
 }
 
+const ZONE_KEY = 'audit-explorer.zone';
+
+/** The UTC|Local choice the search screen's toggle stored: every screen shows times in the same zone. */
+export function storedZoneMode(): TimeZoneMode {
+  try {
+    return localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc';
+  } catch {
+    return 'utc';
+  }
+}
+
+export function storeZoneMode(zone: TimeZoneMode): void {
+  localStorage.setItem(ZONE_KEY, zone);
+}
+
 /** The zone's name as shown beside times. */
 export function zoneLabel(zone: TimeZoneMode): string {
   if (zone === 'utc') return 'UTC';

@@ -22,7 +22,7 @@ import type { ColumnKey } from '../components/columns.ts';
 import { FirstRun, NoMatches, SearchError } from '../components/States.tsx';
 import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
 import { useSearch } from '../hooks/useSearch.ts';
-import { formatCount, formatDuration, formatMinute } from '../lib/format.ts';
+import { formatCount, formatDuration, formatMinute, storeZoneMode, storedZoneMode } from '../lib/format.ts';
 import type { TimeZoneMode } from '../lib/format.ts';
 import { fieldTerm, toggleFieldTerm } from '../lib/queryEdit.ts';
 import { ALL_TIME, combineQuery, rangeLabel } from '../lib/timeRange.ts';
@@ -30,14 +30,11 @@ import type { TimeRange } from '../lib/timeRange.ts';
 import { readView, viewUrl } from '../lib/urlState.ts';
 import type { ViewState } from '../lib/urlState.ts';
 
-const ZONE_KEY = 'audit-explorer.zone';
 const MINUTE = 60_000;
 
 export function SearchScreen({ client }: { client: AuditClient }) {
   const [view, setView] = useState<ViewState>(() => readView(window.location));
-  const [zone, setZoneState] = useState<TimeZoneMode>(() =>
-    localStorage.getItem(ZONE_KEY) === 'local' ? 'local' : 'utc',
-  );
+  const [zone, setZoneState] = useState<TimeZoneMode>(storedZoneMode);
   const [columns, setColumnsState] = useState<ColumnKey[]>(loadColumns);
   const [stats, setStats] = useState<Stats | null>(null);
   const [valueIndex, setValueIndex] = useState(() => new ValueIndex());
@@ -120,7 +117,7 @@ export function SearchScreen({ client }: { client: AuditClient }) {
   };
   const setRange = (range: TimeRange) => navigate({ ...view, range });
   const setZone = (z: TimeZoneMode) => {
-    localStorage.setItem(ZONE_KEY, z);
+    storeZoneMode(z);
     setZoneState(z);
   };
   const setColumns = (keys: ColumnKey[]) => {

@@ -9,10 +9,10 @@ import { SourceDetail } from '../components/sources/SourceDetail.tsx';
 import { SourceForm } from '../components/sources/SourceForm.tsx';
 import { SourceList } from '../components/sources/SourceList.tsx';
 import { draftFromConfig, emptyDraft, type Draft } from '../components/sources/sourceDraft.ts';
-import { preferredZone, type SourceSummary } from '../components/sources/sourceFormat.ts';
+import { type SourceSummary } from '../components/sources/sourceFormat.ts';
 import { useNow, useSyncProgress } from '../components/sources/useSyncProgress.ts';
 import { useRoute } from '../hooks/useRoute.ts';
-import { zoneLabel } from '../lib/format.ts';
+import { storedZoneMode, zoneLabel, type TimeZoneMode } from '../lib/format.ts';
 import { navigate, routeHash } from '../lib/route.ts';
 
 export function SourcesScreen({ client }: { client: AuditClient }) {
@@ -22,7 +22,7 @@ export function SourcesScreen({ client }: { client: AuditClient }) {
   const editing = route.screen === 'sources' && route.edit === true && name !== undefined;
   const { progress, changes, done } = useSyncProgress(client);
   const now = useNow();
-  const [zone] = useState(preferredZone);
+  const [zone] = useState(storedZoneMode);
 
   let title = 'Sources';
   if (adding) title = 'Add a source';
@@ -113,7 +113,7 @@ function ListView({
   progress: ReturnType<typeof useSyncProgress>['progress'];
   changes: number;
   now: number;
-  zone: ReturnType<typeof preferredZone>;
+  zone: TimeZoneMode;
 }) {
   const [sources, setSources] = useState<SourceSummary[] | { error: string } | null>(null);
   const load = useCallback(() => {

@@ -2,10 +2,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditClient } from '../../api/types.ts';
 import { describeError } from '../../api/types.ts';
-import { formatCount, formatMinute, formatTimestamp } from '../../lib/format.ts';
+import { formatCount, formatMinute, formatTimestamp, storedZoneMode } from '../../lib/format.ts';
 import { navigate, routeHash } from '../../lib/route.ts';
 import { relativeTime } from '../../lib/savedView.ts';
-import { storedZone } from './caseTypes.ts';
 import type { InvestigationSummary } from './caseTypes.ts';
 import { NewInvestigationDialog } from './NewInvestigationDialog.tsx';
 
@@ -14,7 +13,7 @@ export function CaseList({ client }: { client: AuditClient }) {
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [filter, setFilter] = useState('');
-  const zone = storedZone();
+  const zone = storedZoneMode();
   const zoneWord = zone === 'utc' ? 'UTC' : 'local';
 
   const load = useCallback(() => {

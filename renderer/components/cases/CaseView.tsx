@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AuditClient, AuditEvent } from '../../api/types.ts';
 import { describeError } from '../../api/types.ts';
 import type { ApiErrorShape } from '../../api/types.ts';
-import { formatCount, formatMinute, formatTimestamp } from '../../lib/format.ts';
+import { formatCount, formatMinute, formatTimestamp, storedZoneMode } from '../../lib/format.ts';
 import { routeHash } from '../../lib/route.ts';
 import { ExportDialog } from '../ExportDialog.tsx';
 import { fromSaved, relativeTime, savedRangeLabel } from '../../lib/savedView.ts';
@@ -18,7 +18,6 @@ import { DetailDrawer } from '../DetailDrawer.tsx';
 import { OutcomeIcon } from '../Histogram.tsx';
 import { eventView, filterView, openSaved, openSearch, pivotView, searchLink } from './caseNav.ts';
 import { StatusBadge } from './CaseList.tsx';
-import { storedZone } from './caseTypes.ts';
 import type { Investigation } from './caseTypes.ts';
 import { Markdown } from './Markdown.tsx';
 import { NoteEditor } from './NoteEditor.tsx';
@@ -32,7 +31,7 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
   const [problem, setProblem] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
-  const zone = storedZone();
+  const zone = storedZoneMode();
   const zoneWord = zone === 'utc' ? 'UTC' : 'local';
 
   const load = useCallback(async () => {
@@ -424,7 +423,7 @@ function CaseSearches({
 }) {
   const [all, setAll] = useState<SavedSearch[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const zone = storedZone();
+  const zone = storedZoneMode();
   const open = data.status === 'open';
   const mine = new Set(data.searches.map((s) => s.name.toLowerCase()));
   const candidates = (all ?? []).filter((s) => !mine.has(s.name.toLowerCase()));

@@ -1,19 +1,10 @@
 /** How the sources screen words its numbers and states: relative times, bytes, a source's status. */
 import type { MethodOutput } from '../../../shared/contract.ts';
-import { formatCount, type TimeZoneMode } from '../../lib/format.ts';
+import { formatCount } from '../../lib/format.ts';
 
 export type SourceSummary = MethodOutput<'sources.list'>[number];
 export type SyncRun = MethodOutput<'sync.runs'>[number];
 export type SyncObject = MethodOutput<'sync.objects'>[number];
-
-/** The zone the search screen's UTC|Local toggle chose (the same key), so every screen shows one zone. */
-export function preferredZone(): TimeZoneMode {
-  try {
-    return localStorage.getItem('audit-explorer.zone') === 'local' ? 'local' : 'utc';
-  } catch {
-    return 'utc';
-  }
-}
 
 const UNITS: [number, string][] = [
   [86_400_000, 'day'],
