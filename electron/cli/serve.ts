@@ -302,11 +302,12 @@ class Door {
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends Host: evil.example.
     const host = (req.headers.host ?? '').toLowerCase();
-    if (!this.hosts.has(host)) {
-      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
-      res.end(`This server answers to ${[...this.hosts].join(', ')} only, not to "${host}".\n`);
-      return;
-    }
+    if (!this.hosts.has(host))
+      return this.plain(
+        res,
+        421,
+        `This server answers to ${[...this.hosts].join(', ')} only, not to "${host}".\n`,
+      );
     const url = new URL(req.url ?? '/', `http://${host}`);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return this.api(req, res, url, host);
     if (url.pathname.startsWith('/download/')) return this.download(req, res, url, host);
@@ -327,11 +328,7 @@ class Door {
       req.headers['sec-fetch-site'] === 'cross-site'
     )
       return this.plain(res, 403, "Downloads are for this server's own page.\n");
-    if (req.method !== 'GET') {
-      res.writeHead(405, { Allow: 'GET', 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
-      res.end('Use GET.\n');
-      return;
-    }
+    if (req.method !== 'GET') return this.plain(res, 405, 'Use GET.\n', { Allow: 'GET' });
     const id = url.pathname.slice('/download/'.length);
     const opened = /^[A-Za-z0-9_-]{22}$/.test(id) ? await this.service.openDownload(id) : null;
     if (opened === null)
@@ -469,15 +466,8 @@ class Door {
   }
 
   private async page(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, {
-        Allow: 'GET, HEAD',
-        'Content-Type': 'text/plain; charset=utf-8',
-        ...SECURITY_HEADERS,
-      });
-      res.end('Use GET.\n');
-      return;
-    }
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return this.plain(res, 405, 'Use GET.\n', { Allow: 'GET, HEAD' });
     const file = this.resolveStatic(url.pathname);
     if (file === null) return this.plain(res, 404, 'Not found.\n');
     const index = path.join(this.staticDir, 'index.html');
@@ -549,8 +539,13 @@ then reload this page.</p>
     res.end(html);
   }
 
-  private plain(res: http.ServerResponse, status: number, text: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+  private plain(
+    res: http.ServerResponse,
+    status: number,
+    text: string,
+    headers: http.OutgoingHttpHeaders = {},
+  ): void {
+    res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
     res.end(text);
   }
 
