@@ -342,6 +342,21 @@ describe('FolderSource permanent errors and the connection test', () => {
   const runAs = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const folderModule = fileURLToPath(new URL('../../../electron/agent/sources/folder.ts', import.meta.url));
 
+  /**
+   * Why the unprivileged child cannot run here, or null: as `nobody` it must reach Node and this checkout,
+   * which a clone inside a private folder (`mktemp -d` makes one, mode 700) does not allow.
+   */
+  function unprivilegedProblem(): string | null {
+    if (runAs.uid === undefined) return null;
+    const probe = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(folderModule)})`],
+      { ...runAs, cwd: os.tmpdir(), encoding: 'utf8' },
+    );
+    if (probe.error === undefined && probe.status === 0) return null;
+    return `user nobody cannot run ${process.execPath} on ${folderModule} (${probe.error?.message ?? probe.stderr.trim().split('\n')[0]}): the checkout is in a folder other users cannot enter`;
+  }
+
   /** Runs `body` (an async function of `source`) in a child process without root's file-permission bypass. */
   function unprivileged(
     root: string,
@@ -363,7 +378,9 @@ describe('FolderSource permanent errors and the connection test', () => {
 
   it.skipIf(process.platform === 'win32')(
     'an unreadable root, folder or file is forbidden, with what to do',
-    async () => {
+    async (ctx) => {
+      const problem = unprivilegedProblem();
+      if (problem !== null) ctx.skip(problem);
       const root = tempDir();
       write(root, 'open/a.ndjson', 'x\n');
       const locked = write(root, 'locked/b.ndjson', 'x\n');
