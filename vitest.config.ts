@@ -11,6 +11,11 @@ export default defineConfig({
       'test/e2e/**/*.test.ts',
     ],
     globalSetup: ['./test/support/globalSetup.ts'],
+    // Node 24's V8 now and then crashes a busy test process in its garbage collector (SIGSEGV, or a failed
+    // JIT-page CHECK) — nodejs/node#62393, still open; seen here about once in three full runs on 2 cores,
+    // in a different test file each time. Reported runs without Sparkplug (the baseline compiler) showed no
+    // crash. Test processes only: the product's own processes are not affected by this setting.
+    execArgv: ['--no-sparkplug'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summaryReporter.ts'],
