@@ -14,7 +14,9 @@ export default defineConfig({
     // Node 24's V8 now and then crashes a busy test process in its garbage collector (SIGSEGV, or a failed
     // JIT-page CHECK) — nodejs/node#62393, still open; seen here about once in three full runs on 2 cores,
     // in a different test file each time. Reported runs without Sparkplug (the baseline compiler) showed no
-    // crash. Test processes only: the product's own processes are not affected by this setting.
+    // crash. Test processes only: the product's own processes are not affected by this setting. It made
+    // the crash rarer here, not gone: `npm test` (scripts/runTests.js) runs a file once more when a signal
+    // killed its test process.
     execArgv: ['--no-sparkplug'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
