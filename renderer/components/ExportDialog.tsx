@@ -11,7 +11,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { BRIDGE_GLOBAL } from '../../shared/bridge.ts';
 import type { ExportFormat, MethodOutput } from '../../shared/contract.ts';
 import { describeError, type AuditClient } from '../api/types.ts';
-import { formatCount } from '../lib/format.ts';
+import { formatBytes, formatCount } from '../lib/format.ts';
 
 type ExportFile = MethodOutput<'exports.create'>;
 
@@ -458,7 +458,7 @@ function Done({ client, file }: { client: AuditClient; file: ExportFile }) {
           {file.name}
         </dd>
         <dt>Size</dt>
-        <dd data-testid="export-size">{formatBytes(file.bytes)}</dd>
+        <dd data-testid="export-size">{formatSize(file.bytes)}</dd>
         <dt>SHA-256</dt>
         <dd>
           <code className="export-dialog__hash" data-testid="export-sha256">
@@ -549,17 +549,9 @@ function Done({ client, file }: { client: AuditClient; file: ExportFile }) {
   );
 }
 
-/** 1,234 B · 12.3 KB · 456.7 MB (powers of 1,000, as file managers show them). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${formatCount(bytes)} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]} (${formatCount(bytes)} bytes)`;
+/** `4.27 kB (4,265 bytes)`: the size in units, and exactly, for a file handed over as evidence. */
+export function formatSize(bytes: number): string {
+  return bytes < 1000 ? formatBytes(bytes) : `${formatBytes(bytes)} (${formatCount(bytes)} bytes)`;
 }
 
 function newJobId(): string {

@@ -53,6 +53,19 @@ export function formatCount(n: number): string {
   return numberFormat.format(n);
 }
 
+/** `512 B`, `4.27 kB`, `12.3 MB`, `734 MB`: powers of 1,000, as file managers and transfer sizes give them. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${formatCount(bytes)} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${units[unit]}`;
+}
+
 /** `12 ms`, `1.4 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -87,26 +87,3 @@ export function searchHref(view: ViewState, pathname: string): string {
   params.set('range', rangeToParam(view.range));
   return `${pathname}?${params.toString()}#/`;
 }
-
-const UNITS: [number, string][] = [
-  [365 * 86_400_000, 'year'],
-  [30 * 86_400_000, 'month'],
-  [7 * 86_400_000, 'week'],
-  [86_400_000, 'day'],
-  [3_600_000, 'hour'],
-  [60_000, 'minute'],
-];
-
-/** "3 minutes ago", "just now", "in 2 days". */
-export function relativeTime(ms: number, now = Date.now()): string {
-  const diff = now - ms;
-  const abs = Math.abs(diff);
-  if (abs < 60_000) return 'just now';
-  for (const [size, unit] of UNITS)
-    if (abs >= size) {
-      const n = Math.floor(abs / size);
-      const words = `${n} ${unit}${n === 1 ? '' : 's'}`;
-      return diff >= 0 ? `${words} ago` : `in ${words}`;
-    }
-  return 'just now';
-}

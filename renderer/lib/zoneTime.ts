@@ -81,15 +81,26 @@ export function offsetInZone(ms: number, zone: ZoneChoice): string {
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
-/** `in 23 minutes`, `2 hours ago`, `in 3 days`: the largest unit that reads naturally (59.6 min is 1 hour). */
+const DAY = 86_400_000;
+
+/**
+ * `in 40 seconds`, `23 minutes ago`, `yesterday`, `in 3 days`, `last week`, `2 months ago`: the largest
+ * unit that reads naturally (59.6 minutes is 1 hour). Every screen words relative times with this one, so
+ * a run, a case and a note read alike.
+ */
 export function relativeTime(ms: number, now: number = Date.now()): string {
   const diff = ms - now;
   const abs = Math.abs(diff);
   const sign = diff >= 0 ? 1 : -1;
-  if (abs < 45_000) return diff >= 0 ? 'in less than a minute' : 'just now';
+  if (abs < 5000) return diff >= 0 ? 'in a few seconds' : 'just now';
+  if (abs < 45_000) return relative.format(sign * Math.round(abs / 1000), 'second');
   const minutes = Math.max(1, Math.round(abs / 60_000));
   if (minutes < 60) return relative.format(sign * minutes, 'minute');
   const hours = Math.round(abs / 3_600_000);
   if (hours < 24) return relative.format(sign * hours, 'hour');
-  return relative.format(sign * Math.round(abs / 86_400_000), 'day');
+  const days = Math.round(abs / DAY);
+  if (days < 7) return relative.format(sign * days, 'day');
+  if (days < 30) return relative.format(sign * Math.round(abs / (7 * DAY)), 'week');
+  if (days < 365) return relative.format(sign * Math.max(1, Math.round(abs / (30.44 * DAY))), 'month');
+  return relative.format(sign * Math.round(abs / (365.25 * DAY)), 'year');
 }

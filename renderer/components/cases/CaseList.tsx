@@ -4,7 +4,7 @@ import type { AuditClient } from '../../api/types.ts';
 import { describeError } from '../../api/types.ts';
 import { formatCount, formatMinute, formatTimestamp, storedZoneMode } from '../../lib/format.ts';
 import { navigate, routeHash } from '../../lib/route.ts';
-import { relativeTime } from '../../lib/savedView.ts';
+import { relativeTime } from '../../lib/zoneTime.ts';
 import type { InvestigationSummary } from './caseTypes.ts';
 import { NewInvestigationDialog } from './NewInvestigationDialog.tsx';
 

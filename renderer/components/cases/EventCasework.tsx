@@ -10,7 +10,7 @@ import { describeError } from '../../api/types.ts';
 import { formatTimestamp } from '../../lib/format.ts';
 import type { TimeZoneMode } from '../../lib/format.ts';
 import { routeHash } from '../../lib/route.ts';
-import { relativeTime } from '../../lib/savedView.ts';
+import { relativeTime } from '../../lib/zoneTime.ts';
 import type { EventCaseworkEntry, InvestigationSummary } from './caseTypes.ts';
 import { Markdown } from './Markdown.tsx';
 import { NewInvestigationDialog } from './NewInvestigationDialog.tsx';

@@ -5,12 +5,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { MethodOutput } from '../../../shared/contract.ts';
 import { describeError, type AuditClient } from '../../api/types.ts';
-import { formatCount, formatDuration, formatTimestamp, type TimeZoneMode } from '../../lib/format.ts';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatTimestamp,
+  type TimeZoneMode,
+} from '../../lib/format.ts';
 import { navigate } from '../../lib/route.ts';
 import { RemoveDialog } from './RemoveDialog.tsx';
 import { StatusDot, When } from './StatusDot.tsx';
 import { TestResult } from './TestResult.tsx';
-import { formatBytes, runStatusKind, sourceStatus, type SyncObject, type SyncRun } from './sourceFormat.ts';
+import { runStatusKind, sourceStatus, type SyncObject, type SyncRun } from './sourceFormat.ts';
 import type { SyncProgress } from './useSyncProgress.ts';
 
 type Detail = MethodOutput<'sources.get'>;

@@ -1,5 +1,6 @@
 /** A status at a glance: a coloured dot and the word beside it (never the colour alone). */
-import { relativeTime as relative, type StatusKind } from './sourceFormat.ts';
+import { relativeTime as relative } from '../../lib/zoneTime.ts';
+import type { StatusKind } from './sourceFormat.ts';
 
 export function StatusDot({ kind, word, title }: { kind: StatusKind; word: string; title?: string }) {
   return (

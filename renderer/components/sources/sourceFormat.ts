@@ -1,46 +1,10 @@
-/** How the sources screen words its numbers and states: relative times, bytes, a source's status. */
+/** How the sources screen words a source's status and its runs. */
 import type { MethodOutput } from '../../../shared/contract.ts';
 import { formatCount } from '../../lib/format.ts';
 
 export type SourceSummary = MethodOutput<'sources.list'>[number];
 export type SyncRun = MethodOutput<'sync.runs'>[number];
 export type SyncObject = MethodOutput<'sync.objects'>[number];
-
-const UNITS: [number, string][] = [
-  [86_400_000, 'day'],
-  [3_600_000, 'hour'],
-  [60_000, 'minute'],
-  [1000, 'second'],
-];
-
-/** "in 23 minutes", "5 hours ago", "just now" (rounded to the largest whole unit). */
-export function relativeTime(ms: number, now: number): string {
-  const diff = ms - now;
-  const abs = Math.abs(diff);
-  if (abs < 5000) return diff >= 0 ? 'in a few seconds' : 'just now';
-  for (const [size, unit] of UNITS) {
-    if (abs >= size) {
-      const n = Math.round(abs / size);
-      const words = `${n} ${unit}${n === 1 ? '' : 's'}`;
-      return diff > 0 ? `in ${words}` : `${words} ago`;
-    }
-  }
-  return 'just now';
-}
-
-/** `1.2 MB`, `512 B` (decimal units, as transfer sizes are usually given). */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${formatCount(n)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 'B';
-  for (const u of units) {
-    if (value < 1000) break;
-    value /= 1000;
-    unit = u;
-  }
-  return `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${unit}`;
-}
 
 export type StatusKind = 'ok' | 'syncing' | 'failing' | 'disabled' | 'never' | 'stopped';
 

@@ -7,7 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditClient, MethodOutput } from '../../../shared/contract.ts';
 import { BRIDGE_GLOBAL } from '../../../shared/bridge.ts';
-import { ExportDialog, formatBytes } from '../../../renderer/components/ExportDialog.tsx';
+import { ExportDialog, formatSize } from '../../../renderer/components/ExportDialog.tsx';
 import { createMemoryClient, fixtureEvents } from '../../support/memoryClient.ts';
 
 type ExportFile = MethodOutput<'exports.create'>;
@@ -172,8 +172,9 @@ describe('ExportDialog', () => {
   });
 
   it('formats sizes with units and the exact byte count', () => {
-    expect(formatBytes(999)).toBe('999 B');
-    expect(formatBytes(1500)).toBe('1.50 KB (1,500 bytes)');
-    expect(formatBytes(734_003_200)).toBe('734.0 MB (734,003,200 bytes)');
+    expect(formatSize(999)).toBe('999 B');
+    expect(formatSize(1500)).toBe('1.50 kB (1,500 bytes)');
+    expect(formatSize(734_003_200)).toBe('734 MB (734,003,200 bytes)');
+    expect(formatSize(12_345_678)).toBe('12.3 MB (12,345,678 bytes)');
   });
 });

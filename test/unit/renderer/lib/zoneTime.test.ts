@@ -33,7 +33,15 @@ describe('zoneTime', () => {
     expect(relativeTime(T + 59.6 * 60_000, T)).toBe('in 1 hour');
     expect(relativeTime(T + 20.4 * 3_600_000, T)).toBe('in 20 hours');
     expect(relativeTime(T + 50_000, T)).toBe('in 1 minute');
-    expect(relativeTime(T + 10_000, T)).toBe('in less than a minute');
-    expect(relativeTime(T - 10_000, T)).toBe('just now');
+    expect(relativeTime(T + 10_000, T)).toBe('in 10 seconds');
+    expect(relativeTime(T - 30_000, T)).toBe('30 seconds ago');
+    expect(relativeTime(T + 2000, T)).toBe('in a few seconds');
+    expect(relativeTime(T - 1000, T)).toBe('just now');
+    expect(relativeTime(T - 86_400_000, T)).toBe('yesterday');
+    expect(relativeTime(T - 9 * 86_400_000, T)).toBe('last week');
+    expect(relativeTime(T - 20 * 86_400_000, T)).toBe('3 weeks ago');
+    expect(relativeTime(T - 95 * 86_400_000, T)).toBe('3 months ago');
+    expect(relativeTime(T + 40 * 86_400_000, T)).toBe('next month');
+    expect(relativeTime(T - 800 * 86_400_000, T)).toBe('2 years ago');
   });
 });
