@@ -84,6 +84,21 @@ export interface SyncCounts {
   quarantined: number;
 }
 
+/** The counts of a pass before it has done anything (and of one that failed before it could). */
+export function noSyncCounts(): SyncCounts {
+  return {
+    listed: 0,
+    new: 0,
+    changed: 0,
+    skipped: 0,
+    failed: 0,
+    bytes: 0,
+    events: 0,
+    duplicates: 0,
+    quarantined: 0,
+  };
+}
+
 export interface SyncError {
   /** The object's key, or null for an error of the whole pass (listing, credentials). */
   object: string | null;

@@ -17,6 +17,7 @@ import {
   listObjects,
   listStoredSources,
   listSyncRuns,
+  noSyncCounts,
   objectStates,
   sourceTotals,
   type StoredSource,
@@ -233,17 +234,7 @@ export function createSyncHandlers(deps: SyncDeps): SyncHandlers & {
     const run = await client.call('syncRunBegin', { sourceId: row.id, trigger, now: now() });
     const message = error instanceof Error ? error.message : String(error);
     const errors = [{ object: null, error: message }];
-    const counts = {
-      listed: 0,
-      new: 0,
-      changed: 0,
-      skipped: 0,
-      failed: 0,
-      bytes: 0,
-      events: 0,
-      duplicates: 0,
-      quarantined: 0,
-    };
+    const counts = noSyncCounts();
     await client.call('syncRunFinish', { runId: run, status: 'failed', counts, errors, now: now() });
     return {
       name: row.name,

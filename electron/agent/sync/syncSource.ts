@@ -23,7 +23,14 @@ import type { WriterClient } from '../store/writerClient.ts';
 import { RpcError } from '../rpc/client.ts';
 import type { RemoteObject, Source } from '../sources/source.ts';
 import { EventIdHasher } from '../store/eventId.ts';
-import type { SyncCounts, SyncError, SyncObjectState, SyncStatus, SyncTrigger } from '../store/syncRuns.ts';
+import {
+  noSyncCounts,
+  type SyncCounts,
+  type SyncError,
+  type SyncObjectState,
+  type SyncStatus,
+  type SyncTrigger,
+} from '../store/syncRuns.ts';
 import { prefetch } from './prefetch.ts';
 
 export interface SyncPassOptions {
@@ -105,17 +112,7 @@ export async function syncSource(options: SyncPassOptions): Promise<SyncPassResu
     now: started,
   });
   options.onStart?.(run);
-  const counts: SyncCounts = {
-    listed: 0,
-    new: 0,
-    changed: 0,
-    skipped: 0,
-    failed: 0,
-    bytes: 0,
-    events: 0,
-    duplicates: 0,
-    quarantined: 0,
-  };
+  const counts = noSyncCounts();
   const errors: SyncError[] = [];
   let status: Exclude<SyncStatus, 'running'> = 'ok';
   try {
