@@ -16,6 +16,7 @@ import type { HistoryEntry, SavedSearch } from '../lib/savedView.ts';
 import { rangeLabel } from '../lib/timeRange.ts';
 import type { ViewState } from '../lib/urlState.ts';
 import type { ColumnKey } from './columns.ts';
+import { DialogFooter } from './DialogFooter.tsx';
 
 export interface SavedSearchesMenuProps {
   client: AuditClient;
@@ -504,17 +505,7 @@ function SaveSearchDialog({
               <dt>Columns</dt>
               <dd>{columns.length}</dd>
             </dl>
-            {error && (
-              <p className="form-error" role="alert">
-                {error}
-              </p>
-            )}
-            <div className="cform__buttons">
-              <Dialog.Close asChild>
-                <button type="button" className="button button--ghost">
-                  Cancel
-                </button>
-              </Dialog.Close>
+            <DialogFooter error={error}>
               <button
                 type="submit"
                 className="button button--primary"
@@ -523,7 +514,7 @@ function SaveSearchDialog({
               >
                 {replaces ? 'Replace' : 'Save'}
               </button>
-            </div>
+            </DialogFooter>
           </form>
         </Dialog.Content>
       </Dialog.Portal>

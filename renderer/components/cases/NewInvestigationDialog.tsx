@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { AuditClient } from '../../api/types.ts';
 import { describeError } from '../../api/types.ts';
 import type { InvestigationSummary } from './caseTypes.ts';
+import { DialogFooter } from '../DialogFooter.tsx';
 
 export function NewInvestigationDialog({
   open,
@@ -91,17 +92,7 @@ export function NewInvestigationDialog({
                 onChange={(e) => setDescription(e.target.value)}
               />
             </label>
-            {error && (
-              <p className="form-error" role="alert">
-                {error}
-              </p>
-            )}
-            <div className="cform__buttons">
-              <Dialog.Close asChild>
-                <button type="button" className="button button--ghost">
-                  Cancel
-                </button>
-              </Dialog.Close>
+            <DialogFooter error={error}>
               <button
                 type="submit"
                 className="button button--primary"
@@ -110,7 +101,7 @@ export function NewInvestigationDialog({
               >
                 Create
               </button>
-            </div>
+            </DialogFooter>
           </form>
         </Dialog.Content>
       </Dialog.Portal>

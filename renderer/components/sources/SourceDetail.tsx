@@ -313,47 +313,47 @@ function Progress({ progress }: { progress: SyncProgress | undefined }) {
   );
 }
 
+/** The counts of a run, in the history's column order (bytes in units, the exact number on hover). */
+const RUN_COUNTS = [
+  { key: 'listed', label: 'Listed' },
+  { key: 'new', label: 'New' },
+  { key: 'changed', label: 'Changed' },
+  { key: 'skipped', label: 'Skipped' },
+  { key: 'failed', label: 'Failed' },
+  { key: 'bytes', label: 'Bytes' },
+  { key: 'events', label: 'Events' },
+  { key: 'duplicates', label: 'Duplicates' },
+  { key: 'quarantined', label: 'Quarantined' },
+] as const;
+
+/** A table's header row; numeric columns are right-aligned like their cells. */
+function HeaderRow({ columns }: { columns: { label: string; num?: boolean }[] }) {
+  return (
+    <tr>
+      {columns.map(({ label, num }) => (
+        <th key={label} scope="col" className={num ? 'num' : undefined}>
+          {label}
+        </th>
+      ))}
+    </tr>
+  );
+}
+
 function RunTable({ runs, format }: { runs: SyncRun[]; format: (ms: number) => string }) {
   return (
     <div className="table-scroll">
       <table className="data-table" data-testid="run-history">
         <thead>
-          <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Trigger</th>
-            <th scope="col" className="num">
-              Duration
-            </th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Listed
-            </th>
-            <th scope="col" className="num">
-              New
-            </th>
-            <th scope="col" className="num">
-              Changed
-            </th>
-            <th scope="col" className="num">
-              Skipped
-            </th>
-            <th scope="col" className="num">
-              Failed
-            </th>
-            <th scope="col" className="num">
-              Bytes
-            </th>
-            <th scope="col" className="num">
-              Events
-            </th>
-            <th scope="col" className="num">
-              Duplicates
-            </th>
-            <th scope="col" className="num">
-              Quarantined
-            </th>
-            <th scope="col">Errors</th>
-          </tr>
+          <HeaderRow
+            columns={[
+              { label: 'Started' },
+              { label: 'Trigger' },
+              { label: 'Duration', num: true },
+              { label: 'Status' },
+              ...RUN_COUNTS.map(({ label }) => ({ label, num: true })),
+              { label: 'Errors' },
+            ]}
+          />
         </thead>
         <tbody>
           {runs.map((r) => (
@@ -366,33 +366,16 @@ function RunTable({ runs, format }: { runs: SyncRun[]; format: (ms: number) => s
               <td>
                 <StatusDot kind={runStatusKind(r.status)} word={r.status} />
               </td>
-              <td className="num" data-col="listed">
-                {formatCount(r.listed)}
-              </td>
-              <td className="num" data-col="new">
-                {formatCount(r.new)}
-              </td>
-              <td className="num" data-col="changed">
-                {formatCount(r.changed)}
-              </td>
-              <td className="num" data-col="skipped">
-                {formatCount(r.skipped)}
-              </td>
-              <td className="num" data-col="failed">
-                {formatCount(r.failed)}
-              </td>
-              <td className="num" data-col="bytes" title={`${formatCount(r.bytes)} bytes`}>
-                {formatBytes(r.bytes)}
-              </td>
-              <td className="num" data-col="events">
-                {formatCount(r.events)}
-              </td>
-              <td className="num" data-col="duplicates">
-                {formatCount(r.duplicates)}
-              </td>
-              <td className="num" data-col="quarantined">
-                {formatCount(r.quarantined)}
-              </td>
+              {RUN_COUNTS.map(({ key }) => (
+                <td
+                  key={key}
+                  className="num"
+                  data-col={key}
+                  title={key === 'bytes' ? `${formatCount(r.bytes)} bytes` : undefined}
+                >
+                  {key === 'bytes' ? formatBytes(r.bytes) : formatCount(r[key])}
+                </td>
+              ))}
               <td className="run-errors" data-col="errors">
                 {r.errors.length === 0 ? (
                   <span className="muted">none</span>
@@ -423,30 +406,18 @@ function ObjectTable({ objects, format }: { objects: SyncObject[]; format: (ms: 
     <div className="table-scroll table-scroll--tall" tabIndex={0} aria-label="Objects">
       <table className="data-table" data-testid="object-state">
         <thead>
-          <tr>
-            <th scope="col">Object</th>
-            <th scope="col">State</th>
-            <th scope="col" className="num">
-              Size
-            </th>
-            <th scope="col" className="num">
-              Read
-            </th>
-            <th scope="col" className="num">
-              Lines
-            </th>
-            <th scope="col" className="num">
-              Events
-            </th>
-            <th scope="col" className="num">
-              Duplicates
-            </th>
-            <th scope="col" className="num">
-              Quarantined
-            </th>
-            <th scope="col">Updated</th>
-            <th scope="col">Error</th>
-          </tr>
+          <HeaderRow
+            columns={[
+              { label: 'Object' },
+              { label: 'State' },
+              ...['Size', 'Read', 'Lines', 'Events', 'Duplicates', 'Quarantined'].map((label) => ({
+                label,
+                num: true,
+              })),
+              { label: 'Updated' },
+              { label: 'Error' },
+            ]}
+          />
         </thead>
         <tbody>
           {objects.map((o) => (
@@ -496,11 +467,7 @@ function QuarantineTable({ quarantine }: { quarantine: Quarantine }) {
     <div className="table-scroll">
       <table className="data-table" data-testid="quarantine">
         <thead>
-          <tr>
-            <th scope="col">Object:line</th>
-            <th scope="col">Reason</th>
-            <th scope="col">Excerpt</th>
-          </tr>
+          <HeaderRow columns={[{ label: 'Object:line' }, { label: 'Reason' }, { label: 'Excerpt' }]} />
         </thead>
         <tbody>
           {quarantine.entries.map((q) => (
