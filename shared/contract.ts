@@ -715,6 +715,16 @@ export const contract = {
     input: z.strictObject({ name: NameSchema, searches: z.array(NameSchema).min(1) }),
     output: InvestigationSummarySchema,
   },
+  /** Takes saved searches out of an open case; the saved searches themselves stay (saved.list). */
+  'investigations.removeSearches': {
+    input: z.strictObject({ name: NameSchema, searches: z.array(NameSchema).min(1) }),
+    output: InvestigationSummarySchema,
+  },
+  /** Replaces the description of an open case (Markdown; '' clears it). */
+  'investigations.update': {
+    input: z.strictObject({ name: NameSchema, description: z.string().max(100_000) }),
+    output: InvestigationSummarySchema,
+  },
   'investigations.pin': {
     input: z.strictObject({ name: NameSchema, eventIds: z.array(EventIdSchema).min(1).max(10_000) }),
     output: z.object({ pinned: z.number().int(), total: z.number().int() }),
@@ -734,6 +744,11 @@ export const contract = {
     output: InvestigationSummarySchema,
   },
   'investigations.close': { input: z.strictObject({ name: NameSchema }), output: InvestigationSummarySchema },
+  /** Reopens a closed case (its closedAt is cleared); an open case is a conflict, like closing a closed one. */
+  'investigations.reopen': {
+    input: z.strictObject({ name: NameSchema }),
+    output: InvestigationSummarySchema,
+  },
   'export.run': { input: ExportInputSchema, output: ExportOutputSchema },
   'keys.show': { input: z.strictObject({}).default({}), output: SigningKeySchema },
   /**

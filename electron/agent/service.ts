@@ -464,6 +464,9 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     'investigations.forEvent': ({ id }) => ({ investigations: store.investigationsForEvent(id) }),
     'investigations.addSearches': ({ name, searches }) =>
       write('investigationAddSearches', { name, searches }),
+    'investigations.removeSearches': ({ name, searches }) =>
+      write('investigationRemoveSearches', { name, searches }),
+    'investigations.update': ({ name, description }) => write('investigationDescribe', { name, description }),
     'investigations.pin': async ({ name, eventIds }) => {
       const pinned = await write('investigationPin', { name, ids: eventIds, now: now() });
       return { pinned, total: store.investigation(name).pinned };
@@ -477,6 +480,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return store.investigations().find((c) => c.name.toLowerCase() === name.toLowerCase())!;
     },
     'investigations.close': ({ name }) => write('investigationClose', { name, now: now() }),
+    'investigations.reopen': ({ name }) => write('investigationReopen', { name }),
     'export.run': ({ query, investigation, out, bom, pseudonymize, htmlRows }) =>
       runExportTo(out, { query, investigation, bom, pseudonymize, htmlRows }, (payload) =>
         emit({ name: 'export.progress', payload }),

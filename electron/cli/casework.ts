@@ -4,7 +4,10 @@ import type { CliContext } from './context.ts';
 import { collect, positiveInt, queryOf, timeMs, UsageError } from './context.ts';
 import { count, isoTime, printable } from './output.ts';
 
-/** `saved list|add|rename|remove`, `history`, `investigation create|list|show|pin|unpin|note|close`. */
+/**
+ * `saved list|add|rename|remove`, `history`,
+ * `investigation create|list|show|describe|add-search|remove-search|pin|unpin|note|close|reopen`.
+ */
 export function registerCasework({ io, command, withService }: CliContext): void {
   const saved = command('saved').description('saved searches: a named query with its time range and columns');
   saved
@@ -178,6 +181,33 @@ export function registerCasework({ io, command, withService }: CliContext): void
       }),
     );
   investigation
+    .command('describe')
+    .description("replace an open investigation's description (Markdown)")
+    .argument('<name>')
+    .argument('[text...]', "the new description (or --file); '' clears it")
+    .option('--file <path>', 'read the description from a file (- for standard input)')
+    .action(async (name: string, words: string[], opts: { file?: string }, cmd: Command) =>
+      withService(cmd, async (service) => {
+        // No words at all is a slip (the description would silently go); an explicit '' clears it.
+        if (words.length === 0 && opts.file === undefined)
+          throw new UsageError("give the new description, or --file PATH ('' clears it)");
+        let description = words.join(' ');
+        if (opts.file !== undefined) {
+          try {
+            description = fs.readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8');
+          } catch {
+            throw new UsageError(`cannot read the description file ${opts.file}`);
+          }
+        }
+        const c = await service['investigations.update']({ name, description });
+        io.out(
+          description.trim() === ''
+            ? `Cleared the description of '${printable(c.name)}'.\n`
+            : `Replaced the description of '${printable(c.name)}'.\n`,
+        );
+      }),
+    );
+  investigation
     .command('add-search')
     .description('add saved searches to an open investigation')
     .argument('<name>')
@@ -187,6 +217,19 @@ export function registerCasework({ io, command, withService }: CliContext): void
         await service['investigations.addSearches']({ name, searches });
         io.out(
           `Added ${searches.length} saved search${searches.length === 1 ? '' : 'es'} to '${printable(name)}'.\n`,
+        );
+      }),
+    );
+  investigation
+    .command('remove-search')
+    .description('remove saved searches from an investigation (the saved searches stay)')
+    .argument('<name>')
+    .argument('<saved...>', 'names of saved searches in the investigation')
+    .action(async (name: string, searches: string[], _opts: unknown, cmd: Command) =>
+      withService(cmd, async (service) => {
+        await service['investigations.removeSearches']({ name, searches });
+        io.out(
+          `Removed ${searches.length} saved search${searches.length === 1 ? '' : 'es'} from '${printable(name)}'; the saved search${searches.length === 1 ? ' stays' : 'es stay'} in saved list.\n`,
         );
       }),
     );
@@ -246,6 +289,16 @@ export function registerCasework({ io, command, withService }: CliContext): void
       withService(cmd, async (service) => {
         const c = await service['investigations.close']({ name });
         io.out(`Closed '${printable(c.name)}'; its ${count(c.pinned)} pinned events stay on legal hold.\n`);
+      }),
+    );
+  investigation
+    .command('reopen')
+    .description('reopen a closed investigation (its description, searches, pins and notes change again)')
+    .argument('<name>')
+    .action(async (name: string, _opts: unknown, cmd: Command) =>
+      withService(cmd, async (service) => {
+        const c = await service['investigations.reopen']({ name });
+        io.out(`Reopened '${printable(c.name)}'.\n`);
       }),
     );
 }

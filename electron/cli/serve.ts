@@ -89,10 +89,13 @@ const HTTP_DOOR = {
   'investigations.get': true,
   'investigations.forEvent': true,
   'investigations.addSearches': true,
+  'investigations.removeSearches': true,
+  'investigations.update': true,
   'investigations.pin': true,
   'investigations.unpin': true,
   'investigations.note': true,
   'investigations.close': true,
+  'investigations.reopen': true,
   'export.run': false,
   'keys.show': true,
   // The door-safe export: the caller chooses what and in which format, never where. The file goes to the

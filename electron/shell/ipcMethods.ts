@@ -35,10 +35,13 @@ export const IPC_DOOR = {
   'investigations.get': true,
   'investigations.forEvent': true,
   'investigations.addSearches': true,
+  'investigations.removeSearches': true,
+  'investigations.update': true,
   'investigations.pin': true,
   'investigations.unpin': true,
   'investigations.note': true,
   'investigations.close': true,
+  'investigations.reopen': true,
   // Writes files to whatever path it is given: off for the same reason as ingest.paths, until the desktop
   // asks for the path with a native save dialog (`audit-explorer export` meanwhile).
   'export.run': false,

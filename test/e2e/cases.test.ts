@@ -1,7 +1,8 @@
 /**
  * Saved searches, the history, pins and notes, and the investigations screen in Chromium against the
  * real `serve` on a seeded database. The steps build on each other like an auditor's afternoon: empty
- * states first, then a saved search, the history, a case with pinned events and notes, then closing it.
+ * states first, then a saved search, the history, a case with pinned events and notes, then closing it;
+ * then a second case whose description is edited, whose saved search is taken out, closed and reopened.
  * Screenshots (1440×900) go to test-results/screenshots/cases-*.png.
  */
 import fs from 'node:fs';
@@ -318,6 +319,92 @@ describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and i
     await poll(() => ui.page.getByTestId('case-row').count()).toBe(2);
     expect(await ui.page.getByTestId('case-link').allInnerTexts()).toEqual(['INC-8 alice', CASE]);
     await shot('12-list-open-and-closed');
+  });
+
+  it('edits the description (Markdown, kept after a reload), removes a saved search (still saved), closes and reopens', async () => {
+    await openSearch();
+    await go(`#/investigations/${encodeURIComponent('INC-8 alice')}`);
+    await ui.page.getByTestId('description-empty').waitFor();
+
+    // The description, edited with the keyboard: Edit, type, Ctrl+Enter saves; the focus returns to Edit.
+    const edit = ui.page.getByRole('button', { name: 'Edit the description' });
+    await edit.focus();
+    await ui.page.keyboard.press('Enter');
+    const text = ui.page.getByTestId('description-text');
+    await text.waitFor();
+    expect(await ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'description-text',
+    );
+    await text.fill('Did **alice** reach billing?\n\n- scope: `5–6 March`');
+    await shot('13-description-edit');
+    // Escape drops the edit; the case still has no description.
+    await ui.page.keyboard.press('Escape');
+    await text.waitFor({ state: 'detached' });
+    await ui.page.getByTestId('description-empty').waitFor();
+    expect(await ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'description-edit',
+    );
+    await ui.page.keyboard.press('Enter');
+    await text.fill(`Did **alice** reach billing?\n\n- scope: \`5–6 March\`\n\n${INJECTION}`);
+    await ui.page.keyboard.press('Control+Enter');
+    await text.waitFor({ state: 'detached' });
+    const description = ui.page.locator('section[aria-labelledby="case-description"] .markdown');
+    await description.waitFor();
+    await poll(() => ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'description-edit',
+    );
+    await ui.page.reload();
+    await description.waitFor();
+    expect(await description.locator('strong').innerText()).toBe('alice');
+    expect(await description.locator('li code').innerText()).toBe('5–6 March');
+    expect(await description.innerText()).toContain(INJECTION);
+    expect(await description.locator('img').count()).toBe(0);
+    await shot('14-description');
+    // Editing starts from the text as saved.
+    await ui.page.getByTestId('description-edit').click();
+    expect(await text.inputValue()).toContain('Did **alice** reach billing?');
+    await ui.page.getByRole('button', { name: 'Cancel' }).click();
+    await text.waitFor({ state: 'detached' });
+
+    // The saved search leaves the case, and stays saved: the case's menu offers it again.
+    await ui.page.getByRole('button', { name: 'Remove Alice early from the case' }).click();
+    await ui.page.getByTestId('searches-empty').waitFor();
+    expect(await ui.page.getByTestId('case-search').count()).toBe(0);
+    // The focus is not lost with the row: it goes to the Add button.
+    await poll(() => ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'case-add-search',
+    );
+    await ui.page.getByTestId('case-add-search').click();
+    await ui.page.getByRole('menuitem', { name: /Alice early/ }).waitFor();
+    await ui.page.keyboard.press('Escape');
+    // And the search screen's ☆ Saved menu still lists it.
+    await ui.page.goBack();
+    await ui.page.getByTestId('saved-menu').waitFor();
+    await ui.page.getByTestId('saved-menu').click();
+    await poll(() => popover(ui.page).getByTestId('saved-list').innerText()).toContain('Alice early');
+    await ui.page.keyboard.press('Escape');
+
+    // Closed, the case offers Reopen where Close was, and nothing to edit or remove.
+    await go(`#/investigations/${encodeURIComponent('INC-8 alice')}`);
+    await ui.page.getByTestId('case-close').click();
+    await ui.page.getByTestId('close-confirm').click();
+    await ui.page.getByTestId('case-closed').waitFor();
+    await poll(() => ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'case-reopen',
+    );
+    expect(await ui.page.getByTestId('description-edit').count()).toBe(0);
+    expect(await ui.page.getByTestId('case-add-search').count()).toBe(0);
+    await shot('15-case-closed-reopen');
+    await ui.page.keyboard.press('Enter');
+    await ui.page.getByTestId('case-close').waitFor();
+    expect(await ui.page.getByTestId('case-status').innerText()).toBe('open');
+    expect(await ui.page.getByTestId('case-closed').count()).toBe(0);
+    expect(await ui.page.getByTestId('case-reopen').count()).toBe(0);
+    await poll(() => ui.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'case-close',
+    );
+    await ui.page.getByTestId('description-edit').waitFor();
+    await ui.page.getByTestId('note-text').waitFor();
   });
 
   it('follows a dark OS theme (the case view)', async () => {

@@ -320,6 +320,15 @@ export function createMemoryClient(fixture: AuditEventOut[], options: MemoryClie
     async 'investigations.close'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },
+    async 'investigations.removeSearches'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'investigations.update'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
+    async 'investigations.reopen'() {
+      throw new MemoryApiError('Not available in the memory client.', 'bad_input');
+    },
     async 'export.run'() {
       throw new MemoryApiError('Not available in the memory client.', 'bad_input');
     },

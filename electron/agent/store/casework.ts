@@ -202,7 +202,7 @@ function openCase(db: Db, name: string): CaseRow {
   const row = caseRow(db, name);
   if (row.status === 'closed')
     throw new ConflictError(
-      `The investigation '${row.name}' is closed; its pins and notes no longer change.`,
+      `The investigation '${row.name}' is closed; its description, searches, pins and notes no longer change. Reopen it first to change it.`,
     );
   return row;
 }
@@ -292,6 +292,34 @@ export function addInvestigationSearches(db: Db, name: string, searches: string[
   })();
 }
 
+/**
+ * Takes saved searches out of an open case; the saved searches themselves stay. A name that is not in the
+ * case is an error (nothing is removed), so a typo is not silently ignored.
+ */
+export function removeInvestigationSearches(db: Db, name: string, searches: string[]): InvestigationSummary {
+  return db.transaction(() => {
+    const row = openCase(db, name);
+    const unlink = db.prepare(
+      'DELETE FROM investigation_searches WHERE investigation_id = ? AND saved_search_id = ?',
+    );
+    for (const search of searches) {
+      const saved = savedRow(db, search);
+      if (unlink.run(row.id, saved.id).changes === 0)
+        throw new NotFoundError(
+          `The saved search '${saved.name}' is not in '${row.name}'. See its searches with: audit-explorer investigation show '${row.name}'`,
+        );
+    }
+    return summary(db, row);
+  })();
+}
+
+/** Replaces the description of an open case: a closed case is evidence as it was handed over. */
+export function describeInvestigation(db: Db, name: string, description: string): InvestigationSummary {
+  const row = openCase(db, name);
+  db.prepare('UPDATE investigations SET description = ? WHERE id = ?').run(description, row.id);
+  return summary(db, caseRow(db, name));
+}
+
 /** The key of the event with this id (32 hex digits). */
 function eventKey(db: Db, id: string): number {
   const hex = id.toLowerCase();
@@ -366,6 +394,18 @@ export function addNote(db: Db, name: string, body: string, eventId: string | nu
 export function closeInvestigation(db: Db, name: string, now: number): InvestigationSummary {
   const row = openCase(db, name);
   db.prepare("UPDATE investigations SET status = 'closed', closed_at = ? WHERE id = ?").run(now, row.id);
+  return summary(db, caseRow(db, name));
+}
+
+/**
+ * Reopens a closed case: it changes again, and `closedAt` is cleared (the case is no longer closed). Like
+ * closing a closed case, reopening an open one is a conflict, not a silent no-op: the caller's picture of
+ * the case is wrong.
+ */
+export function reopenInvestigation(db: Db, name: string): InvestigationSummary {
+  const row = caseRow(db, name);
+  if (row.status === 'open') throw new ConflictError(`The investigation '${row.name}' is open already.`);
+  db.prepare("UPDATE investigations SET status = 'open', closed_at = NULL WHERE id = ?").run(row.id);
   return summary(db, caseRow(db, name));
 }
 

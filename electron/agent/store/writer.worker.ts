@@ -12,10 +12,13 @@ import {
   addSavedSearch,
   closeInvestigation,
   createInvestigation,
+  describeInvestigation,
   pinEvents,
   recordHistory,
+  removeInvestigationSearches,
   removeSavedSearch,
   renameSavedSearch,
+  reopenInvestigation,
   unpinEvents,
 } from './casework.ts';
 import { deleteSource } from './deleteSource.ts';
@@ -79,10 +82,13 @@ void serveRpc<WriterMethods>(async ({ notify, signal }) => {
         historyRecord: ({ query, total, at }) => recordHistory(db, query, total, at),
         investigationCreate: (input) => createInvestigation(db, input),
         investigationAddSearches: ({ name, searches }) => addInvestigationSearches(db, name, searches),
+        investigationRemoveSearches: ({ name, searches }) => removeInvestigationSearches(db, name, searches),
+        investigationDescribe: ({ name, description }) => describeInvestigation(db, name, description),
         investigationPin: ({ name, ids, now }) => pinEvents(db, name, ids, now),
         investigationUnpin: ({ name, ids }) => unpinEvents(db, name, ids),
         investigationNote: ({ name, body, eventId, now }) => addNote(db, name, body, eventId, now),
         investigationClose: ({ name, now }) => closeInvestigation(db, name, now),
+        investigationReopen: ({ name }) => reopenInvestigation(db, name),
       },
       options: {
         ...failure,

@@ -1,11 +1,12 @@
 /**
  * One investigation: its description, saved searches (open one in search), pinned events (a compact
  * table; a row opens the event's detail panel beside it), and the case log of Markdown notes on the case
- * and on its events. A closed case is read-only; its pinned events stay on legal hold.
+ * and on its events. The description is edited in place; a saved search can be taken out of the case (it
+ * stays saved). A closed case is read-only until it is reopened; its pinned events stay on legal hold.
  */
 import * as Dialog from '@radix-ui/react-dialog';
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditClient, AuditEvent } from '../../api/types.ts';
 import { describeError } from '../../api/types.ts';
 import type { ApiErrorShape } from '../../api/types.ts';
@@ -31,6 +32,12 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
   const [selected, setSelected] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const reopenButton = useRef<HTMLButtonElement>(null);
+  /** The header button that takes the place of the one just used (Close ↔ Reopen) gets the focus. */
+  const [refocus, setRefocus] = useState<'close' | 'reopen' | 'edit' | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
   const zone = storedZoneMode();
   const zoneWord = zone === 'utc' ? 'UTC' : 'local';
@@ -46,6 +53,15 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => {
+    if (refocus === null) return;
+    // The button exists only once the case has reloaded (Close ↔ Reopen) or the editor has gone (Edit).
+    const target = { close: closeButton, reopen: reopenButton, edit: editButton }[refocus].current;
+    if (target) {
+      target.focus();
+      setRefocus(null);
+    }
+  });
 
   if (error && !data)
     return (
@@ -131,9 +147,31 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
           onOpenChange={setExportOpen}
           investigation={data.name}
         />
-        {open && (
-          <button type="button" className="button" data-testid="case-close" onClick={() => setClosing(true)}>
+        {open ? (
+          <button
+            ref={closeButton}
+            type="button"
+            className="button"
+            data-testid="case-close"
+            onClick={() => setClosing(true)}
+          >
             Close case…
+          </button>
+        ) : (
+          <button
+            ref={reopenButton}
+            type="button"
+            className="button"
+            data-testid="case-reopen"
+            title="Reopen the case: its description, saved searches, pins and notes can change again"
+            onClick={() =>
+              void act(async () => {
+                await client['investigations.reopen']({ name: data.name });
+                setRefocus('close');
+              })
+            }
+          >
+            Reopen case
           </button>
         )}
       </header>
@@ -159,8 +197,8 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
         </p>
         {!open && (
           <div className="banner case__closed" role="status" data-testid="case-closed">
-            This investigation is closed: it is read-only. Its {formatCount(data.pinned)} pinned{' '}
-            {data.pinned === 1 ? 'event stays' : 'events stay'} on legal hold (retention keeps them).
+            This investigation is closed: it is read-only until it is reopened. Its {formatCount(data.pinned)}{' '}
+            pinned {data.pinned === 1 ? 'event stays' : 'events stay'} on legal hold (retention keeps them).
           </div>
         )}
         {problem && (
@@ -170,11 +208,51 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
         )}
 
         <section className="case__section" aria-labelledby="case-description">
-          <h2 id="case-description">Description</h2>
-          {data.description ? <Markdown text={data.description} /> : <p className="muted">No description.</p>}
+          <div className="case__section-head">
+            <h2 id="case-description">Description</h2>
+            {open && !editing && (
+              <button
+                ref={editButton}
+                type="button"
+                className="button cw-small"
+                data-testid="description-edit"
+                aria-label="Edit the description"
+                onClick={() => setEditing(true)}
+              >
+                Edit
+              </button>
+            )}
+          </div>
+          {editing && open ? (
+            <div className="case__description-editor">
+              <NoteEditor
+                label="The case's description"
+                initial={data.description}
+                saveLabel="Save description"
+                allowEmpty
+                testId="description"
+                onSave={async (description) => {
+                  await client['investigations.update']({ name: data.name, description });
+                  await load();
+                  setEditing(false);
+                  setRefocus('edit');
+                }}
+                onCancel={() => {
+                  setEditing(false);
+                  setRefocus('edit');
+                }}
+              />
+            </div>
+          ) : data.description ? (
+            <Markdown text={data.description} />
+          ) : (
+            <p className="muted" data-testid="description-empty">
+              No description.
+            </p>
+          )}
         </section>
 
-        <CaseSearches client={client} data={data} onChanged={() => void load()} />
+        <CaseSearches client={client} data={data} onChanged={load} />
 
         <section className="case__section" aria-labelledby="case-pins">
           <h2 id="case-pins">
@@ -316,7 +394,11 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
                 data-testid="close-confirm"
                 onClick={() => {
                   setClosing(false);
-                  void act(() => client['investigations.close']({ name: data.name }));
+                  setEditing(false);
+                  void act(async () => {
+                    await client['investigations.close']({ name: data.name });
+                    setRefocus('reopen');
+                  });
                 }}
               >
                 Close investigation
@@ -420,10 +502,31 @@ function CaseSearches({
 }: {
   client: AuditClient;
   data: Investigation;
-  onChanged(): void;
+  onChanged(): Promise<void>;
 }) {
   const [all, setAll] = useState<SavedSearch[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  /** The row whose Remove was used: after the reload the focus stays there (the row that moved up, else
+   * the one above, else Add), not lost with the button that went. */
+  const [focusAt, setFocusAt] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusAt === null) return;
+    setFocusAt(null);
+    const buttons = list.current?.querySelectorAll<HTMLButtonElement>('[data-testid="case-search-remove"]');
+    const next = buttons?.[Math.min(focusAt, buttons.length - 1)] ?? addButton.current;
+    next?.focus();
+  }, [data, focusAt]);
+  const remove = (index: number, search: string) =>
+    client['investigations.removeSearches']({ name: data.name, searches: [search] }).then(
+      async () => {
+        setProblem(null);
+        await onChanged();
+        setFocusAt(index);
+      },
+      (e: unknown) => setProblem(describeError(e).message),
+    );
   const zone = storedZoneMode();
   const open = data.status === 'open';
   const mine = new Set(data.searches.map((s) => s.name.toLowerCase()));
@@ -439,8 +542,8 @@ function CaseSearches({
           {open && 'Save a search from the search screen (☆ Saved), then add it here.'}
         </p>
       ) : (
-        <ul className="case-searches" data-testid="case-searches">
-          {data.searches.map((s) => (
+        <ul className="case-searches" data-testid="case-searches" ref={list}>
+          {data.searches.map((s, i) => (
             <li key={s.name}>
               <a
                 href={searchLink(fromSaved(s).view)}
@@ -455,6 +558,18 @@ function CaseSearches({
               </a>
               <span className="mono case-searches__query">{s.query || 'every event'}</span>
               <span className="muted">{savedRangeLabel(s, zone)}</span>
+              {open && (
+                <button
+                  type="button"
+                  className="button cw-small"
+                  data-testid="case-search-remove"
+                  aria-label={`Remove ${s.name} from the case`}
+                  title="Take it out of the case; it stays in your saved searches"
+                  onClick={() => void remove(i, s.name)}
+                >
+                  Remove
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -471,7 +586,7 @@ function CaseSearches({
           }}
         >
           <DropdownMenu.Trigger asChild>
-            <button type="button" className="button" data-testid="case-add-search">
+            <button ref={addButton} type="button" className="button" data-testid="case-add-search">
               Add a saved search… <span aria-hidden="true">▾</span>
             </button>
           </DropdownMenu.Trigger>
@@ -492,7 +607,7 @@ function CaseSearches({
                     className="menu__item"
                     onSelect={() =>
                       client['investigations.addSearches']({ name: data.name, searches: [s.name] }).then(
-                        onChanged,
+                        () => void onChanged(),
                         (e: unknown) => setProblem(describeError(e).message),
                       )
                     }

@@ -1,4 +1,8 @@
-/** A Markdown note being written: a text box, a preview, Save (Ctrl+Enter) and Cancel (Esc). */
+/**
+ * A Markdown note being written: a text box, a preview, Save (Ctrl+Enter) and Cancel (Esc). Also edits a
+ * case's description (`initial` text, its own Save label and test ids, and an empty text is allowed: it
+ * clears the description).
+ */
 import { useId, useState } from 'react';
 import { describeError } from '../../api/types.ts';
 import { Markdown } from './Markdown.tsx';
@@ -8,19 +12,29 @@ export function NoteEditor({
   onSave,
   onCancel,
   autoFocus = true,
+  initial = '',
+  saveLabel = 'Save note',
+  allowEmpty = false,
+  testId = 'note',
 }: {
   label: string;
   onSave(body: string): Promise<void>;
   onCancel?(): void;
   autoFocus?: boolean;
+  initial?: string;
+  saveLabel?: string;
+  allowEmpty?: boolean;
+  /** Prefix of the test ids (`<testId>-text`, `-save`, `-preview`). */
+  testId?: string;
 }) {
-  const [body, setBody] = useState('');
+  const [body, setBody] = useState(initial);
   const [preview, setPreview] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const hint = useId();
+  const empty = !allowEmpty && !body.trim();
   const save = () => {
-    if (!body.trim() || busy) return;
+    if (empty || busy) return;
     setBusy(true);
     setError(null);
     onSave(body)
@@ -37,7 +51,7 @@ export function NoteEditor({
       }}
     >
       {preview ? (
-        <div className="note-editor__preview" aria-label="Preview" data-testid="note-preview">
+        <div className="note-editor__preview" aria-label="Preview" data-testid={`${testId}-preview`}>
           {body.trim() ? <Markdown text={body} /> : <p className="muted">Nothing to preview.</p>}
         </div>
       ) : (
@@ -49,7 +63,7 @@ export function NoteEditor({
           maxLength={100_000}
           value={body}
           autoFocus={autoFocus}
-          data-testid="note-text"
+          data-testid={`${testId}-text`}
           placeholder="Markdown: **bold**, `code`, - lists, [links](https://…)"
           onChange={(e) => setBody(e.target.value)}
           onKeyDown={(e) => {
@@ -65,7 +79,7 @@ export function NoteEditor({
       )}
       <div className="note-editor__buttons">
         <span id={hint} className="muted">
-          Markdown; Ctrl+Enter saves.
+          Markdown; Ctrl+Enter saves{onCancel ? ', Esc cancels' : ''}.
         </span>
         <button
           type="button"
@@ -83,10 +97,10 @@ export function NoteEditor({
         <button
           type="submit"
           className="button cw-small button--primary"
-          disabled={!body.trim() || busy}
-          data-testid="note-save"
+          disabled={empty || busy}
+          data-testid={`${testId}-save`}
         >
-          Save note
+          {saveLabel}
         </button>
       </div>
       {error && (

@@ -136,6 +136,83 @@ describe('investigations', () => {
     expect(late.err).toContain('is closed');
   });
 
+  test('describe replaces the description, remove-search unlinks a saved search, reopen undoes close', async () => {
+    const ws = await corpus();
+    await ws.cli('saved', 'add', 'failures', 'outcome:failure');
+    await ws.cli('saved', 'add', 'u1', 'user:u1@acme.example');
+    await ws.cli('saved', 'add', 'u2', 'user:u2@acme.example');
+    await ws.cli('investigation', 'create', 'case-1', '--description', 'Who denid', '--search', 'failures');
+    await ws.cli('investigation', 'add-search', 'case-1', 'u1');
+    const show = async () => JSON.parse((await ws.cli('investigation', 'show', 'case-1', '--json')).out);
+
+    const described = await ws.cli('investigation', 'describe', 'case-1', 'Who *denied* what,', 'and when');
+    expect(described).toMatchObject({ code: 0, out: "Replaced the description of 'case-1'.\n" });
+    expect((await show()).description).toBe('Who *denied* what, and when');
+    const file = ws.write('scope.md', '# Scope\n\n- billing\n');
+    expect((await ws.cli('investigation', 'describe', 'case-1', '--file', file)).code).toBe(0);
+    expect((await show()).description).toBe('# Scope\n\n- billing\n');
+    const bare = await ws.cli('investigation', 'describe', 'case-1');
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/^audit-explorer: give the new description, or --file PATH/);
+    expect((await show()).description).toBe('# Scope\n\n- billing\n');
+    expect((await ws.cli('investigation', 'describe', 'case-1', '')).out).toBe(
+      "Cleared the description of 'case-1'.\n",
+    );
+    expect((await show()).description).toBe('');
+
+    // A search that is saved but not in the case, or not saved at all: named, and nothing is removed.
+    const notIn = await ws.cli('investigation', 'remove-search', 'case-1', 'u1', 'u2');
+    expect(notIn.code).toBe(1);
+    expect(notIn.err).toContain("The saved search 'u2' is not in 'case-1'");
+    const unknown = await ws.cli('investigation', 'remove-search', 'case-1', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("no saved search named 'nope'");
+    expect((await show()).searches.map((s: { name: string }) => s.name)).toEqual(['failures', 'u1']);
+    const removed = await ws.cli('investigation', 'remove-search', 'case-1', 'U1');
+    expect(removed.code).toBe(0);
+    expect(removed.out).toContain("Removed 1 saved search from 'case-1'");
+    expect((await show()).searches.map((s: { name: string }) => s.name)).toEqual(['failures']);
+    // The saved search itself stays.
+    expect(
+      JSON.parse((await ws.cli('saved', 'list', '--json')).out).map((s: { name: string }) => s.name),
+    ).toEqual(['failures', 'u1', 'u2']);
+
+    // Reopening an open case is refused, like closing a closed one.
+    const openAlready = await ws.cli('investigation', 'reopen', 'case-1');
+    expect(openAlready.code).toBe(1);
+    expect(openAlready.err).toContain("'case-1' is open already");
+    expect((await ws.cli('investigation', 'close', 'case-1')).code).toBe(0);
+    const closedAgain = await ws.cli('investigation', 'close', 'case-1');
+    expect(closedAgain.code).toBe(1);
+    expect(closedAgain.err).toContain('is closed');
+    // A closed case changes in none of these ways until it is reopened.
+    for (const args of [
+      ['describe', 'case-1', 'late'],
+      ['remove-search', 'case-1', 'failures'],
+      ['add-search', 'case-1', 'u2'],
+    ]) {
+      const late = await ws.cli('investigation', ...args);
+      expect(late.code).toBe(1);
+      expect(late.err).toContain('is closed');
+      expect(late.err).toContain('Reopen it first');
+    }
+    expect(await show()).toMatchObject({
+      status: 'closed',
+      description: '',
+      searches: [{ name: 'failures' }],
+    });
+    expect((await show()).closedAt).toEqual(expect.any(Number));
+
+    expect((await ws.cli('investigation', 'reopen', 'case-1')).out).toBe("Reopened 'case-1'.\n");
+    expect(await show()).toMatchObject({ status: 'open', closedAt: null });
+    expect((await ws.cli('investigation', 'describe', 'case-1', 'Reopened: more scope')).code).toBe(0);
+    expect((await ws.cli('investigation', 'remove-search', 'case-1', 'failures')).code).toBe(0);
+    expect(await show()).toMatchObject({ status: 'open', description: 'Reopened: more scope', searches: [] });
+    const missing = await ws.cli('investigation', 'reopen', 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("There is no investigation named 'nope'");
+  });
+
   test('pinning an id that is not stored says so', async () => {
     const ws = await corpus();
     await ws.cli('investigation', 'create', 'c');

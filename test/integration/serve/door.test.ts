@@ -324,6 +324,43 @@ describe('the allowlist', () => {
     expect(shown.value.searches.map((x) => x.name)).toEqual(['failures']);
   });
 
+  test('a case is described, loses a saved search and is reopened over HTTP; 404 and 409 say why not', async () => {
+    const value = <T>(r: Reply) => (r.json as { value: T }).value;
+    await s.api('saved.add', { name: 'door-a', query: 'user:alice@acme.example' });
+    await s.api('saved.add', { name: 'door-b', query: 'user:bob@acme.example' });
+    await s.api('investigations.create', { name: 'case-door', searches: ['door-a', 'door-b'] });
+    const updated = await s.api('investigations.update', {
+      name: 'case-door',
+      description: 'Scope: *alice*',
+    });
+    expect(value<{ description: string }>(updated).description).toBe('Scope: *alice*');
+    const removed = await s.api('investigations.removeSearches', { name: 'case-door', searches: ['door-b'] });
+    expect(removed.status).toBe(200);
+    const notIn = await s.api('investigations.removeSearches', { name: 'case-door', searches: ['door-b'] });
+    expect(notIn.status).toBe(404);
+    expect(envelope(notIn).message).toContain("'door-b' is not in 'case-door'");
+    expect((await s.api('investigations.removeSearches', { name: 'case-door', searches: [] })).status).toBe(
+      400,
+    );
+    const shown = value<{ searches: { name: string }[] }>(
+      await s.api('investigations.get', { name: 'case-door' }),
+    );
+    expect(shown.searches.map((x) => x.name)).toEqual(['door-a']);
+    const saved = value<{ searches: { name: string }[] }>(await s.api('saved.list', {}));
+    expect(saved.searches.map((x) => x.name)).toContain('door-b');
+
+    expect((await s.api('investigations.reopen', { name: 'case-door' })).status).toBe(409);
+    await s.api('investigations.close', { name: 'case-door' });
+    const late = await s.api('investigations.update', { name: 'case-door', description: 'late' });
+    expect(late.status).toBe(409);
+    expect(envelope(late).code).toBe('conflict');
+    const reopened = await s.api('investigations.reopen', { name: 'case-door' });
+    expect(value<{ status: string; closedAt: number | null }>(reopened)).toMatchObject({
+      status: 'open',
+      closedAt: null,
+    });
+  });
+
   test('the UI records its searches after the answer (history.record), an immediate repeat once', async () => {
     const value = <T>(r: Reply) => (r.json as { value: T }).value;
     for (const query of ['user:alice@acme.example', 'user:bob@acme.example', 'user:bob@acme.example'])
