@@ -229,7 +229,7 @@ export function registerCasework({ io, command, withService }: CliContext): void
       withService(cmd, async (service) => {
         await service['investigations.removeSearches']({ name, searches });
         io.out(
-          `Removed ${searches.length} saved search${searches.length === 1 ? '' : 'es'} from '${printable(name)}'; the saved search${searches.length === 1 ? ' stays' : 'es stay'} in saved list.\n`,
+          `Removed ${searches.length} saved search${searches.length === 1 ? '' : 'es'} from '${printable(name)}' (${searches.length === 1 ? 'it stays' : 'they stay'} saved: audit-explorer saved list).\n`,
         );
       }),
     );

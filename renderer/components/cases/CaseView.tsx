@@ -23,6 +23,7 @@ import { StatusBadge } from './CaseList.tsx';
 import type { Investigation } from './caseTypes.ts';
 import { Markdown } from './Markdown.tsx';
 import { NoteEditor } from './NoteEditor.tsx';
+import { DialogFooter } from '../DialogFooter.tsx';
 
 type Pin = Investigation['pins'][number];
 
@@ -382,12 +383,7 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
               {formatCount(data.pinned)} pinned {data.pinned === 1 ? 'event stays' : 'events stay'} on legal
               hold; to release one, unpin it before closing.
             </Dialog.Description>
-            <div className="cform__buttons">
-              <Dialog.Close asChild>
-                <button type="button" className="button button--ghost">
-                  Cancel
-                </button>
-              </Dialog.Close>
+            <DialogFooter error={null}>
               <button
                 type="button"
                 className="button button--primary"
@@ -403,7 +399,7 @@ export function CaseView({ client, name }: { client: AuditClient; name: string }
               >
                 Close investigation
               </button>
-            </div>
+            </DialogFooter>
           </Dialog.Content>
         </Dialog.Portal>
       </Dialog.Root>
