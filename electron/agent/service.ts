@@ -463,16 +463,17 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
     'investigations.get': (input, call) => read('investigations.get', input, call),
     'investigations.forEvent': ({ id }) => ({ investigations: store.investigationsForEvent(id) }),
     'investigations.addSearches': ({ name, searches }) =>
-      write('investigationAddSearches', { name, searches }),
+      write('investigationAddSearches', { name, searches, now: now() }),
     'investigations.removeSearches': ({ name, searches }) =>
-      write('investigationRemoveSearches', { name, searches }),
-    'investigations.update': ({ name, description }) => write('investigationDescribe', { name, description }),
+      write('investigationRemoveSearches', { name, searches, now: now() }),
+    'investigations.update': ({ name, description }) =>
+      write('investigationDescribe', { name, description, now: now() }),
     'investigations.pin': async ({ name, eventIds }) => {
       const pinned = await write('investigationPin', { name, ids: eventIds, now: now() });
       return { pinned, total: store.investigation(name).pinned };
     },
     'investigations.unpin': async ({ name, eventIds }) => {
-      const unpinned = await write('investigationUnpin', { name, ids: eventIds });
+      const unpinned = await write('investigationUnpin', { name, ids: eventIds, now: now() });
       return { unpinned, total: store.investigation(name).pinned };
     },
     'investigations.note': async ({ name, body, eventId }) => {
@@ -480,7 +481,7 @@ export async function createService(options: ServiceOptions): Promise<AuditServi
       return store.investigations().find((c) => c.name.toLowerCase() === name.toLowerCase())!;
     },
     'investigations.close': ({ name }) => write('investigationClose', { name, now: now() }),
-    'investigations.reopen': ({ name }) => write('investigationReopen', { name }),
+    'investigations.reopen': ({ name }) => write('investigationReopen', { name, now: now() }),
     'export.run': ({ query, investigation, out, bom, pseudonymize, htmlRows }) =>
       runExportTo(out, { query, investigation, bom, pseudonymize, htmlRows }, (payload) =>
         emit({ name: 'export.progress', payload }),

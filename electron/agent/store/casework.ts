@@ -163,7 +163,7 @@ export interface InvestigationSummary {
   closedAt: number | null;
   pinned: number;
   notes: number;
-  /** The last change: created, closed, the newest pin or note (epoch ms). */
+  /** The last change: created, closed, reopened, described, searches added or removed, the newest pin, unpin or note (epoch ms). */
   changedAt: number;
 }
 
@@ -187,6 +187,7 @@ interface CaseRow {
   status: 'open' | 'closed';
   created_at: number;
   closed_at: number | null;
+  changed_at: number | null;
 }
 
 function caseRow(db: Db, name: string): CaseRow {
@@ -207,6 +208,12 @@ function openCase(db: Db, name: string): CaseRow {
   return row;
 }
 
+/** Records that an open case changed at `now` (its searches, an unpin); answers the row as it is now. */
+function touched(db: Db, row: CaseRow, now: number): CaseRow {
+  db.prepare('UPDATE investigations SET changed_at = ? WHERE id = ?').run(now, row.id);
+  return { ...row, changed_at: now };
+}
+
 function summary(db: Db, row: CaseRow): InvestigationSummary {
   const n = (sql: string) => db.prepare(sql).pluck().get(row.id) as number;
   return {
@@ -220,6 +227,7 @@ function summary(db: Db, row: CaseRow): InvestigationSummary {
     changedAt: Math.max(
       row.created_at,
       row.closed_at ?? 0,
+      row.changed_at ?? 0,
       n('SELECT coalesce(max(pinned_at), 0) FROM pinned_events WHERE investigation_id = ?'),
       n('SELECT coalesce(max(at), 0) FROM investigation_notes WHERE investigation_id = ?'),
     ),
@@ -284,11 +292,16 @@ function linkSearch(db: Db, caseId: number, search: string): void {
 }
 
 /** Adds saved searches to an open case. */
-export function addInvestigationSearches(db: Db, name: string, searches: string[]): InvestigationSummary {
+export function addInvestigationSearches(
+  db: Db,
+  name: string,
+  searches: string[],
+  now: number,
+): InvestigationSummary {
   return db.transaction(() => {
     const row = openCase(db, name);
     for (const search of searches) linkSearch(db, row.id, search);
-    return summary(db, row);
+    return summary(db, touched(db, row, now));
   })();
 }
 
@@ -296,7 +309,12 @@ export function addInvestigationSearches(db: Db, name: string, searches: string[
  * Takes saved searches out of an open case; the saved searches themselves stay. A name that is not in the
  * case is an error (nothing is removed), so a typo is not silently ignored.
  */
-export function removeInvestigationSearches(db: Db, name: string, searches: string[]): InvestigationSummary {
+export function removeInvestigationSearches(
+  db: Db,
+  name: string,
+  searches: string[],
+  now: number,
+): InvestigationSummary {
   return db.transaction(() => {
     const row = openCase(db, name);
     const unlink = db.prepare(
@@ -309,14 +327,23 @@ export function removeInvestigationSearches(db: Db, name: string, searches: stri
           `The saved search '${saved.name}' is not in '${row.name}'. See its searches with: audit-explorer investigation show '${row.name}'`,
         );
     }
-    return summary(db, row);
+    return summary(db, touched(db, row, now));
   })();
 }
 
 /** Replaces the description of an open case: a closed case is evidence as it was handed over. */
-export function describeInvestigation(db: Db, name: string, description: string): InvestigationSummary {
+export function describeInvestigation(
+  db: Db,
+  name: string,
+  description: string,
+  now: number,
+): InvestigationSummary {
   const row = openCase(db, name);
-  db.prepare('UPDATE investigations SET description = ? WHERE id = ?').run(description, row.id);
+  db.prepare('UPDATE investigations SET description = ?, changed_at = ? WHERE id = ?').run(
+    description,
+    now,
+    row.id,
+  );
   return summary(db, caseRow(db, name));
 }
 
@@ -352,7 +379,7 @@ export function pinEvents(db: Db, name: string, ids: string[], now: number): num
 }
 
 /** Unpins events from an open case (their hold ends unless another case pins them); returns how many. */
-export function unpinEvents(db: Db, name: string, ids: string[]): number {
+export function unpinEvents(db: Db, name: string, ids: string[], now: number): number {
   return db.transaction(() => {
     const row = openCase(db, name);
     const remove = db.prepare('DELETE FROM pinned_events WHERE investigation_id = ? AND event_id = ?');
@@ -362,6 +389,7 @@ export function unpinEvents(db: Db, name: string, ids: string[]): number {
       if (n === 0) throw new NotFoundError(`The event ${id} is not pinned to '${row.name}'.`);
       removed += n;
     }
+    touched(db, row, now);
     return removed;
   })();
 }
@@ -402,10 +430,13 @@ export function closeInvestigation(db: Db, name: string, now: number): Investiga
  * closing a closed case, reopening an open one is a conflict, not a silent no-op: the caller's picture of
  * the case is wrong.
  */
-export function reopenInvestigation(db: Db, name: string): InvestigationSummary {
+export function reopenInvestigation(db: Db, name: string, now: number): InvestigationSummary {
   const row = caseRow(db, name);
   if (row.status === 'open') throw new ConflictError(`The investigation '${row.name}' is open already.`);
-  db.prepare("UPDATE investigations SET status = 'open', closed_at = NULL WHERE id = ?").run(row.id);
+  db.prepare("UPDATE investigations SET status = 'open', closed_at = NULL, changed_at = ? WHERE id = ?").run(
+    now,
+    row.id,
+  );
   return summary(db, caseRow(db, name));
 }
 

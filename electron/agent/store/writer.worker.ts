@@ -81,14 +81,17 @@ void serveRpc<WriterMethods>(async ({ notify, signal }) => {
         savedRemove: ({ name }) => removeSavedSearch(db, name),
         historyRecord: ({ query, total, at }) => recordHistory(db, query, total, at),
         investigationCreate: (input) => createInvestigation(db, input),
-        investigationAddSearches: ({ name, searches }) => addInvestigationSearches(db, name, searches),
-        investigationRemoveSearches: ({ name, searches }) => removeInvestigationSearches(db, name, searches),
-        investigationDescribe: ({ name, description }) => describeInvestigation(db, name, description),
+        investigationAddSearches: ({ name, searches, now }) =>
+          addInvestigationSearches(db, name, searches, now),
+        investigationRemoveSearches: ({ name, searches, now }) =>
+          removeInvestigationSearches(db, name, searches, now),
+        investigationDescribe: ({ name, description, now }) =>
+          describeInvestigation(db, name, description, now),
         investigationPin: ({ name, ids, now }) => pinEvents(db, name, ids, now),
-        investigationUnpin: ({ name, ids }) => unpinEvents(db, name, ids),
+        investigationUnpin: ({ name, ids, now }) => unpinEvents(db, name, ids, now),
         investigationNote: ({ name, body, eventId, now }) => addNote(db, name, body, eventId, now),
         investigationClose: ({ name, now }) => closeInvestigation(db, name, now),
-        investigationReopen: ({ name }) => reopenInvestigation(db, name),
+        investigationReopen: ({ name, now }) => reopenInvestigation(db, name, now),
       },
       options: {
         ...failure,

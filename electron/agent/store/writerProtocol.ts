@@ -27,16 +27,16 @@ export type WriterMethods = {
     { name: string; description: string; searches: string[]; now: number },
     InvestigationSummary,
   ];
-  investigationAddSearches: [{ name: string; searches: string[] }, InvestigationSummary];
+  investigationAddSearches: [{ name: string; searches: string[]; now: number }, InvestigationSummary];
   /** Unlinks saved searches from a case (the saved searches stay). */
-  investigationRemoveSearches: [{ name: string; searches: string[] }, InvestigationSummary];
-  investigationDescribe: [{ name: string; description: string }, InvestigationSummary];
+  investigationRemoveSearches: [{ name: string; searches: string[]; now: number }, InvestigationSummary];
+  investigationDescribe: [{ name: string; description: string; now: number }, InvestigationSummary];
   /** Pins events (by id) to a case: they are then on legal hold. Returns how many were new. */
   investigationPin: [{ name: string; ids: string[]; now: number }, number];
-  investigationUnpin: [{ name: string; ids: string[] }, number];
+  investigationUnpin: [{ name: string; ids: string[]; now: number }, number];
   investigationNote: [{ name: string; body: string; eventId: string | null; now: number }, void];
   investigationClose: [{ name: string; now: number }, InvestigationSummary];
-  investigationReopen: [{ name: string }, InvestigationSummary];
+  investigationReopen: [{ name: string; now: number }, InvestigationSummary];
   /** Marks objects of a run that a failed write interrupted as failed, with the reason (best effort). */
   failObjects: [{ sourceId: number; keys: string[]; error: string }, number];
   /** Creates or replaces a configured source (config JSON with secret references only); returns its id. */

@@ -3,6 +3,7 @@ import { migration0020 } from './0020-keyed-event-ids.ts';
 import { migration0030 } from './0030-quarantine-counts.ts';
 import { migration0040 } from './0040-casework.ts';
 import { migration0050 } from './0050-sync.ts';
+import { migration0060 } from './0060-case-changes.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration } from './types.ts';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0030,
   migration0040,
   migration0050,
+  migration0060,
 ];
 
 /** The schema version this build writes. */
