@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { Scheduler, type CronDriver, type SchedulerService } from '../../../../electron/agent/scheduler.ts';
 import type { SyncPassResult } from '../../../../electron/agent/sync/syncSource.ts';
+import { noSyncCounts } from '../../../../electron/agent/store/syncRuns.ts';
 
 const HOUR = 3600_000;
 
@@ -73,15 +74,7 @@ function fakeService(lastRunStartedAt: number | null) {
               startedAt: lastRunStartedAt,
               finishedAt: lastRunStartedAt + 1000,
               status: 'ok',
-              listed: 0,
-              new: 0,
-              changed: 0,
-              skipped: 0,
-              failed: 0,
-              bytes: 0,
-              events: 0,
-              duplicates: 0,
-              quarantined: 0,
+              ...noSyncCounts(),
               errors: [],
             },
           ],
