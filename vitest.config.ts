@@ -18,6 +18,10 @@ export default defineConfig({
     // the crash rarer here, not gone: `npm test` (scripts/runTests.js) runs a file once more when a signal
     // killed its test process.
     execArgv: ['--no-sparkplug'],
+    // The engine's threads run the built workers (dist/, rebuilt by the global setup when stale), not the
+    // TypeScript sources: see electron/agent/workerUrl.ts for the V8 abort that WebAssembly type stripping
+    // in short-lived threads caused.
+    env: { AUDIT_EXPLORER_WORKERS: 'dist' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summaryReporter.ts'],
