@@ -23,6 +23,14 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-sync',
 ];
+/**
+ * How long a step waits for the page (an element, a navigation) before it fails. A passing step returns
+ * as soon as the page is ready; the margin is for CI's 2 cores, where the suite's other test process can
+ * hold both for seconds (a 10 s wait for a connection test's answer timed out once there). Still well
+ * within a test's 30 s, so the stuck step is the one named.
+ */
+export const UI_WAIT_MS = 20_000;
+
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 export function launchChromium(): Promise<Browser> {

@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SearchPage } from './searchPage.ts';
 import { CHROMIUM, launchChromium, seedLines, serveSeeded } from './support.ts';
+import { UI_WAIT_MS } from './browser.ts';
 import type { Served } from './support.ts';
 
 const haveChromium = fs.existsSync(CHROMIUM);
@@ -22,7 +23,7 @@ const count = (pred: (e: (typeof seed)[number]) => boolean) => seed.filter(pred)
 
 const CASE = 'INC-7 billing access';
 /** Writes start the writer (hundreds of ms on a busy machine): wait longer than expect.poll's second. */
-const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
+const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: UI_WAIT_MS });
 const INJECTION = '<img src=x onerror="window.__pwned=1">';
 
 describe.skipIf(!haveChromium && !process.env.CI)('saved searches, history and investigations (e2e)', () => {

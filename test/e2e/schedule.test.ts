@@ -11,7 +11,14 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prophecyLine, runBinary } from '../integration/cli/support.ts';
-import { CHROMIUM, launchChromium, SCREENSHOTS, startServe, type ServeProcess } from './browser.ts';
+import {
+  CHROMIUM,
+  launchChromium,
+  SCREENSHOTS,
+  startServe,
+  UI_WAIT_MS,
+  type ServeProcess,
+} from './browser.ts';
 
 const haveChromium = fs.existsSync(CHROMIUM);
 const HOUR = 3_600_000;
@@ -101,7 +108,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('schedule & retention screen i
       timezoneId: 'America/New_York',
     });
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(UI_WAIT_MS);
     problems = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {

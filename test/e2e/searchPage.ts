@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { SCREENSHOTS } from './browser.ts';
+import { SCREENSHOTS, UI_WAIT_MS } from './browser.ts';
 
 export class SearchPage {
   readonly page: Page;
@@ -11,8 +11,7 @@ export class SearchPage {
 
   constructor(page: Page) {
     this.page = page;
-    // Fail on the step that is stuck, well within the test's own timeout.
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(UI_WAIT_MS);
     page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       // A search superseded by a newer one from the same tab answers 409 `cancelled` by design (the UI

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { SCREENSHOTS } from './browser.ts';
+import { SCREENSHOTS, UI_WAIT_MS } from './browser.ts';
 
 export class SourcesPage {
   readonly page: Page;
@@ -11,7 +11,7 @@ export class SourcesPage {
 
   constructor(page: Page) {
     this.page = page;
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(UI_WAIT_MS);
     page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       // A 4xx answer the screen shows as a message (a wrong configuration, a superseded search) is logged
