@@ -2,7 +2,7 @@ import { ZodError } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../shared/contract.ts';
 import { QuerySyntaxError } from '../../shared/query/index.ts';
 import { UnknownFormatError } from './ingest/formatConfig.ts';
-import { ExportCountError, ExportQueryError, ExportTargetError } from './export/exporter.ts';
+import { ExportCountError, ExportTargetError } from './export/exporter.ts';
 import { ExportCancelledError } from './export/cancelled.ts';
 import { NotOnThisDoorError } from './export/exportsFolder.ts';
 import { BundleOpenError, PinnedKeyError } from './export/verify.ts';
@@ -63,7 +63,6 @@ export function describeError(error: unknown): ErrorInfo {
     return { code: 'not_found', message: error.message };
   if (error instanceof ConflictError || error instanceof ExportTargetError)
     return { code: 'conflict', message: error.message };
-  if (error instanceof ExportQueryError) return { code: 'query_syntax', message: error.message };
   if (error instanceof PinnedKeyError) return { code: 'bad_input', message: error.message };
   if (error instanceof ExportCountError) return { code: 'internal', message: error.message };
   if (error instanceof ExportCancelledError) return { code: 'cancelled', message: error.message };

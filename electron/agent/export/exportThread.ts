@@ -1,15 +1,8 @@
-import { Worker } from 'node:worker_threads';
-import { RpcError } from '../rpc/client.ts';
+import { RpcClient } from '../rpc/client.ts';
 import { workerUrl } from '../workerUrl.ts';
 import { ExportCancelledError } from './cancelled.ts';
-import {
-  ExportCountError,
-  ExportQueryError,
-  ExportTargetError,
-  type ExportProgress,
-  type ExportResult,
-} from './exporter.ts';
-import type { ExportWorkerData, ExportWorkerMessage } from './exportWorkerProtocol.ts';
+import type { ExportProgress, ExportResult } from './exporter.ts';
+import type { ExportMethods, ExportWorkerData } from './exportWorkerProtocol.ts';
 
 /**
  * The export thread's heap. Measured at 200k events: without a limit the heap grew to ~165 MB on garbage
@@ -22,52 +15,37 @@ export const EXPORT_THREAD_LIMITS = {
 };
 
 /**
- * Runs an export on its own thread (export.worker.ts) with a bounded heap, relaying its progress. Aborting
- * `signal` ends the thread at once and rejects with {@link ExportCancelledError}. Check
+ * Runs an export on its own thread (export.worker.ts) with a bounded heap, relaying its progress. Check
  * what can be checked on the calling thread first (the query parses, the investigation exists, the target
- * is free), so the user's mistakes come back as their own errors; what fails on the thread comes back by
- * name.
+ * is free), so the user's mistakes come back as their own errors; what fails on the thread comes back as
+ * an RpcError with its stable code. Aborting `signal` ends the thread at once (a long SQLite step need not
+ * finish first) and rejects with {@link ExportCancelledError} once the thread is gone, so the caller can
+ * remove what it wrote without a race.
  */
-export function exportOnThread(
+export async function exportOnThread(
   data: ExportWorkerData,
   onProgress: (progress: ExportProgress) => void,
   signal?: AbortSignal,
 ): Promise<ExportResult> {
-  if (signal?.aborted) return Promise.reject(new ExportCancelledError());
-  const worker = new Worker(workerUrl('export.worker', import.meta.url), {
-    workerData: data,
-    resourceLimits: EXPORT_THREAD_LIMITS,
-  });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const cancel = () => {
-      if (settled) return;
-      settled = true;
-      // Rejected once the thread is gone, so the caller can remove what it wrote without a race.
-      void worker.terminate().finally(() => reject(new ExportCancelledError()));
-    };
-    signal?.addEventListener('abort', cancel, { once: true });
-    worker.once('exit', () => signal?.removeEventListener('abort', cancel));
-    worker.on('message', (message: ExportWorkerMessage) => {
-      if (settled) return;
-      if (message.type === 'progress') return onProgress(message.progress);
-      settled = true;
-      if (message.type === 'done') resolve(message.result);
-      else if (message.name === 'ExportTargetError') reject(new ExportTargetError(message.message));
-      else if (message.name === 'ExportCountError') reject(new ExportCountError(message.message));
-      else if (message.name === 'QueryError') reject(new ExportQueryError(message.message));
-      else if (message.code === 'internal') reject(new Error(`The export failed: ${message.message}`));
-      // Anything else keeps the code it was given there (database_damaged, query_too_costly, ...).
-      else reject(new RpcError(message));
-      void worker.terminate();
+  if (signal?.aborted) throw new ExportCancelledError();
+  const thread = await RpcClient.start<ExportMethods>(
+    workerUrl('export.worker', import.meta.url),
+    undefined,
+    {
+      label: 'export thread',
+      resourceLimits: EXPORT_THREAD_LIMITS,
+    },
+  );
+  const cancel = () => void thread.terminate(new ExportCancelledError());
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    if (signal?.aborted) cancel();
+    return await thread.call('run', data, [], {
+      onProgress: (progress) => onProgress(progress as ExportProgress),
     });
-    worker.on('error', (error) => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`The export thread failed: ${error.message}`, { cause: error }));
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`The export thread stopped unexpectedly (exit code ${code}).`));
-    });
-  });
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    // Ends the thread after its reply (nothing to do when it was ended or it died).
+    await thread.close();
+  }
 }

@@ -1,7 +1,6 @@
-import type { ErrorCode } from '../../../shared/contract.ts';
-import type { ExportOptions, ExportProgress, ExportResult } from './exporter.ts';
+import type { ExportOptions, ExportResult } from './exporter.ts';
 
-/** What the export thread is started with: the options that can cross a thread, keys as text. */
+/** What an export is run with on its thread: the options that can cross a thread, keys as text. */
 export interface ExportWorkerData {
   options: Omit<ExportOptions, 'key' | 'pseudonymizer' | 'onProgress'>;
   /** The signing key (PKCS#8 PEM). */
@@ -10,8 +9,11 @@ export interface ExportWorkerData {
   pseudonymKeyHex: string | null;
 }
 
-export type ExportWorkerMessage =
-  | { type: 'progress'; progress: ExportProgress }
-  | { type: 'done'; result: ExportResult }
-  /** A failure as data: its class name and the stable code describeError gave it on the thread. */
-  | { type: 'error'; name: string; code: ErrorCode; message: string; column?: number };
+/**
+ * The export thread's methods (over the engine's RPC helper, ../rpc/, like the writer, query and ingest
+ * threads): `run` makes the export, reporting its ExportProgress as it goes; a failure crosses with its
+ * stable code (conflict for a taken target, query_syntax, a storage fault's own code, internal).
+ */
+export type ExportMethods = {
+  run: [ExportWorkerData, ExportResult];
+};

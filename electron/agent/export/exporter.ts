@@ -77,11 +77,6 @@ export class ExportTargetError extends Error {
   override name = 'ExportTargetError';
 }
 
-/** The query parsed but cannot be run as written (found while planning, on the export's thread). */
-export class ExportQueryError extends Error {
-  override name = 'ExportQueryError';
-}
-
 /** The number of events written differs from the number the selection matched (should never happen). */
 export class ExportCountError extends Error {
   override name = 'ExportCountError';

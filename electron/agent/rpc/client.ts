@@ -155,6 +155,20 @@ export class RpcClient<M extends RpcMethods> {
     await exited;
   }
 
+  /**
+   * Ends the thread at once, whatever it is doing (owner only): calls still waiting reject with `error`
+   * once the thread is gone, and later calls reject with it too.
+   */
+  async terminate(error: Error): Promise<void> {
+    if (this.worker === null) return;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    // Set first, so the exit this causes is not reported as the thread stopping unexpectedly.
+    this.failure ??= error;
+    await this.worker.terminate();
+    for (const waiter of waiting) waiter.reject(error);
+  }
+
   private settle(reply: RpcReply | RpcProgress): void {
     const waiter = this.pending.get(reply.seq);
     if (!waiter) return;

@@ -55,9 +55,10 @@ test('mistakes come back as their own errors before any work starts', async () =
     service['export.run']({ investigation: 'nope', out: path.join(dir, 'y') }),
   ).rejects.toMatchObject({ name: 'NotFoundError' });
   expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
-  // Found only when the query is planned, on the export's thread: still a query error, and nothing is left.
+  // Found only when the query is planned, on the export's thread: still a query error (its code crosses
+  // the thread), and nothing is left.
   await expect(service['export.run']({ query: 'id:xyz', out: path.join(dir, 'z') })).rejects.toMatchObject({
-    name: 'ExportQueryError',
+    code: 'query_syntax',
     message: expect.stringContaining('is not an event id'),
   });
   expect(fs.existsSync(path.join(dir, 'z'))).toBe(false);

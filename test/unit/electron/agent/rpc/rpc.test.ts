@@ -60,3 +60,18 @@ test('an error crosses with its stable code', async () => {
   expect(error).toBeInstanceOf(RpcError);
   expect(error).toMatchObject({ code: 'not_found', message: 'no such thing', name: 'Error' });
 });
+
+test('terminate ends a busy thread at once: its call rejects with the given error, and so do later ones', async () => {
+  const rpc = await start();
+  const stopped = new Error('stopped by the caller');
+  let exited = false;
+  const call = rpc.call('count', { upTo: 1_000_000 }, [], {
+    onProgress: (p) => {
+      if (p === 3) void rpc.terminate(stopped).then(() => (exited = true));
+    },
+  });
+  await expect(call).rejects.toBe(stopped);
+  // The call rejects only once the thread is gone, so the caller can clean up without a race.
+  expect(exited).toBe(true);
+  await expect(rpc.call('count', { upTo: 1 })).rejects.toBe(stopped);
+});
