@@ -23,12 +23,15 @@ import { describeError } from '../agent/errors.ts';
 import { defaultDbFile } from '../agent/paths.ts';
 import { projectPath } from '../agent/resources.ts';
 import { createService, loadSamplesIfEmpty, type AuditService } from '../agent/service.ts';
+import { READ_METHODS } from '../agent/store/queries.ts';
 import { headlessSecretStore } from '../agent/sources/secrets/fileSecretStore.ts';
 import type { Io } from './main.ts';
 import { count } from './output.ts';
 
 /** The port `serve` tries first (when it is busy, a free one is used and the output says so). */
 export const DEFAULT_PORT = 4417;
+/** Supersede keys whose newest call sequence is remembered (tabs × methods); older keys are forgotten. */
+const MAX_SUPERSEDE_KEYS = 4096;
 /** Largest request body accepted (bytes): inputs are queries and options, never data. */
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -277,6 +280,12 @@ class Door {
   private readonly staticDir: string;
   private hosts = new Set<string>();
   private readonly streams = new Set<http.ServerResponse>();
+  /**
+   * The newest X-Client-Seq seen per supersede key (a tab and a method), oldest key first. A browser
+   * sends a tab's calls over several connections, so an older call can arrive after a newer one; by
+   * arrival alone it would cancel the newer call and the tab would wait for an answer it then ignores.
+   */
+  private readonly newestSeq = new Map<string, number>();
 
   constructor(service: AuditService, token: string, staticDir: string) {
     this.service = service;
@@ -429,6 +438,16 @@ class Door {
     const client = req.headers['x-client-id'];
     const supersede =
       typeof client === 'string' && client !== '' ? `${client.slice(0, 200)}\n${name}` : undefined;
+    // Only reads supersede (on the query worker); a write is never dropped for a newer one.
+    if (
+      supersede !== undefined &&
+      (READ_METHODS as readonly string[]).includes(name) &&
+      this.overtaken(supersede, req.headers['x-client-seq'])
+    )
+      return this.fail(res, statusOf('cancelled'), {
+        code: 'cancelled',
+        message: `A newer ${name} call from this tab replaced this one.`,
+      });
     try {
       const call = this.service[name] as (
         input: unknown,
@@ -440,6 +459,23 @@ class Door {
       const info = describeError(error);
       this.fail(res, statusOf(info.code), info);
     }
+  }
+
+  /**
+   * Whether a newer call of the same key (by the tab's own X-Client-Seq) arrived first: then this one was
+   * superseded before it began. Otherwise it becomes the newest. A call without a sequence is never
+   * overtaken (it supersedes by arrival, as before).
+   */
+  private overtaken(key: string, header: string | string[] | undefined): boolean {
+    const seq = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : null;
+    if (seq === null) return false;
+    const newest = this.newestSeq.get(key);
+    if (newest !== undefined && seq < newest) return true;
+    // Most recently used last, so the oldest key goes first when there are too many.
+    this.newestSeq.delete(key);
+    this.newestSeq.set(key, seq);
+    if (this.newestSeq.size > MAX_SUPERSEDE_KEYS) this.newestSeq.delete(this.newestSeq.keys().next().value!);
+    return false;
   }
 
   private events(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -63,6 +63,9 @@ export function createHttpClient(options: HttpClientOptions): AuditClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const clientId = options.clientId ?? randomId();
+  // Numbers the tab's calls in the order it makes them: they travel over several connections and can
+  // arrive out of order, and serve lets a call supersede only the older ones (by this number).
+  let seq = 0;
 
   const call = async (method: MethodName, input: unknown): Promise<unknown> => {
     let response: Response;
@@ -73,6 +76,7 @@ export function createHttpClient(options: HttpClientOptions): AuditClient {
           Authorization: `Bearer ${options.token}`,
           'Content-Type': 'application/json',
           'X-Client-Id': clientId,
+          'X-Client-Seq': String(++seq),
         },
         body: JSON.stringify(input ?? {}),
       });

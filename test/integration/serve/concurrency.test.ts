@@ -62,6 +62,33 @@ describe('the query worker', () => {
     expect(c.json).toMatchObject({ ok: true, value: { total: 20 } });
   });
 
+  test("a tab's older search that arrives after its newer one is refused at once and leaves the newer one be", async () => {
+    // A browser sends a tab's calls over several connections: the older can arrive last. Arrival order
+    // alone would cancel the newer search, and the tab would wait for an answer it then ignores.
+    const gate = new Gate(true);
+    s = await openServer({ service: { testGate: gate.buffer } });
+    const server = s;
+    await server.server.service['ingest.paths']({
+      paths: [writeLines(path.join(server.dir, 'a.ndjson'), lines(20))],
+    });
+    gate.close();
+    const newer = server.api(
+      'events.search',
+      { query: 'user:alice@acme.example' },
+      { 'x-client-id': 'tab-1', 'x-client-seq': '2' },
+    );
+    await gate.arrivals(1);
+    const older = await server.api(
+      'events.search',
+      { query: 'user:alice*' },
+      { 'x-client-id': 'tab-1', 'x-client-seq': '1' },
+    );
+    expect(older.status).toBe(409);
+    expect(older.json).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    gate.open();
+    expect((await newer).json).toMatchObject({ ok: true, value: { total: 20 } });
+  });
+
   test('without a client id, concurrent searches all complete', async () => {
     const gate = new Gate(true);
     s = await openServer({ service: { testGate: gate.buffer } });

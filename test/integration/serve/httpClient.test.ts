@@ -142,3 +142,27 @@ test('subscribe delivers events.changed after an ingest; unsubscribing stops the
   stop();
   expect(source.closed).toBe(true);
 });
+
+test("numbers a tab's calls in the order it makes them, so serve can tell the newest read", async () => {
+  const seen: { client: string | null; seq: string | null }[] = [];
+  const tab = createHttpClient({
+    baseUrl: `http://127.0.0.1:${s.server.port}`,
+    token: s.server.token,
+    clientId: 'tab-seq',
+    fetch: (url, init) => {
+      const headers = new Headers(init?.headers);
+      seen.push({ client: headers.get('X-Client-Id'), seq: headers.get('X-Client-Seq') });
+      return fetch(url, init);
+    },
+  });
+  await Promise.all([
+    tab['events.count']({ query: '' }),
+    tab['stats.get']({}),
+    tab['events.count']({ query: '' }),
+  ]);
+  expect(seen).toEqual([
+    { client: 'tab-seq', seq: '1' },
+    { client: 'tab-seq', seq: '2' },
+    { client: 'tab-seq', seq: '3' },
+  ]);
+});
