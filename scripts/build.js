@@ -35,24 +35,35 @@ export async function buildRenderer() {
   const out = path.join(root, 'dist', 'renderer');
   // Built beside the target and swapped in whole, so `serve` never sends half of an old and a new build.
   const staging = `${out}.${process.pid}.tmp`;
-  await viteBuild({
-    configFile: false,
-    root: path.join(root, 'renderer'),
-    base: './',
-    logLevel: 'warn',
-    plugins: [react()],
-    build: {
-      outDir: staging,
-      emptyOutDir: true,
-      target: 'es2022',
-      sourcemap: true,
-      // The polyfill is for browsers without modulepreload; Chromium and Electron have it.
-      modulePreload: { polyfill: false },
-      // Every asset a file of its own: an inlined data: URL would need a looser CSP.
-      assetsInlineLimit: 0,
-      chunkSizeWarningLimit: 1500,
-    },
-  });
+  // Always React's production build, whoever builds: Vite takes NODE_ENV as it finds it, and under vitest
+  // (NODE_ENV=test) it would bundle the development build, with StrictMode's doubled effects — which
+  // `npm start` would then serve to the user, since dist/ is fresh.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({
+      configFile: false,
+      root: path.join(root, 'renderer'),
+      base: './',
+      logLevel: 'warn',
+      mode: 'production',
+      plugins: [react()],
+      build: {
+        outDir: staging,
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: true,
+        // The polyfill is for browsers without modulepreload; Chromium and Electron have it.
+        modulePreload: { polyfill: false },
+        // Every asset a file of its own: an inlined data: URL would need a looser CSP.
+        assetsInlineLimit: 0,
+        chunkSizeWarningLimit: 1500,
+      },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   fs.rmSync(out, { recursive: true, force: true });
   try {
     fs.renameSync(staging, out);
