@@ -17,6 +17,17 @@ function lines(n: number, user = 'alice@acme.example'): string[] {
   );
 }
 
+/** A server with 20 events whose query worker holds every call at a closed gate until it is opened. */
+async function gatedServerWith20Events(): Promise<{ gate: Gate; server: TestServer }> {
+  const gate = new Gate(true);
+  const server = (s = await openServer({ service: { testGate: gate.buffer } }));
+  await server.server.service['ingest.paths']({
+    paths: [writeLines(path.join(server.dir, 'a.ndjson'), lines(20))],
+  });
+  gate.close();
+  return { gate, server };
+}
+
 describe('the query worker', () => {
   test('a cheap call answers while a search is still running', async () => {
     const gate = new Gate(true);
@@ -39,13 +50,7 @@ describe('the query worker', () => {
   });
 
   test('a newer search from the same client supersedes the older: it ends with code cancelled', async () => {
-    const gate = new Gate(true);
-    s = await openServer({ service: { testGate: gate.buffer } });
-    const server = s;
-    await server.server.service['ingest.paths']({
-      paths: [writeLines(path.join(server.dir, 'a.ndjson'), lines(20))],
-    });
-    gate.close();
+    const { gate, server } = await gatedServerWith20Events();
     const posted = Atomics.load(new Int32Array(gate.buffer), 2);
     const tab = { 'x-client-id': 'tab-1' };
     const older = server.api('events.search', { query: 'user:alice*' }, tab);
@@ -65,13 +70,7 @@ describe('the query worker', () => {
   test("a tab's older search that arrives after its newer one is refused at once and leaves the newer one be", async () => {
     // A browser sends a tab's calls over several connections: the older can arrive last. Arrival order
     // alone would cancel the newer search, and the tab would wait for an answer it then ignores.
-    const gate = new Gate(true);
-    s = await openServer({ service: { testGate: gate.buffer } });
-    const server = s;
-    await server.server.service['ingest.paths']({
-      paths: [writeLines(path.join(server.dir, 'a.ndjson'), lines(20))],
-    });
-    gate.close();
+    const { gate, server } = await gatedServerWith20Events();
     const newer = server.api(
       'events.search',
       { query: 'user:alice@acme.example' },
