@@ -2,6 +2,7 @@ import { OUTCOMES, type AuditEvent, type Outcome } from '../../../shared/event.t
 import { DICT_FIELDS, type DictReader } from './dict.ts';
 import { StoreCorruptError } from './errors.ts';
 import type { Db } from './open.ts';
+import { ObjectNames, type ObjectName } from './objects.ts';
 import type { OpenBlock, RawReader } from './rawBlocks.ts';
 
 /**
@@ -80,7 +81,7 @@ const COLUMNS = `pos, ts, lower(hex(id)), object, line, format, user, entity, ac
 export class StoredEventReader {
   readonly dict: DictReader;
   private readonly raw: RawReader;
-  private readonly objects = new Map<number, { key: string; source: string }>();
+  private readonly objects: ObjectNames;
   private readonly stmts;
 
   constructor(db: Db, dict: DictReader, raw: RawReader) {
@@ -90,10 +91,8 @@ export class StoredEventReader {
       one: db.prepare(`SELECT ${COLUMNS} FROM events WHERE pos = ?`).raw(),
       range: db.prepare(`SELECT ${COLUMNS} FROM events WHERE pos >= ? AND pos <= ? ORDER BY pos`).raw(),
       rangeCount: db.prepare('SELECT count(*) FROM events WHERE pos >= ? AND pos <= ?').pluck(),
-      object: db.prepare(
-        'SELECT o.key AS key, s.name AS source FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?',
-      ),
     };
+    this.objects = new ObjectNames(db);
   }
 
   /** The events of ascending keys (missing keys are left out), with their raw lines. */
@@ -235,16 +234,8 @@ export class StoredEventReader {
   }
 
   /** The object an event came from: its key and its source's name. */
-  object(id: number): { key: string; source: string } {
-    let info = this.objects.get(id);
-    if (info === undefined) {
-      info = (this.stmts.object.get(id) as { key: string; source: string } | undefined) ?? {
-        key: '?',
-        source: '?',
-      };
-      this.objects.set(id, info);
-    }
-    return info;
+  object(id: number): ObjectName {
+    return this.objects.get(id);
   }
 
   /** The event of a row, as searches return it (without its raw line). */

@@ -7,6 +7,37 @@ export const IMPORT_SOURCE = 'import';
 /** The source holding the bundled sample corpus. */
 export const SAMPLE_SOURCE = 'sample';
 
+/** Where an event came from: its object's key and its source's name. */
+export interface ObjectName {
+  key: string;
+  source: string;
+}
+
+/**
+ * Object ids to their key and source name, each looked up once: a search page or an export meets the
+ * same few objects again and again. An id with no object (it cannot be, but a reader must not throw on
+ * a row) reads as `?`.
+ */
+export class ObjectNames {
+  private readonly names = new Map<number, ObjectName>();
+  private readonly stmt;
+
+  constructor(db: Db) {
+    this.stmt = db.prepare(
+      'SELECT o.key AS key, s.name AS source FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?',
+    );
+  }
+
+  get(id: number): ObjectName {
+    let name = this.names.get(id);
+    if (name === undefined) {
+      name = (this.stmt.get(id) as ObjectName | undefined) ?? { key: '?', source: '?' };
+      this.names.set(id, name);
+    }
+    return name;
+  }
+}
+
 /** The id of the named source, or undefined when there is none. */
 export function findSource(db: Db, name: string): number | undefined {
   return db.prepare('SELECT id FROM sources WHERE name = ?').pluck().get(name) as number | undefined;

@@ -22,6 +22,7 @@ import { prefixVocabulary, type PrefixVocabulary } from './fullText.ts';
 import { matchingKeysAscending } from './exportScan.ts';
 import type { Db } from './open.ts';
 import { planQuery, type Plan } from './plan.ts';
+import { ObjectNames } from './objects.ts';
 import { RawReader } from './rawBlocks.ts';
 import { retentionHorizon } from './retention.ts';
 import type { Segment, SegmentColumn } from './segments.ts';
@@ -104,7 +105,7 @@ export class SearchEngine {
   readonly dict: DictReader;
   readonly raw: RawReader;
   private readonly columns: ColumnStore;
-  private readonly objects = new Map<number, { key: string; source: string }>();
+  private readonly objects: ObjectNames;
   private readonly stmts;
   private readonly limits: SearchLimits;
   private readonly clock: (() => number) | undefined;
@@ -118,14 +119,12 @@ export class SearchEngine {
     this.dict = new DictReader(db);
     this.raw = new RawReader(db, options.rawCacheBytes);
     this.columns = new ColumnStore(db);
+    this.objects = new ObjectNames(db);
     this.stmts = {
       event: db.prepare(
         `SELECT pos, ts, id, object, line, format, user, entity, action, op, outcome, status, org, target, ip, ua,
                 txn, latency, blk, bi
          FROM events WHERE pos = ?`,
-      ),
-      object: db.prepare(
-        'SELECT o.key AS key, s.name AS source FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?',
       ),
       dictMax: db.prepare('SELECT coalesce(max(id), 0) FROM dict WHERE field = ?').pluck(),
       maxObject: db.prepare('SELECT coalesce(max(id), 0) FROM objects').pluck(),
@@ -387,7 +386,7 @@ export class SearchEngine {
 
   private toEvent(row: EventRow): AuditEvent {
     const { dict } = this;
-    const object = this.objectInfo(row.object);
+    const object = this.objects.get(row.object);
     return {
       id: Buffer.from(row.id).toString('hex'),
       ts: row.ts,
@@ -410,18 +409,6 @@ export class SearchEngine {
     };
   }
 
-  private objectInfo(id: number): { key: string; source: string } {
-    let info = this.objects.get(id);
-    if (info === undefined) {
-      info = (this.stmts.object.get(id) as { key: string; source: string } | undefined) ?? {
-        key: '?',
-        source: '?',
-      };
-      this.objects.set(id, info);
-    }
-    return info;
-  }
-
   /** How large a per-id counting array for a column must be. */
   private idSpace(column: SegmentColumn): number {
     if (column === 'outcome') return 3;
@@ -436,7 +423,7 @@ export class SearchEngine {
       tally = new Map();
       for (let id = 0; id < counts.length; id++) {
         if (counts[id] === 0) continue;
-        const source = this.objectInfo(id).source;
+        const source = this.objects.get(id).source;
         tally.set(source, (tally.get(source) ?? 0) + counts[id]!);
       }
     } else {
