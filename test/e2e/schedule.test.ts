@@ -11,14 +11,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prophecyLine, runBinary } from '../integration/cli/support.ts';
-import {
-  CHROMIUM,
-  launchChromium,
-  SCREENSHOTS,
-  startServe,
-  UI_WAIT_MS,
-  type ServeProcess,
-} from './browser.ts';
+import { CHROMIUM, launchChromium, startServe, type ServeProcess } from './browser.ts';
+import { WatchedPage } from './watchedPage.ts';
 
 const haveChromium = fs.existsSync(CHROMIUM);
 const HOUR = 3_600_000;
@@ -49,7 +43,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('schedule & retention screen i
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let problems: string[] = [];
+  let watched: WatchedPage;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h-schedui-e2e-'));
@@ -107,25 +101,17 @@ describe.skipIf(!haveChromium && !process.env.CI)('schedule & retention screen i
       colorScheme,
       timezoneId: 'America/New_York',
     });
-    page = await context.newPage();
-    page.setDefaultTimeout(UI_WAIT_MS);
-    problems = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
+    watched = new WatchedPage(await context.newPage(), { shotPrefix: 'schedule-' });
+    page = watched.page;
     const url = new URL(serve.url);
-    await page.goto(`${url.origin}/?token=${serve.token}#/schedule`);
+    await watched.goto(`${url.origin}/?token=${serve.token}#/schedule`);
     await page.getByTestId('source-row').first().waitFor();
   };
   afterEach(async () => {
     await context?.close();
-    expect(problems).toEqual([]);
+    expect(watched?.problems ?? []).toEqual([]);
   });
-  const shot = async (name: string) => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `schedule-${name}.png`) });
-  };
+  const shot = (name: string) => watched.screenshot(name);
   const row = (name: string) => page.locator(`[data-testid="source-row"][data-source="${name}"]`);
 
   it('lists each source with its status, schedule in words and next run', async () => {
