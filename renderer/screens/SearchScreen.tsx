@@ -323,7 +323,14 @@ export function SearchScreen({ client }: { client: AuditClient }) {
           />
         )}
         <div className={`summary-bar${firstRun ? ' summary-bar--hidden' : ''}`}>
-          <p className="summary" data-testid="summary">
+          <p
+            className="summary"
+            data-testid="summary"
+            // Which view the summary answers, and whether its search has finished: a test waits on these,
+            // since the URL changes before the new search starts.
+            data-view-query={view.query}
+            data-settled={state.status !== 'loading' && 'query' in state && state.query === sent}
+          >
             {result ? (
               <>
                 <strong data-testid="total">{formatCount(result.total)}</strong>{' '}

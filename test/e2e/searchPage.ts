@@ -1,33 +1,16 @@
 /** The search screen as the e2e flows drive it: one method per thing a user does or looks at. */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { SCREENSHOTS, UI_WAIT_MS } from './browser.ts';
+import { WatchedPage } from './watchedPage.ts';
 
-export class SearchPage {
-  readonly page: Page;
-  /** Everything the page reported that a strict CSP or a bug would cause. */
-  readonly problems: string[] = [];
-
+export class SearchPage extends WatchedPage {
   constructor(page: Page) {
-    this.page = page;
-    page.setDefaultTimeout(UI_WAIT_MS);
-    page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // A search superseded by a newer one from the same tab answers 409 `cancelled` by design (the UI
-      // drops it); Chromium logs every 4xx fetch, so that one line is not a problem.
-      if (message.type() === 'error' && !/status of 409 \(Conflict\)/.test(message.text()))
-        this.problems.push(`console error: ${message.text()}`);
-    });
+    // A search superseded by a newer one from the same tab answers 409 `cancelled` by design (the UI
+    // drops it); Chromium logs every 4xx fetch, so that one line is not a problem.
+    super(page, { expectedErrors: /status of 409 \(Conflict\)/, shotPrefix: '' });
   }
 
   async open(url: string): Promise<void> {
-    await this.page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e: SecurityPolicyViolationEvent) =>
-        console.error(`CSP violation: ${e.violatedDirective} at ${e.sourceFile}:${e.lineNumber}`),
-      );
-    });
-    await this.page.goto(url);
+    await this.goto(url);
     // A first run shows its offer instead of results.
     await this.page.locator('[data-testid="total"]:visible, [data-testid="first-run"]').first().waitFor();
     await this.page.locator('[role="progressbar"]').waitFor({ state: 'detached' });
@@ -56,7 +39,18 @@ export class SearchPage {
   }
 
   /** Waits until a search has finished (no progress bar) and its total is shown. */
+  /**
+   * Waits until the summary answers the query the URL holds, its search finished, and a total is shown.
+   * The URL changes before the new search starts, so the previous total would otherwise pass for it.
+   */
   async waitForResults(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const summary = document.querySelector('[data-testid="summary"]');
+      return (
+        summary?.getAttribute('data-settled') === 'true' &&
+        summary.getAttribute('data-view-query') === (new URLSearchParams(location.search).get('q') ?? '')
+      );
+    });
     await this.page.getByTestId('total').waitFor();
     await this.page.locator('[role="progressbar"]').waitFor({ state: 'detached' });
   }
@@ -110,10 +104,5 @@ export class SearchPage {
     await this.page.mouse.move(box.x + box.width * ((fromFraction + toFraction) / 2), y, { steps: 4 });
     await this.page.mouse.move(box.x + box.width * toFraction, y, { steps: 4 });
     await this.page.mouse.up();
-  }
-
-  async screenshot(name: string): Promise<void> {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await this.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   }
 }
