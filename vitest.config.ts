@@ -11,12 +11,11 @@ export default defineConfig({
       'test/e2e/**/*.test.ts',
     ],
     globalSetup: ['./test/support/globalSetup.ts'],
-    // Node 24's V8 now and then crashes a busy test process in its garbage collector (SIGSEGV, or a failed
-    // JIT-page CHECK) — nodejs/node#62393, still open; seen here about once in three full runs on 2 cores,
-    // in a different test file each time. Reported runs without Sparkplug (the baseline compiler) showed no
-    // crash. Test processes only: the product's own processes are not affected by this setting. It made
-    // the crash rarer here, not gone: `npm test` (scripts/runTests.js) runs a file once more when a signal
-    // killed its test process.
+    // Node 24's V8 now and then crashes a busy process in its garbage collector (SIGSEGV, nodejs/node#62393,
+    // still open); runs reported there without Sparkplug (the baseline compiler) showed no crash, so test
+    // processes run without it (the product's processes are not affected by this setting). It did not stop
+    // the crashes seen here: those came from WebAssembly type stripping in short-lived threads (see `env`).
+    // Should a signal still kill a test process, `npm test` (scripts/runTests.js) runs its file once more.
     execArgv: ['--no-sparkplug'],
     // The engine's threads run the built workers (dist/, rebuilt by the global setup when stale), not the
     // TypeScript sources: see electron/agent/workerUrl.ts for the V8 abort that WebAssembly type stripping
